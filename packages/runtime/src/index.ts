@@ -1,0 +1,157 @@
+export {
+  BACKEND_ENV,
+  BACKEND_NAMES,
+  activeBackend,
+  formatBackendInfo,
+  initBackend,
+  resolveBackendRequest,
+  type BackendInfo,
+  type BackendName,
+  type BackendRequest,
+  type InitBackendOptions,
+} from './backend.js';
+export { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+export { CheckpointError, ConfigError, DataFileError, TrainingError, type DataLocation } from './errors.js';
+export { QUIET_ENV, createProgress, quietFromEnv, type Progress, type ProgressOptions } from './progress.js';
+export { SeededRandom, deriveSeed, type RandomState } from './random.js';
+export {
+  DEFAULT_NA_VALUES,
+  readCsvTable,
+  type CsvArrowTypes,
+  type CsvColumnSpec,
+  type CsvColumnType,
+  type CsvSchema,
+  type CsvTableTypes,
+  type ReadCsvTableOptions,
+} from './data/csv-table.js';
+export { readArrowFile, writeArrowFile } from './data/arrow-file.js';
+export { SHARED_DATA_ENV, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
+export { ReportError, type ReportLocation } from './report/report-error.js';
+export { strictJsonStringify } from './report/strict-json.js';
+export {
+  DEFAULT_RUNS_ROOT,
+  createRunDirectory,
+  newRunId,
+  type CreateRunDirectoryOptions,
+  type RunDirectory,
+} from './report/run-dir.js';
+export {
+  CHART_CONFIG,
+  CHART_FONT,
+  groupedBarChart,
+  heatmap,
+  lineChart,
+  reliabilityDiagram,
+  renderChartPng,
+  type ChartFrameOptions,
+  type FieldOf,
+  type GroupedBarChartOptions,
+  type HeatmapOptions,
+  type LineChartOptions,
+  type ReliabilityBin,
+  type ReliabilityDiagramOptions,
+  type RenderChartOptions,
+} from './report/charts.js';
+export {
+  formatMeanStd,
+  formatNumber,
+  markdownTable,
+  type MarkdownAlign,
+  type MarkdownCell,
+  type MarkdownTableOptions,
+} from './report/markdown.js';
+export {
+  fromLayersModel,
+  fromVariables,
+  isSingleInput,
+  type FromLayersModelOptions,
+  type FromVariablesOptions,
+  type LayerVariableNaming,
+  type ModelInputs,
+  type NamedVariable,
+  type PredictContext,
+  type TrainableModel,
+} from './training/model.js';
+export {
+  InMemoryDataset,
+  createDataset,
+  disposeBatch,
+  fromArrowTable,
+  type ArrowInputSpec,
+  type Batch,
+  type BatchOptions,
+  type ColumnSpec,
+  type DatasetSpec,
+  type FeatureArray,
+  type FromArrowTableOptions,
+  type IndicatorColumn,
+  type RowValues,
+} from './training/dataset.js';
+export {
+  OPTIMIZER_GLOBAL_STATE,
+  createOptimizer,
+  validateOptimizerConfig,
+  type AdamConfig,
+  type AdamWConfig,
+  type MomentumConfig,
+  type NamedTensor,
+  type OptimizerConfig,
+  type SgdConfig,
+  type TrainingOptimizer,
+  type VariableGradient,
+} from './training/optimizers.js';
+export {
+  learningRateAt,
+  validateSchedule,
+  type ConstantSchedule,
+  type LinearWarmupSchedule,
+  type LrScheduleConfig,
+  type SchedulePosition,
+  type StepDecaySchedule,
+  type WarmupCosineSchedule,
+} from './training/lr-schedule.js';
+export {
+  clipByGlobalNorm,
+  clipByValue,
+  clipGradients,
+  globalNorm,
+  validateClipConfig,
+  type ClipConfig,
+} from './training/gradient-clipping.js';
+export {
+  EarlyStopping,
+  validateEarlyStopping,
+  type EarlyStoppingConfig,
+  type EarlyStoppingDecision,
+  type EarlyStoppingState,
+} from './training/early-stopping.js';
+export { MODEL_JSON, WEIGHTS_BIN, fileSystemHandler } from './training/file-io-handler.js';
+export {
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  LATEST_FILE,
+  assignVariables,
+  latestCheckpoint,
+  listCheckpoints,
+  loadCheckpoint,
+  restoreCheckpoint,
+  saveCheckpoint,
+  type CheckpointInfo,
+  type LoadedCheckpoint,
+  type SaveCheckpointOptions,
+} from './training/checkpoint.js';
+export {
+  evaluate,
+  train,
+  type CheckpointEvent,
+  type CheckpointSchedule,
+  type EpochRecord,
+  type EvaluateOptions,
+  type EvaluationResult,
+  type LossFunction,
+  type MetricFunction,
+  type StepEndInfo,
+  type TrainOptions,
+  type TrainerState,
+  type TrainingHistory,
+} from './training/trainer.js';

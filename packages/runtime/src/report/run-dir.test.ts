@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+import sharp from 'sharp';
+import type { TopLevelSpec } from 'vega-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { ConfigError } from '../errors.js';
+import { lineChart } from './charts.js';
+import { markdownTable } from './markdown.js';
+import { ReportError } from './report-error.js';
+import { createRunDirectory, newRunId } from './run-dir.js';
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe('newRunId', () => {
+  it('is the UTC time plus a random suffix', () => {
+    const at = new Date(Date.UTC(2025, 2, 1, 14, 22, 7));
+    const id = newRunId(at);
+    expect(id).toMatch(/^20250301-142207-[0-9a-f]{6}$/);
+    expect(newRunId(at)).not.toBe(id);
+    expect(newRunId()).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
+  });
+});
+
+describe('createRunDirectory', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'cw-runs-'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('writes config, metrics, a chart and a report atomically into runs/<app>/<run-id>/', async () => {
+    const run = await createRunDirectory({ app: 'bank-marketing', root });
+    expect(run.dir).toBe(join(root, 'bank-marketing', run.runId));
+    expect(run.runId).toMatch(/^\d{8}-\d{6}-[0-9a-f]{6}$/);
+
+    const config = { app: 'bank-marketing', seed: 7, lr: 0.01, optional: undefined, classWeights: new Float32Array([1, 7.5]) };
+    expect(await run.writeConfig(config)).toBe('config.json');
+    const history = [1, 2, 3].map((epoch) => ({ epoch, train: 1 / epoch, validation: 1.2 / epoch }));
+    expect(await run.writeMetrics({ auc: 0.79, history })).toBe('metrics.json');
+    const chart = await run.writeChart('loss', lineChart({ title: 'Loss', data: history, x: 'epoch', y: ['train', 'validation'] }));
+    expect(chart).toBe('loss.png');
+    expect(await run.writeJson('details/per-class', { no: 0.95, yes: 0.41 })).toBe('details/per-class.json');
+    const report = `# bank-marketing\n\n![loss](${chart})\n\n${markdownTable(['metric', 'value'], [['auc', '0.790']])}`;
+    expect(await run.writeMarkdown(report)).toBe('report.md');
+
+    expect(await listFiles(run.dir)).toEqual(['config.json', 'details/per-class.json', 'loss.png', 'metrics.json', 'report.md']);
+    expect(JSON.parse(await readFile(run.path('config.json'), 'utf8'))).toEqual({ app: 'bank-marketing', seed: 7, lr: 0.01, classWeights: [1, 7.5] });
+    expect(JSON.parse(await readFile(run.path('metrics.json'), 'utf8'))).toEqual({ auc: 0.79, history });
+    expect(await readFile(run.path('report.md'), 'utf8')).toContain('![loss](loss.png)');
+    const png = await readFile(run.path('loss.png'));
+    const metadata = await sharp(png).metadata();
+    expect(metadata.format).toBe('png');
+    expect(metadata.width).toBeGreaterThan(1000);
+  });
+
+  it('refuses NaN in metrics, naming file and key path, and leaves no file behind', async () => {
+    const run = await createRunDirectory({ app: 'nan-app', root });
+    const write = run.writeMetrics({ auc: 0.8, perClass: { yes: Number.NaN } });
+    await expect(write).rejects.toBeInstanceOf(ReportError);
+    await expect(write).rejects.toMatchObject({ file: run.path('metrics.json'), keyPath: '$.perClass.yes' });
+    expect(await listFiles(run.dir)).toEqual([]);
+  });
+
+  it('leaves no partial file when vega rejects a chart spec, and names the file', async () => {
+    const run = await createRunDirectory({ app: 'bad-chart', root });
+    await run.writeChart('good', lineChart({ title: 'ok', data: [{ x: 1, y: 2 }, { x: 2, y: 3 }], x: 'x', y: 'y' }));
+    const bad: TopLevelSpec = {
+      data: { values: [{ a: 1 }] },
+      transform: [{ calculate: 'datum.a +* 2', as: 'b' }],
+      mark: 'point',
+      encoding: { x: { field: 'b', type: 'quantitative' } },
+    };
+    const write = run.writeChart('bad', bad);
+    await expect(write).rejects.toBeInstanceOf(ReportError);
+    await expect(write).rejects.toMatchObject({ file: run.path('bad.png') });
+    await expect(write).rejects.toThrow(/bad\.png: vega-lite cannot compile the chart spec/);
+    expect(existsSync(run.path('bad.png'))).toBe(false);
+    expect(await listFiles(run.dir)).toEqual(['good.png']);
+  });
+
+  it('refuses an existing run directory unless allowExisting is set', async () => {
+    await createRunDirectory({ app: 'again', runId: 'fixed-id', root });
+    await expect(createRunDirectory({ app: 'again', runId: 'fixed-id', root })).rejects.toBeInstanceOf(ConfigError);
+    const reopened = await createRunDirectory({ app: 'again', runId: 'fixed-id', root, allowExisting: true });
+    expect(reopened.dir).toBe(join(root, 'again', 'fixed-id'));
+  });
+
+  it('accepts only safe path segments', async () => {
+    for (const app of ['', '..', '.hidden', 'a/b', 'a\\b', 'spaces here', '-dash']) {
+      await expect(createRunDirectory({ app, root }), app).rejects.toBeInstanceOf(ConfigError);
+    }
+    await expect(createRunDirectory({ app: 'ok', runId: '../escape', root })).rejects.toThrow('runId');
+    const run = await createRunDirectory({ app: 'ok', root });
+    expect(run.path('charts/loss.png')).toBe(join(run.dir, 'charts', 'loss.png'));
+    for (const name of ['../x.json', '/abs.json', 'a//b', '.tmp', 'a/../../b']) {
+      expect(() => run.path(name), name).toThrow(ReportError);
+    }
+    await expect(run.writeJson('../outside', {})).rejects.toBeInstanceOf(ReportError);
+    expect(existsSync(join(run.dir, '..', 'outside.json'))).toBe(false);
+  });
+});

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+
+import { readCsvTable } from '../../data/csv-table.js';
+import { sharedDataDir } from '../../data/shared-data.js';
+import { SeededRandom } from '../../random.js';
+import { createDataset, fromArrowTable, type FeatureArray, type InMemoryDataset } from '../dataset.js';
+
+/** Numeric columns of UCI Bank Marketing (bank-additional-full) used as features. `duration` is left out (leaks y). */
+export const BANK_FEATURES = [
+  'age',
+  'campaign',
+  'pdays',
+  'previous',
+  'emp.var.rate',
+  'cons.price.idx',
+  'cons.conf.idx',
+  'euribor3m',
+  'nr.employed',
+] as const;
+
+/** Standardises each column with the mean and standard deviation of `reference` (row-major, `width` columns). */
+function standardize(values: Float32Array, reference: Float32Array, width: number): Float32Array {
+  const rows = reference.length / width;
+  const out = new Float32Array(values.length);
+  for (let c = 0; c < width; c += 1) {
+    let mean = 0;
+    for (let r = 0; r < rows; r += 1) mean += reference[r * width + c] as number;
+    mean /= rows;
+    let variance = 0;
+    for (let r = 0; r < rows; r += 1) variance += ((reference[r * width + c] as number) - mean) ** 2;
+    const std = Math.sqrt(variance / rows) || 1;
+    for (let r = 0; r < values.length / width; r += 1) out[r * width + c] = ((values[r * width + c] as number) - mean) / std;
+  }
+  return out;
+}
+
+/**
+ * Loads bank-additional-full.csv.gz (41,188 rows, semicolon-delimited) through readCsvTable -> fromArrowTable,
+ * target y = "yes", splits it by a seeded permutation into `trainRows` training rows and the next `validationRows`
+ * rows, and standardises the features with the training rows' statistics.
+ */
+export async function loadBankMarketing(options: { trainRows: number; validationRows: number; seed: number }): Promise<{
+  train: InMemoryDataset;
+  validation: InMemoryDataset;
+}> {
+  const table = await readCsvTable(join(sharedDataDir(), 'uci-bank-marketing', 'bank-additional-full.csv.gz'), {
+    delimiter: ';',
+    columns: {
+      age: 'int32',
+      campaign: 'int32',
+      pdays: 'int32',
+      previous: 'int32',
+      'emp.var.rate': 'float64',
+      'cons.price.idx': 'float64',
+      'cons.conf.idx': 'float64',
+      euribor3m: 'float64',
+      'nr.employed': 'float64',
+      y: { type: 'category', categories: ['no', 'yes'] },
+    },
+  });
+  const all = fromArrowTable(table, {
+    inputs: { x: { columns: BANK_FEATURES, dtype: 'float32' } },
+    target: { column: 'y', equals: 'yes' },
+  });
+  const order = SeededRandom.fromSeed(options.seed, 'bank-split').permutation(all.size);
+  const train = all.subset(order.subarray(0, options.trainRows));
+  const validation = all.subset(order.subarray(options.trainRows, options.trainRows + options.validationRows));
+  const width = BANK_FEATURES.length;
+  const features = (d: InMemoryDataset): Float32Array => {
+    const x = (d.inputs as Readonly<Record<string, FeatureArray>>)['x']?.values;
+    if (!(x instanceof Float32Array)) throw new Error('expected float32 features');
+    return x;
+  };
+  const trainX = features(train);
+  // One unnamed input for a single-input model.
+  const rebuild = (d: InMemoryDataset): InMemoryDataset =>
+    createDataset({ inputs: { values: standardize(features(d), trainX, width), shape: [width] }, targets: d.targets });
+  return { train: rebuild(train), validation: rebuild(validation) };
+}
