@@ -25,7 +25,8 @@ export {
   type ReadCsvTableOptions,
 } from './data/csv-table.js';
 export { readArrowFile, writeArrowFile } from './data/arrow-file.js';
-export { SHARED_DATA_ENV, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
+export { fitStandardizer, type Standardizer } from './data/standardizer.js';
+export { SHARED_DATA_ENV, repositoryRoot, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
 export { ReportError, type ReportLocation } from './report/report-error.js';
 export { strictJsonStringify } from './report/strict-json.js';
 export {

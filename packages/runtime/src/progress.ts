@@ -43,24 +43,28 @@ function formatNumber(value: number): string {
 }
 
 /**
- * A cli-progress bar with ETA and a status field. When the stream is not a terminal the bar is replaced by at most
- * ten plain lines; in quiet mode nothing is written.
+ * A cli-progress bar with ETA and a status field. When the stream is not a terminal (logs, CI) the bar is replaced by
+ * plain lines, at most one per 10 % of the work and per 5 seconds, plus a final line; in quiet mode nothing is written.
  */
 export function createProgress(options: ProgressOptions): Progress {
   const quiet = options.quiet ?? quietFromEnv();
   const stream = options.stream ?? process.stderr;
   if (quiet) return { tick: () => undefined, stop: () => undefined };
   if (stream.isTTY !== true) {
+    // Logs and CI: a line at most every 10 % of the work and every 5 seconds, plus the final line.
     let done = 0;
-    let nextReport = 0;
+    let nextReport = Math.max(1, Math.ceil(options.total / 10));
     const started = Date.now();
+    let lastReport = started;
     return {
       tick(units = 1, status = {}) {
         done += units;
-        if (done >= nextReport || done >= options.total) {
-          const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        const now = Date.now();
+        if (done >= options.total || (done >= nextReport && now - lastReport >= 5000)) {
+          const seconds = ((now - started) / 1000).toFixed(1);
           stream.write(`${options.label} ${done}/${options.total} (${seconds}s) ${formatStatus(status)}\n`);
           nextReport = done + Math.max(1, Math.ceil(options.total / 10));
+          lastReport = now;
         }
       },
       stop: () => undefined,

@@ -37,6 +37,28 @@ function isRepositoryRoot(dir: string): boolean {
 }
 
 /**
+ * The repository root: the first directory at or above `from` (default: this module's directory) whose
+ * `package.json` has `"name": "counterweight"`.
+ * @throws DataFileError naming the start path when there is none.
+ */
+export function repositoryRoot(from?: string): string {
+  const start = resolve(from ?? dirname(fileURLToPath(import.meta.url)));
+  let dir = isDirectory(start) ? start : dirname(start);
+  while (!isRepositoryRoot(dir)) {
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new DataFileError(
+        { file: start },
+        `no repository root (a package.json with "name": "${ROOT_PACKAGE_NAME}") at or above this path ` +
+          `(for the shared data, set ${SHARED_DATA_ENV} instead)`,
+      );
+    }
+    dir = parent;
+  }
+  return dir;
+}
+
+/**
  * The absolute path of the shared data directory (`shared/data`, which holds the public data sets described in its
  * `SOURCES.md`).
  *
@@ -57,19 +79,7 @@ export function sharedDataDir(options: SharedDataDirOptions = {}): string {
     return dir;
   }
 
-  const start = resolve(options.from ?? dirname(fileURLToPath(import.meta.url)));
-  let dir = isDirectory(start) ? start : dirname(start);
-  while (!isRepositoryRoot(dir)) {
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new DataFileError(
-        { file: start },
-        `no repository root (a package.json with "name": "${ROOT_PACKAGE_NAME}") above this path; ` +
-          `set ${SHARED_DATA_ENV} to the shared data directory`,
-      );
-    }
-    dir = parent;
-  }
+  const dir = repositoryRoot(options.from);
   const data = resolve(dir, '..', 'shared', 'data');
   if (!isDirectory(data)) {
     throw new DataFileError(

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import { readCsvTable } from '../../data/csv-table.js';
 import { sharedDataDir } from '../../data/shared-data.js';
+import { fitStandardizer } from '../../data/standardizer.js';
 import { SeededRandom } from '../../random.js';
 import { createDataset, fromArrowTable, type FeatureArray, type InMemoryDataset } from '../dataset.js';
 
@@ -17,22 +18,6 @@ export const BANK_FEATURES = [
   'euribor3m',
   'nr.employed',
 ] as const;
-
-/** Standardises each column with the mean and standard deviation of `reference` (row-major, `width` columns). */
-function standardize(values: Float32Array, reference: Float32Array, width: number): Float32Array {
-  const rows = reference.length / width;
-  const out = new Float32Array(values.length);
-  for (let c = 0; c < width; c += 1) {
-    let mean = 0;
-    for (let r = 0; r < rows; r += 1) mean += reference[r * width + c] as number;
-    mean /= rows;
-    let variance = 0;
-    for (let r = 0; r < rows; r += 1) variance += ((reference[r * width + c] as number) - mean) ** 2;
-    const std = Math.sqrt(variance / rows) || 1;
-    for (let r = 0; r < values.length / width; r += 1) out[r * width + c] = ((values[r * width + c] as number) - mean) / std;
-  }
-  return out;
-}
 
 /**
  * Loads bank-additional-full.csv.gz (41,188 rows, semicolon-delimited) through readCsvTable -> fromArrowTable,
@@ -71,9 +56,9 @@ export async function loadBankMarketing(options: { trainRows: number; validation
     if (!(x instanceof Float32Array)) throw new Error('expected float32 features');
     return x;
   };
-  const trainX = features(train);
+  const standardizer = fitStandardizer(features(train), width);
   // One unnamed input for a single-input model.
   const rebuild = (d: InMemoryDataset): InMemoryDataset =>
-    createDataset({ inputs: { values: standardize(features(d), trainX, width), shape: [width] }, targets: d.targets });
+    createDataset({ inputs: { values: standardizer.apply(features(d)), shape: [width] }, targets: d.targets });
   return { train: rebuild(train), validation: rebuild(validation) };
 }
