@@ -156,3 +156,11 @@ export {
   type TrainerState,
   type TrainingHistory,
 } from './training/trainer.js';
+export { loadReplica, replicaModuleUrl, type Replica, type ReplicaSpec } from './parallel/replica.js';
+export {
+  GradientWorkerPool,
+  combineShards,
+  splitRows,
+  type GradientWorkerPoolOptions,
+} from './parallel/worker-pool.js';
+export { sharedDatasetSpec } from './parallel/shared-dataset.js';

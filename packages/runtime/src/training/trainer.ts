@@ -1,9 +1,14 @@
+import { availableParallelism } from 'node:os';
+
 import * as tf from '@tensorflow/tfjs-core';
 // Registers every op's gradient (tfjs-core alone fails with "gradient function not found"), as backend.ts does, so
 // train() works even when the caller selected a backend some other way.
 import '@tensorflow/tfjs-layers';
 
+import { activeBackend, type BackendName } from '../backend.js';
 import { CheckpointError, TrainingError } from '../errors.js';
+import type { ReplicaSpec } from '../parallel/replica.js';
+import { GradientWorkerPool, combineShards, splitRows } from '../parallel/worker-pool.js';
 import { createProgress } from '../progress.js';
 import { SeededRandom, type RandomState } from '../random.js';
 import { assignVariables, latestCheckpoint, loadCheckpoint, restoreCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -125,6 +130,15 @@ export interface TrainOptions {
     readonly onCheckpoint?: (event: CheckpointEvent) => void | Promise<void>;
   };
   readonly progress?: { readonly quiet?: boolean; readonly stream?: NodeJS.WriteStream };
+  /**
+   * Data-parallel steps over several threads: worker threads build replicas of the model from `replica`, and every
+   * batch is split into contiguous shards, one per thread (the main thread included); gradients are combined
+   * weighted by shard size. tfjs-backend-wasm computes on one thread in Node, so this is how a step uses every core.
+   * The main thread keeps the optimizer, the weights and all checkpointed state; replicas receive the weights before
+   * every step, so the result does not depend on their initialisation. Exact for losses that are means over rows;
+   * see `combineShards`. `workers` defaults to the number of cores minus one.
+   */
+  readonly parallel?: { readonly replica: ReplicaSpec; readonly workers?: number };
 }
 
 /** Loss and metrics of {@link evaluate}. */
@@ -443,6 +457,55 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
       return penalty === undefined ? value : tf.add(value, penalty);
     };
 
+  /** Loss and gradients (aligned with `trainable`; zeros for unused variables) of the given rows, on this thread. */
+  const localGradients = async (rowIndices: Int32Array): Promise<{ loss: number; grads: tf.Tensor[]; rows: number }> => {
+    const batch = data.gather(rowIndices);
+    try {
+      const { value, grads } = tf.variableGrads(lossOf(batch.inputs, batch.targets, batch.weights), trainable);
+      try {
+        const loss = (await value.data())[0] as number;
+        // Unused variables get zeros, keeping the optimizer's slot positions aligned.
+        return { loss, grads: trainable.map((v) => grads[v.name] ?? tf.zerosLike(v)), rows: batch.size };
+      } finally {
+        value.dispose();
+      }
+    } finally {
+      disposeBatch(batch);
+    }
+  };
+
+  const pool =
+    options.parallel === undefined
+      ? undefined
+      : await GradientWorkerPool.start({
+          replica: options.parallel.replica,
+          dataset: data,
+          workers: options.parallel.workers ?? Math.max(1, availableParallelism() - 1),
+          backend: (activeBackend()?.name ?? tf.getBackend()) as BackendName,
+          model,
+          seed,
+        });
+
+  /** A step's loss and gradients: on this thread, or split over this thread and the worker pool. */
+  const computeGradients = async (rowIndices: Int32Array): Promise<{ loss: number; grads: tf.Tensor[]; rows: number }> => {
+    if (pool === undefined) return localGradients(rowIndices);
+    const [own = new Int32Array(0), ...shards] = splitRows(rowIndices, pool.size + 1);
+    const weights = trainable.map((v) => Float32Array.from(v.dataSync()));
+    const remote = pool.computeShards(weights, shards);
+    const local = await localGradients(own);
+    try {
+      const results = await remote;
+      const combined = combineShards(
+        local,
+        results.map((r, k) => (r === undefined ? undefined : { ...r, rows: shards[k]?.length ?? 0 })),
+        trainable,
+      );
+      return { ...combined, rows: rowIndices.length };
+    } finally {
+      tf.dispose(local.grads);
+    }
+  };
+
   try {
     for (let epoch = epochStart; epoch < epochs && !stoppedEarly; epoch += 1) {
       const resumingThisEpoch = epoch === epochStart && stepStart > 0;
@@ -467,53 +530,38 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
               ? optimizer.learningRate
               : learningRateAt(options.schedule, { step: globalStep, epoch });
           optimizer.setLearningRate(learningRate);
-          const batch = data.gather(InMemoryDataset.batchRows(order, step, batchSize));
-          let lossValue: number;
+          const stepGradients = await computeGradients(InMemoryDataset.batchRows(order, step, batchSize));
+          const lossValue = stepGradients.loss;
           let skipped = false;
           try {
-            const { value, grads } = tf.variableGrads(lossOf(batch.inputs, batch.targets, batch.weights), trainable);
-            try {
-              lossValue = (await value.data())[0] as number;
-              if (!Number.isFinite(lossValue)) {
-                if (nonFinite === 'error') {
-                  throw new TrainingError(
-                    'loss',
-                    `is ${lossValue} at epoch ${epoch + 1}/${epochs}, step ${step + 1}/${stepsPerEpoch} ` +
-                      `(global step ${globalStep + 1}); lower the learning rate, clip gradients, check the data ` +
-                      `for NaN/Inf, or pass onNonFiniteLoss: 'skip'`,
-                  );
-                }
-                skipped = true;
-              } else {
-                const zeros: tf.Tensor[] = [];
-                const raw = trainable.map((v) => {
-                  const g = grads[v.name];
-                  if (g !== undefined) return g;
-                  const z = tf.zerosLike(v); // unused variable: keep slot positions aligned
-                  zeros.push(z);
-                  return z;
-                });
-                const clipped = options.clip === undefined ? raw : clipGradients(raw, options.clip);
-                try {
-                  optimizer.applyGradients(trainable.map((variable, i) => ({ variable, gradient: clipped[i] as tf.Tensor })));
-                } finally {
-                  tf.dispose(zeros);
-                  if (clipped !== raw) tf.dispose(clipped);
-                }
+            if (!Number.isFinite(lossValue)) {
+              if (nonFinite === 'error') {
+                throw new TrainingError(
+                  'loss',
+                  `is ${lossValue} at epoch ${epoch + 1}/${epochs}, step ${step + 1}/${stepsPerEpoch} ` +
+                    `(global step ${globalStep + 1}); lower the learning rate, clip gradients, check the data ` +
+                    `for NaN/Inf, or pass onNonFiniteLoss: 'skip'`,
+                );
               }
-            } finally {
-              tf.dispose(value);
-              tf.dispose(grads);
+              skipped = true;
+            } else {
+              const raw = stepGradients.grads;
+              const clipped = options.clip === undefined ? raw : clipGradients(raw, options.clip);
+              try {
+                optimizer.applyGradients(trainable.map((variable, i) => ({ variable, gradient: clipped[i] as tf.Tensor })));
+              } finally {
+                if (clipped !== raw) tf.dispose(clipped);
+              }
             }
           } finally {
-            disposeBatch(batch);
+            tf.dispose(stepGradients.grads);
           }
           globalStep += 1;
           steps += 1;
           if (skipped) skippedSteps += 1;
           else {
-            lossSum += lossValue * batch.size;
-            rows += batch.size;
+            lossSum += lossValue * stepGradients.rows;
+            rows += stepGradients.rows;
           }
           stepSeconds += (performance.now() - stepStarted) / 1000;
           progress = {
@@ -588,6 +636,7 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
     }
   } finally {
     if (best !== undefined) tf.dispose(best);
+    await pool?.close();
   }
 
   return {
