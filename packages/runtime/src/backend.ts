@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 
 import { ConfigError } from './errors.js';
+import { registerWasmTrainingKernels } from './wasm/register.js';
 
 /** Backends Counterweight can run on, in order of preference. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -70,6 +71,7 @@ async function tryWasm(): Promise<BackendInfo | string> {
     // so the thread count reported below is the one actually used.
     wasm.setThreadsCount(availableParallelism());
     if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not initialise';
+    registerWasmTrainingKernels();
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
     return { name: 'wasm', threads: wasm.getThreadsCount(), simd, skipped: [] };
   } catch (error) {

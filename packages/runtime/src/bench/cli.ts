@@ -1,81 +1,291 @@
 #!/usr/bin/env node
-// Runtime benchmark: train-step throughput of the MLP workload on every backend that loads here, and the step-time
-// cost of sigmoid focal loss over plain sigmoid cross-entropy, measured in one process. Prints one JSON line per
-// measurement and writes them all to bench-results/runtime.json at the repository root.
-import { availableParallelism, cpus } from 'node:os';
+// Runtime benchmark: train-step throughput of the four benchmark workloads (mlp, cnn, gpt, ctr) on every tfjs backend
+// that loads here, the step-time cost of sigmoid focal loss over sigmoid cross-entropy on the mlp, and - when a Python
+// with torch is found - the same workloads in PyTorch (1 and 2 threads) in the same sitting, with wasm/torch ratios.
+// Prints one JSON line per measurement and writes them all to bench-results/runtime.json at the repository root.
+//
+// Options (all optional; the default runs everything): --workloads mlp,cnn,gpt,ctr  --backends tensorflow,wasm,cpu
+// --no-torch. A partial run still writes bench-results/runtime.json.
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 import { sigmoidCrossEntropy, sigmoidFocalLoss } from '@counterweight/core-losses';
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 
-import { initBackend, type BackendName } from '../backend.js';
 import { writeJsonAtomic } from '../atomic-write.js';
+import { BACKEND_NAMES, initBackend, type BackendName } from '../backend.js';
+import { ConfigError } from '../errors.js';
 import { repositoryRoot } from '../data/shared-data.js';
 import type { LossFunction } from '../training/trainer.js';
-import { measureLosses } from './measure.js';
-import { mlpWorkload } from './workloads.js';
+import { GradientWorkerPool } from '../parallel/worker-pool.js';
+import { measureLosses, measureWorkload, type ThroughputSample } from './measure.js';
+import { WORKLOAD_REPLICA_MODULE } from './replica.js';
+import { bestByWorkload, findTorchPython, runTorchPeer, type TorchRecord } from './torch-peer.js';
+import { WORKLOAD_NAMES, type Workload, type WorkloadName } from './workload.js';
+import { WORKLOADS } from './workloads.js';
 
-const LOSSES: Readonly<Record<string, LossFunction>> = {
+/** The mlp's loss comparison: focal loss against the workload's own sigmoid cross-entropy. */
+const MLP_LOSSES: Readonly<Record<string, LossFunction>> = {
   sigmoidCrossEntropy: (targets, logits, weights) =>
-    sigmoidCrossEntropy(targets, logits, { reduction: 'mean', ...(weights === undefined ? {} : { weights }) }) as tf.Scalar,
+    sigmoidCrossEntropy(targets, logits, { reduction: 'mean', validate: false, ...(weights === undefined ? {} : { weights }) }) as tf.Scalar,
   sigmoidFocalLoss: (targets, logits, weights) =>
-    sigmoidFocalLoss(targets, logits, { reduction: 'mean', ...(weights === undefined ? {} : { weights }) }) as tf.Scalar,
+    sigmoidFocalLoss(targets, logits, { reduction: 'mean', validate: false, ...(weights === undefined ? {} : { weights }) }) as tf.Scalar,
 };
 
-/** Repetitions per backend: the cpu backend takes seconds per step. */
-const PLAN: ReadonlyArray<{ backend: BackendName; batches: number; repetitions: number }> = [
-  { backend: 'tensorflow', batches: 8, repetitions: 5 },
-  { backend: 'wasm', batches: 4, repetitions: 5 },
-  { backend: 'cpu', batches: 1, repetitions: 3 },
+/** Minimum ratio of wasm to best-PyTorch throughput that issue 3 asks for. */
+const WASM_GOALS: Readonly<Record<WorkloadName, number>> = { mlp: 0.25, cnn: 0.15, gpt: 0.1, ctr: 0.2 };
+
+interface BackendPlan {
+  readonly backend: BackendName;
+  /** Batches per epoch (the data-set size); one epoch is one repetition. */
+  readonly batches: number;
+  readonly repetitions: number;
+  /** Seconds of timed repetitions per workload at most, estimated from the warm-up epoch (at least one repetition). */
+  readonly budgetSeconds: number;
+  /** Workloads not run on this backend, with the reason. */
+  readonly skip?: Partial<Record<WorkloadName, string>>;
+  /**
+   * Also measure data-parallel steps with this many worker threads besides the main thread (wasm computes on one
+   * thread per process). 0: not measured (tfjs-node already uses every core; tfjs-cpu is too slow to matter).
+   */
+  readonly parallelWorkers: number;
+}
+
+const PLAN: readonly BackendPlan[] = [
+  { backend: 'tensorflow', batches: 8, repetitions: 5, budgetSeconds: 30, parallelWorkers: 0 },
+  { backend: 'wasm', batches: 4, repetitions: 5, budgetSeconds: 40, parallelWorkers: availableParallelism() - 1 },
+  {
+    backend: 'cpu',
+    batches: 1,
+    repetitions: 3,
+    budgetSeconds: 30,
+    parallelWorkers: 0,
+    skip: {
+      cnn: "tfjs-cpu's Conv2DBackpropFilter makes one batch-256 training step take over a minute",
+      ctr: "tfjs-cpu's UnsortedSegmentSum (the gather gradient) loops over all 100,000 table rows: minutes per step",
+    },
+  },
 ];
 
+type Emit = (record: Record<string, unknown>) => void;
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
+}
+
+/** Whole samples/s from 100 up, two decimals below (the cpu backend trains the gpt at under one sequence/s). */
+function roundRate(samplesPerSec: number): number {
+  return samplesPerSec >= 100 ? Math.round(samplesPerSec) : round(samplesPerSec, 2);
+}
+
+function throughputRecord(
+  workload: Workload,
+  backend: string,
+  threads: number,
+  loss: string,
+  sample: ThroughputSample,
+  mode: 'single' | 'data-parallel' = 'single',
+): Record<string, unknown> {
+  return {
+    workload: workload.name,
+    backend,
+    threads,
+    mode,
+    loss,
+    batchSize: workload.batchSize,
+    samplesPerSec: roundRate(sample.samplesPerSec),
+    ...(workload.tokensPerRow > 1 ? { tokensPerSec: Math.round(sample.samplesPerSec * workload.tokensPerRow) } : {}),
+    stepMs: round(sample.stepMs, 2),
+    repetitions: sample.repetitions,
+    batchesPerEpoch: workload.data.size / workload.batchSize,
+    spread: round(sample.spread, 3),
+    firstLoss: round(sample.firstLoss, 4),
+    lastLoss: round(sample.lastLoss, 4),
+  };
+}
+
+/**
+ * Measures one workload on the current backend: single-threaded (for the mlp, with cross-entropy and focal loss
+ * alternating), then, when the plan asks for it, with data-parallel steps over worker threads.
+ * @returns the best samples/s of the workload's own loss.
+ */
+async function benchWorkload(name: WorkloadName, plan: BackendPlan, threads: number, emit: Emit): Promise<number | undefined> {
+  const workload = WORKLOADS[name]({ seed: 1, batches: plan.batches });
+  const options = { repetitions: plan.repetitions, budgetSeconds: plan.budgetSeconds, seed: 1 };
+  let best: number;
+  try {
+    if (name !== 'mlp') {
+      const sample = await measureWorkload(workload, options);
+      emit(throughputRecord(workload, plan.backend, threads, workload.lossName, sample));
+      best = sample.samplesPerSec;
+    } else {
+      const measured = await measureLosses(workload, MLP_LOSSES, options);
+      const ce = measured['sigmoidCrossEntropy'];
+      const focal = measured['sigmoidFocalLoss'];
+      if (ce === undefined || focal === undefined) throw new Error('the mlp loss comparison measured nothing');
+      emit(throughputRecord(workload, plan.backend, threads, 'sigmoidCrossEntropy', ce));
+      emit(throughputRecord(workload, plan.backend, threads, 'sigmoidFocalLoss', focal));
+      emit({
+        workload: 'mlp',
+        backend: plan.backend,
+        comparison: 'stepTime(sigmoidFocalLoss) / stepTime(sigmoidCrossEntropy)',
+        ratio: round(focal.stepMs / ce.stepMs, 3),
+      });
+      best = ce.samplesPerSec;
+    }
+    if (plan.parallelWorkers > 0) {
+      const pool = await GradientWorkerPool.start({
+        replica: { module: WORKLOAD_REPLICA_MODULE, export: 'workloadReplica', options: { name, seed: 1, batchSize: workload.batchSize } },
+        dataset: workload.data,
+        workers: plan.parallelWorkers,
+        backend: plan.backend,
+        model: workload.model,
+        seed: 1,
+      });
+      try {
+        const sample = await measureWorkload(workload, { ...options, pool });
+        emit(throughputRecord(workload, plan.backend, threads + plan.parallelWorkers, workload.lossName, sample, 'data-parallel'));
+        best = Math.max(best, sample.samplesPerSec);
+      } finally {
+        await pool.close();
+      }
+    }
+    return best;
+  } finally {
+    workload.dispose();
+  }
+}
+
+function listOption<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): readonly T[] {
+  if (value === undefined) return allowed;
+  const names = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+  const unknown = names.filter((n) => !(allowed as readonly string[]).includes(n));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new ConfigError(flag, `unknown or empty value "${value}"; use a comma-separated subset of ${allowed.join(',')}`);
+  }
+  return allowed.filter((n) => names.includes(n)); // canonical order
+}
+
+function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
 async function main(): Promise<void> {
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version };
+  const { values: flags } = parseArgs({
+    options: { workloads: { type: 'string' }, backends: { type: 'string' }, 'no-torch': { type: 'boolean' } },
+  });
+  const workloads = listOption(flags.workloads, WORKLOAD_NAMES, '--workloads');
+  const backends = listOption(flags.backends, BACKEND_NAMES, '--backends');
+  const started = performance.now();
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    node: process.version,
+    tfjs: tf.version_core,
+    loadAverageAtStart: loadavg().map((v) => round(v, 2)),
+  };
   const results: Array<Record<string, unknown>> = [];
-  const emit = (record: Record<string, unknown>): void => {
+  const emit: Emit = (record) => {
     results.push(record);
     process.stdout.write(`${JSON.stringify(record)}\n`);
   };
-  for (const { backend, batches, repetitions } of PLAN) {
+  // samples/s by backend and workload, for the ratios against torch
+  const measured = new Map<BackendName, Map<WorkloadName, number>>();
+
+  for (const plan of PLAN.filter((p) => backends.includes(p.backend))) {
     let threads: number;
     try {
-      threads = (await initBackend(backend)).threads;
+      threads = (await initBackend(plan.backend)).threads;
     } catch (error) {
-      process.stderr.write(`skipping ${backend}: ${error instanceof Error ? error.message : String(error)}\n`);
+      emit({ backend: plan.backend, skipped: errorText(error) });
       continue;
     }
-    const workload = mlpWorkload({ seed: 1, batchSize: 1024, batches });
-    try {
-      const measured = await measureLosses(workload, LOSSES, { repetitions, seed: 1 });
-      for (const [loss, sample] of Object.entries(measured)) {
-        emit({
-          workload: 'mlp',
-          backend,
-          threads,
-          loss,
-          batchSize: workload.batchSize,
-          samplesPerSec: Math.round(sample.samplesPerSec),
-          stepMs: Number(sample.stepMs.toFixed(2)),
-          repetitions,
-        });
+    const byWorkload = new Map<WorkloadName, number>();
+    measured.set(plan.backend, byWorkload);
+    for (const name of workloads) {
+      const reason = plan.skip?.[name];
+      if (reason !== undefined) {
+        emit({ workload: name, backend: plan.backend, skipped: reason });
+        continue;
       }
-      const focal = measured['sigmoidFocalLoss'];
-      const ce = measured['sigmoidCrossEntropy'];
-      if (focal !== undefined && ce !== undefined) {
-        emit({
-          workload: 'mlp',
-          backend,
-          comparison: 'stepTime(sigmoidFocalLoss) / stepTime(sigmoidCrossEntropy)',
-          ratio: Number((focal.stepMs / ce.stepMs).toFixed(3)),
-        });
+      try {
+        const samplesPerSec = await benchWorkload(name, plan, threads, emit);
+        if (samplesPerSec !== undefined) byWorkload.set(name, samplesPerSec);
+      } catch (error) {
+        emit({ workload: name, backend: plan.backend, error: errorText(error) });
       }
-    } finally {
-      workload.dispose();
     }
   }
+
+  const { found, tried } = flags['no-torch'] === true ? { found: undefined, tried: [] } : await findTorchPython();
+  if (flags['no-torch'] === true) {
+    emit({ backend: 'torch', skipped: '--no-torch' });
+  } else if (found === undefined) {
+    emit({ backend: 'torch', skipped: `no Python that can import torch (tried ${tried.join(', ')})` });
+  } else {
+    process.stderr.write(`torch peer: ${found.command} (torch ${found.torchVersion}), 1 and 2 threads\n`);
+    let records: TorchRecord[] = [];
+    try {
+      records = await runTorchPeer(found.command, {
+        workloads,
+        threads: [1, 2],
+        batches: 4,
+        repetitions: 5,
+        onRecord: (record) => emit({ ...record, python: found.command }),
+      });
+    } catch (error) {
+      emit({ backend: 'torch', error: errorText(error) });
+    }
+    // Debian's torch calls whatever libblas.so.3 is installed; the netlib reference BLAS is ~30x slower than OpenBLAS.
+    const blas = [...new Set(records.flatMap((r) => (Array.isArray(r['blas']) ? (r['blas'] as unknown[]).map(String) : [])))];
+    if (blas.length > 0 && !blas.some((path) => /openblas|blis|mkl/i.test(path))) {
+      emit({
+        backend: 'torch',
+        warning:
+          `torch runs on the reference BLAS (${blas.join(', ')}), not an optimised one, so its dense layers are far ` +
+          'slower than usual and the ratios below flatter tfjs; install OpenBLAS (Debian: libopenblas0-pthread) for a fair peer',
+      });
+    }
+    const cores = new Set(records.map((r) => r['openblasCore']).filter((c): c is string => typeof c === 'string'));
+    if (cores.has('Prescott')) {
+      emit({
+        backend: 'torch',
+        warning:
+          'OpenBLAS chose its generic Prescott (SSE3) kernels: it does not recognise this CPU, so torch runs several ' +
+          'times below its speed here; set OPENBLAS_CORETYPE (e.g. Haswell, or SkylakeX on AVX-512 CPUs) for a fair peer',
+      });
+    }
+    const best = bestByWorkload(records);
+    for (const [backend, byWorkload] of measured) {
+      for (const [name, samplesPerSec] of byWorkload) {
+        const torch = best.get(name);
+        if (torch?.samplesPerSec === undefined) continue;
+        const ratio = samplesPerSec / torch.samplesPerSec;
+        emit({
+          workload: name,
+          comparison: `${backend}/torch`,
+          ratio: round(ratio, 4),
+          [backend]: roundRate(samplesPerSec),
+          torch: roundRate(torch.samplesPerSec),
+          torchThreads: torch.threads,
+          ...(backend === 'wasm' ? { goal: WASM_GOALS[name], meetsGoal: ratio >= WASM_GOALS[name] } : {}),
+        });
+      }
+    }
+  }
+
   const out = join(repositoryRoot(), 'bench-results', 'runtime.json');
-  await writeJsonAtomic(out, { benchmark: 'runtime', date: new Date().toISOString(), machine, results });
-  process.stderr.write(`wrote ${out}\n`);
+  const seconds = round((performance.now() - started) / 1000, 1);
+  await writeJsonAtomic(out, {
+    benchmark: 'runtime',
+    date: new Date().toISOString(),
+    machine: { ...machine, loadAverageAtEnd: loadavg().map((v) => round(v, 2)) },
+    seconds,
+    results,
+  });
+  process.stderr.write(`wrote ${out} (${seconds} s)\n`);
 }
 
 main().catch((error: unknown) => {

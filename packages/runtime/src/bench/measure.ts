@@ -1,11 +1,38 @@
+import type { GradientWorkerPool } from '../parallel/worker-pool.js';
 import { createOptimizer } from '../training/optimizers.js';
 import { train, type LossFunction } from '../training/trainer.js';
-import type { Workload } from './workloads.js';
+import type { Workload } from './workload.js';
 
 /** Step throughput of one loss on one workload. */
 export interface ThroughputSample {
+  /** Median over the timed repetitions of training rows per second. */
   readonly samplesPerSec: number;
+  /** Milliseconds per step of `batchSize` rows at the median throughput. */
   readonly stepMs: number;
+  /** Timed repetitions (each one epoch of the workload's data set). */
+  readonly repetitions: number;
+  /** `(max − min) / median` of the per-repetition throughputs: a noise indicator. */
+  readonly spread: number;
+  /** Mean training loss of the warm-up epoch and of the last timed epoch. */
+  readonly firstLoss: number;
+  readonly lastLoss: number;
+}
+
+/** Options of {@link measureLosses} and {@link measureWorkload}. */
+export interface MeasureOptions {
+  /** Timed repetitions at most (default 5). */
+  readonly repetitions?: number;
+  /**
+   * Time budget in seconds for the timed repetitions, estimated from the warm-up epoch: fewer repetitions (at least
+   * one) are run when `repetitions` epochs would take longer. Default: no budget.
+   */
+  readonly budgetSeconds?: number;
+  /** Seeds the shuffles (repetition `r` uses `seed + r`). */
+  readonly seed: number;
+  /** Adam learning rate (default 1e-3). */
+  readonly learningRate?: number;
+  /** Data-parallel steps over this worker pool (started for `workload.data`); the caller closes it. */
+  readonly pool?: GradientWorkerPool;
 }
 
 /** Median of a non-empty list. */
@@ -16,20 +43,26 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Trains `workload` for one epoch per repetition with each loss, alternating the losses repetition by repetition so
- * that drift on a shared machine affects them alike, after one untimed warm-up epoch per loss (kernel compilation,
- * optimizer slots). Throughput is the trainer's own count of training rows per second (validation excluded).
- * @returns per loss, the median over `repetitions`.
+ * Trains `workload` with Adam for one epoch per repetition with each loss, alternating the losses repetition by
+ * repetition so that drift on a shared machine affects them alike, after one untimed warm-up epoch per loss (kernel
+ * compilation, optimizer slots). Throughput is the trainer's own count of training rows per second of the training
+ * steps (batch assembly, forward, backward, update and the loss read-back of every step).
+ * @returns per loss, the median over the repetitions.
  */
 export async function measureLosses(
   workload: Workload,
   losses: Readonly<Record<string, LossFunction>>,
-  options: { repetitions: number; seed: number },
+  options: MeasureOptions,
 ): Promise<Record<string, ThroughputSample>> {
-  const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(losses).map((name) => [name, []]));
+  const optimizer = createOptimizer({ name: 'adam', learningRate: options.learningRate ?? 1e-3 });
+  const names = Object.keys(losses);
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
+  const firstLoss: Record<string, number> = {};
+  const lastLoss: Record<string, number> = {};
+  let repetitions = options.repetitions ?? 5;
   try {
-    for (let rep = -1; rep < options.repetitions; rep += 1) {
+    for (let rep = -1; rep < repetitions; rep += 1) {
+      const started = performance.now();
       for (const [name, loss] of Object.entries(losses)) {
         const history = await train({
           model: workload.model,
@@ -40,17 +73,42 @@ export async function measureLosses(
           optimizer,
           seed: options.seed + rep,
           progress: { quiet: true },
+          ...(options.pool === undefined ? {} : { parallel: { pool: options.pool } }),
         });
-        if (rep >= 0) samples[name]?.push(history.epochs[0]?.samplesPerSecond ?? Number.NaN);
+        const epoch = history.epochs[0];
+        if (rep < 0) firstLoss[name] = epoch?.loss ?? Number.NaN;
+        else samples[name]?.push(epoch?.samplesPerSecond ?? Number.NaN);
+        lastLoss[name] = epoch?.loss ?? Number.NaN;
+      }
+      if (rep < 0 && options.budgetSeconds !== undefined) {
+        const warmupSeconds = (performance.now() - started) / 1000;
+        repetitions = Math.max(1, Math.min(repetitions, Math.floor(options.budgetSeconds / warmupSeconds)));
       }
     }
   } finally {
     optimizer.dispose();
   }
   return Object.fromEntries(
-    Object.entries(samples).map(([name, values]) => {
+    names.map((name) => {
+      const values = samples[name] ?? [];
       const samplesPerSec = median(values);
-      return [name, { samplesPerSec, stepMs: (1000 * workload.batchSize) / samplesPerSec }];
+      const sample: ThroughputSample = {
+        samplesPerSec,
+        stepMs: (1000 * workload.batchSize) / samplesPerSec,
+        repetitions: values.length,
+        spread: (Math.max(...values) - Math.min(...values)) / samplesPerSec,
+        firstLoss: firstLoss[name] ?? Number.NaN,
+        lastLoss: lastLoss[name] ?? Number.NaN,
+      };
+      return [name, sample];
     }),
   );
+}
+
+/** Throughput of a workload with its own loss: {@link measureLosses} with `{ [workload.lossName]: workload.loss }`. */
+export async function measureWorkload(workload: Workload, options: MeasureOptions): Promise<ThroughputSample> {
+  const measured = await measureLosses(workload, { [workload.lossName]: workload.loss }, options);
+  const sample = measured[workload.lossName];
+  if (sample === undefined) throw new Error(`no measurement for ${workload.lossName}`);
+  return sample;
 }

@@ -64,13 +64,16 @@ export function splitRows(rows: Int32Array, parts: number): Int32Array[] {
  * by shard size ({@link combineShards}).
  */
 export class GradientWorkerPool {
+  /** The training data the workers hold; `train()` accepts the pool only for this data set. */
+  readonly dataset: InMemoryDataset;
   private readonly workers: Worker[];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failure: Error | undefined;
 
-  private constructor(workers: Worker[]) {
+  private constructor(workers: Worker[], dataset: InMemoryDataset) {
     this.workers = workers;
+    this.dataset = dataset;
     workers.forEach((worker, index) => {
       worker.on('message', (message: FromWorker) => this.receive(message));
       worker.on('error', (error: Error) => this.fail(new TrainingError('parallel', `worker ${index + 1} crashed: ${error.message}`)));
@@ -96,7 +99,7 @@ export class GradientWorkerPool {
     const dataset = sharedDatasetSpec(options.dataset);
     const expected = trainableSignature(options.model);
     const workers = Array.from({ length: options.workers }, () => startWorker());
-    const pool = new GradientWorkerPool(workers);
+    const pool = new GradientWorkerPool(workers, options.dataset);
     try {
       await Promise.all(
         workers.map(

@@ -136,9 +136,11 @@ export interface TrainOptions {
    * weighted by shard size. tfjs-backend-wasm computes on one thread in Node, so this is how a step uses every core.
    * The main thread keeps the optimizer, the weights and all checkpointed state; replicas receive the weights before
    * every step, so the result does not depend on their initialisation. Exact for losses that are means over rows;
-   * see `combineShards`. `workers` defaults to the number of cores minus one.
+   * see `combineShards`. `workers` defaults to the number of cores minus one. Pass `{ pool }` instead to reuse a
+   * {@link GradientWorkerPool} started for the same training data set across several `train()` calls (the caller
+   * closes it); otherwise the pool lives for this call.
    */
-  readonly parallel?: { readonly replica: ReplicaSpec; readonly workers?: number };
+  readonly parallel?: { readonly replica: ReplicaSpec; readonly workers?: number } | { readonly pool: GradientWorkerPool };
 }
 
 /** Loss and metrics of {@link evaluate}. */
@@ -474,17 +476,24 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
     }
   };
 
+  const parallel = options.parallel;
+  const ownPool = parallel !== undefined && !('pool' in parallel);
   const pool =
-    options.parallel === undefined
+    parallel === undefined
       ? undefined
-      : await GradientWorkerPool.start({
-          replica: options.parallel.replica,
-          dataset: data,
-          workers: options.parallel.workers ?? Math.max(1, availableParallelism() - 1),
-          backend: (activeBackend()?.name ?? tf.getBackend()) as BackendName,
-          model,
-          seed,
-        });
+      : 'pool' in parallel
+        ? parallel.pool
+        : await GradientWorkerPool.start({
+            replica: parallel.replica,
+            dataset: data,
+            workers: parallel.workers ?? Math.max(1, availableParallelism() - 1),
+            backend: (activeBackend()?.name ?? tf.getBackend()) as BackendName,
+            model,
+            seed,
+          });
+  if (pool !== undefined && pool.dataset !== data) {
+    throw new TrainingError('parallel.pool', 'was started for another data set; start it with this `train` data set');
+  }
 
   /** A step's loss and gradients: on this thread, or split over this thread and the worker pool. */
   const computeGradients = async (rowIndices: Int32Array): Promise<{ loss: number; grads: tf.Tensor[]; rows: number }> => {
@@ -636,7 +645,7 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
     }
   } finally {
     if (best !== undefined) tf.dispose(best);
-    await pool?.close();
+    if (ownPool) await pool?.close();
   }
 
   return {

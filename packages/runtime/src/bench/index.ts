@@ -1,0 +1,57 @@
+// The benchmark workloads of issue 3, defined once for the runtime bench and the apps' benches.
+export {
+  DEFAULT_BATCHES,
+  VariableBuilder,
+  WORKLOAD_NAMES,
+  dense,
+  type Workload,
+  type WorkloadFactory,
+  type WorkloadName,
+  type WorkloadOptions,
+} from './workload.js';
+export { WORKLOADS } from './workloads.js';
+export { MLP_BATCH_SIZE, MLP_HIDDEN, MLP_INPUT_WIDTH, mlpWorkload } from './mlp.js';
+export { CNN_BATCH_SIZE, CNN_CLASSES, CNN_IMAGE_SIZE, cnnWorkload, type CnnWorkloadOptions } from './cnn.js';
+export {
+  GPT_BATCH_SIZE,
+  GPT_BLOCKS,
+  GPT_CONTEXT,
+  GPT_HEADS,
+  GPT_VOCABULARY,
+  GPT_WIDTH,
+  LAYER_NORM_EPSILON,
+  geluTanh,
+  gptWorkload,
+  layerNorm,
+  type GptWorkloadOptions,
+} from './gpt.js';
+export {
+  CTR_BATCH_SIZE,
+  CTR_CATEGORICAL_FIELDS,
+  CTR_DENSE_FEATURES,
+  CTR_EMBEDDING_WIDTH,
+  CTR_HIDDEN,
+  CTR_TABLE_ROWS,
+  ctrWorkload,
+  type CtrWorkloadOptions,
+} from './ctr.js';
+export { measureLosses, measureWorkload, median, type MeasureOptions, type ThroughputSample } from './measure.js';
+export {
+  compareGradients,
+  workloadGradients,
+  type GradientMismatch,
+  type GradientTolerance,
+  type WorkloadGradients,
+} from './gradients.js';
+export {
+  TORCH_PYTHON_ENV,
+  TORCH_SCRIPT,
+  bestByWorkload,
+  findTorchPython,
+  runTorchPeer,
+  torchPythonCandidates,
+  type TorchPeerOptions,
+  type TorchPython,
+  type TorchRecord,
+} from './torch-peer.js';
+export { WORKLOAD_REPLICA_MODULE, workloadReplica, type WorkloadReplicaOptions } from './replica.js';

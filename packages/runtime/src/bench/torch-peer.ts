@@ -1,0 +1,166 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+import type { WorkloadName } from './workload.js';
+
+/** Environment variable naming the Python interpreter (with torch) for the PyTorch peer. */
+export const TORCH_PYTHON_ENV = 'COUNTERWEIGHT_TORCH_PYTHON';
+
+/**
+ * The PyTorch peer script, `packages/runtime/bench/torch_workloads.py` (two levels above this module both in `src/`
+ * and in `dist/`).
+ */
+export const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_workloads.py', import.meta.url));
+
+/** A Python interpreter that can `import torch`. */
+export interface TorchPython {
+  readonly command: string;
+  /** `torch.__version__`. */
+  readonly torchVersion: string;
+}
+
+/** Runs `command args` and resolves with its exit code and stdout (stderr is discarded). */
+function capture(command: string, args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'], timeout: timeoutMs });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.on('error', () => resolve({ code: null, stdout: '' })); // e.g. ENOENT
+    child.on('close', (code) => resolve({ code, stdout }));
+  });
+}
+
+/** The interpreters {@link findTorchPython} tries, in order: `$COUNTERWEIGHT_TORCH_PYTHON`, `/usr/bin/python3`, `python3`. */
+export function torchPythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  const fromEnv = env[TORCH_PYTHON_ENV]?.trim();
+  return [...new Set([...(fromEnv === undefined || fromEnv === '' ? [] : [fromEnv]), '/usr/bin/python3', 'python3'])];
+}
+
+/**
+ * Finds a Python that can `import torch` among {@link torchPythonCandidates}.
+ * @returns the first that works, or undefined (with the candidates tried) when none does.
+ */
+export async function findTorchPython(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ found: TorchPython | undefined; tried: readonly string[] }> {
+  const tried = torchPythonCandidates(env);
+  for (const command of tried) {
+    const { code, stdout } = await capture(command, ['-c', 'import torch; print(torch.__version__)'], 120_000);
+    const version = stdout.trim().split('\n').pop() ?? '';
+    if (code === 0 && version !== '') return { found: { command, torchVersion: version }, tried };
+  }
+  return { found: undefined, tried };
+}
+
+/** One JSON line of the peer script: a measurement, or an `error` for a workload that failed. */
+export interface TorchRecord {
+  readonly workload: WorkloadName;
+  readonly backend: 'torch';
+  readonly threads: number;
+  readonly samplesPerSec?: number;
+  readonly error?: string;
+  readonly [key: string]: unknown;
+}
+
+/** Options of {@link runTorchPeer}. */
+export interface TorchPeerOptions {
+  readonly workloads: readonly WorkloadName[];
+  /** One process per thread count (default [1, 2]). */
+  readonly threads?: readonly number[];
+  /** Batches per epoch (default 4). */
+  readonly batches?: number;
+  /** Timed repetitions (default 5). */
+  readonly repetitions?: number;
+  /** Minimum seconds per repetition (whole epochs; default 0.3). */
+  readonly minSeconds?: number;
+  /** Seconds of timed repetitions per workload at most, estimated from the warm-up (default 30). */
+  readonly budgetSeconds?: number;
+  readonly seed?: number;
+  /** Called for every record as soon as it is printed. */
+  readonly onRecord?: (record: TorchRecord) => void;
+}
+
+function isTorchRecord(value: unknown): value is TorchRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return record['backend'] === 'torch' && typeof record['workload'] === 'string' && typeof record['threads'] === 'number';
+}
+
+/**
+ * Runs `bench/torch_workloads.py` with `python` (one child process per thread count, started by the script) and
+ * collects its JSON lines. The script's stderr goes to this process's stderr.
+ * @throws Error when the script exits with a failure and printed no record at all.
+ */
+export async function runTorchPeer(python: string, options: TorchPeerOptions): Promise<TorchRecord[]> {
+  const args = [
+    TORCH_SCRIPT,
+    '--workloads',
+    options.workloads.join(','),
+    '--threads',
+    (options.threads ?? [1, 2]).join(','),
+    '--batches',
+    String(options.batches ?? 4),
+    '--repetitions',
+    String(options.repetitions ?? 5),
+    '--min-seconds',
+    String(options.minSeconds ?? 0.3),
+    '--budget-seconds',
+    String(options.budgetSeconds ?? 30),
+    '--seed',
+    String(options.seed ?? 1),
+  ];
+  // Its own process group, so that an interrupted bench also stops the script's per-thread-count child process.
+  const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const stop = (): void => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGTERM');
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stop();
+    release();
+    process.kill(process.pid, signal); // default behaviour again: terminate
+  };
+  const release = (): void => {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('exit', stop);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal).once('exit', stop);
+  const records: TorchRecord[] = [];
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  try {
+    for await (const line of createInterface({ input: child.stdout })) {
+      if (line.trim() === '') continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        process.stderr.write(`torch peer: ignoring a line that is not JSON: ${line}\n`);
+        continue;
+      }
+      if (!isTorchRecord(parsed)) continue;
+      records.push(parsed);
+      options.onRecord?.(parsed);
+    }
+  } finally {
+    release();
+  }
+  const code = await exited;
+  if (code !== 0 && records.length === 0) throw new Error(`${python} ${TORCH_SCRIPT} exited with code ${String(code)}`);
+  return records;
+}
+
+/** The fastest measurement per workload among `records` (records with an error are ignored). */
+export function bestByWorkload(records: readonly TorchRecord[]): Map<WorkloadName, TorchRecord> {
+  const best = new Map<WorkloadName, TorchRecord>();
+  for (const record of records) {
+    if (record.samplesPerSec === undefined || !Number.isFinite(record.samplesPerSec)) continue;
+    const current = best.get(record.workload);
+    if (current === undefined || record.samplesPerSec > (current.samplesPerSec ?? 0)) best.set(record.workload, record);
+  }
+  return best;
+}
