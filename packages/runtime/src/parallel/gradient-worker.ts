@@ -47,9 +47,14 @@ function step(message: StepMessage): void {
       return penalty === undefined ? base : tf.add(base, penalty);
     }, [...trainable]);
     try {
+      // The wasm backend's dataSync already returns a fresh copy of the heap, which can be transferred as is;
+      // other backends may hand out their own buffer, so copy there.
+      const fresh = tf.getBackend() === 'wasm';
       const out = trainable.map((v) => {
         const g = grads[v.name];
-        return g === undefined ? new Float32Array(v.size) : Float32Array.from(g.dataSync());
+        if (g === undefined) return new Float32Array(v.size);
+        const values = g.dataSync() as Float32Array;
+        return fresh ? values : values.slice();
       });
       post({ kind: 'gradients', id: message.id, loss: value.dataSync()[0] ?? Number.NaN, grads: out }, out.map((g) => g.buffer));
     } finally {

@@ -499,7 +499,8 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
   const computeGradients = async (rowIndices: Int32Array): Promise<{ loss: number; grads: tf.Tensor[]; rows: number }> => {
     if (pool === undefined) return localGradients(rowIndices);
     const [own = new Int32Array(0), ...shards] = splitRows(rowIndices, pool.size + 1);
-    const weights = trainable.map((v) => Float32Array.from(v.dataSync()));
+    // dataSync gives the values (a fresh copy on wasm); postMessage copies them to the workers.
+    const weights = trainable.map((v) => v.dataSync() as Float32Array);
     const remote = pool.computeShards(weights, shards);
     const local = await localGradients(own);
     try {
