@@ -53,7 +53,7 @@ function step(message: StepMessage): void {
       const out = trainable.map((v) => {
         const g = grads[v.name];
         if (g === undefined) return new Float32Array(v.size);
-        const values = g.dataSync() as Float32Array;
+        const values = g.dataSync() as Float32Array<ArrayBuffer>;
         return fresh ? values : values.slice();
       });
       post({ kind: 'gradients', id: message.id, loss: value.dataSync()[0] ?? Number.NaN, grads: out }, out.map((g) => g.buffer));
