@@ -1,4 +1,3 @@
-import { sigmoidCrossEntropy } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { SeededRandom } from '../random.js';
@@ -7,9 +6,10 @@ import { fromVariables, isSingleInput, type ModelInputs } from '../training/mode
 import {
   DEFAULT_BATCHES,
   VariableBuilder,
-  dense,
+  binaryCrossEntropyLoss,
+  denseLayers,
+  denseStack,
   positiveInteger,
-  weightOption,
   type Workload,
   type WorkloadOptions,
 } from './workload.js';
@@ -78,13 +78,7 @@ export function ctrWorkload(options: CtrWorkloadOptions): Workload {
   const init = new VariableBuilder(SeededRandom.fromSeed(options.seed, 'bench', 'ctr', 'init'));
   const table = init.normal('embedding/table', [tableRows, CTR_EMBEDDING_WIDTH], 0.01) as tf.Variable<tf.Rank.R2>;
   const widths = [fields * CTR_EMBEDDING_WIDTH + CTR_DENSE_FEATURES, ...CTR_HIDDEN, 1];
-  const layers = widths.slice(1).map((units, i) => {
-    const fanIn = widths[i] ?? 0;
-    return {
-      kernel: init.glorotUniform(`dense${i}/kernel`, [fanIn, units], fanIn, units) as tf.Variable<tf.Rank.R2>,
-      bias: init.constant(`dense${i}/bias`, [units], 0) as tf.Variable<tf.Rank.R1>,
-    };
-  });
+  const layers = denseLayers(init, widths);
 
   const forward = (batch: ModelInputs): tf.Tensor =>
     tf.tidy(() => {
@@ -95,18 +89,13 @@ export function ctrWorkload(options: CtrWorkloadOptions): Workload {
       }
       const n = categorical.shape[0] ?? 0;
       const embedded = tf.reshape(tf.gather(table, categorical), [n, fields * CTR_EMBEDDING_WIDTH]);
-      let h = tf.concat([embedded, denseFeatures as tf.Tensor2D], 1);
-      layers.forEach(({ kernel, bias }, i) => {
-        h = dense(h, kernel, bias, i < layers.length - 1);
-      });
-      return h;
+      return denseStack(tf.concat([embedded, denseFeatures as tf.Tensor2D], 1), layers);
     });
 
   return {
     name: 'ctr',
     model: fromVariables({ variables: init.variables, forward }),
-    loss: (targets, logits, weights) =>
-      sigmoidCrossEntropy(targets, logits, { reduction: 'mean', validate: false, ...weightOption(weights) }) as tf.Scalar,
+    loss: binaryCrossEntropyLoss,
     lossName: 'sigmoidCrossEntropy',
     data: createDataset({
       inputs: {

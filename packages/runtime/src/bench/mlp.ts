@@ -1,4 +1,3 @@
-import { sigmoidCrossEntropy } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { SeededRandom } from '../random.js';
@@ -7,9 +6,10 @@ import { fromVariables, isSingleInput, type ModelInputs } from '../training/mode
 import {
   DEFAULT_BATCHES,
   VariableBuilder,
-  dense,
+  binaryCrossEntropyLoss,
+  denseLayers,
+  denseStack,
   positiveInteger,
-  weightOption,
   type Workload,
   type WorkloadOptions,
 } from './workload.js';
@@ -41,28 +41,17 @@ export function mlpWorkload(options: WorkloadOptions): Workload {
 
   const init = new VariableBuilder(SeededRandom.fromSeed(options.seed, 'bench', 'mlp', 'init'));
   const widths = [MLP_INPUT_WIDTH, ...MLP_HIDDEN, 1];
-  const layers = widths.slice(1).map((units, i) => {
-    const fanIn = widths[i] ?? 0;
-    return {
-      kernel: init.glorotUniform(`dense${i}/kernel`, [fanIn, units], fanIn, units) as tf.Variable<tf.Rank.R2>,
-      bias: init.constant(`dense${i}/bias`, [units], 0) as tf.Variable<tf.Rank.R1>,
-    };
-  });
+  const layers = denseLayers(init, widths);
   const forward = (inputs: ModelInputs): tf.Tensor =>
     tf.tidy(() => {
       if (!isSingleInput(inputs)) throw new TypeError('the mlp workload takes one input tensor [batch, 256]');
-      let h = inputs as tf.Tensor2D;
-      layers.forEach(({ kernel, bias }, i) => {
-        h = dense(h, kernel, bias, i < layers.length - 1);
-      });
-      return h;
+      return denseStack(inputs, layers);
     });
 
   return {
     name: 'mlp',
     model: fromVariables({ variables: init.variables, forward }),
-    loss: (targets, logits, weights) =>
-      sigmoidCrossEntropy(targets, logits, { reduction: 'mean', validate: false, ...weightOption(weights) }) as tf.Scalar,
+    loss: binaryCrossEntropyLoss,
     lossName: 'sigmoidCrossEntropy',
     data: createDataset({ inputs: { values: x, shape: [MLP_INPUT_WIDTH] }, targets: { values: y, shape: [1] } }),
     batchSize,

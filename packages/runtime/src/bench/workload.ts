@@ -1,3 +1,4 @@
+import { sigmoidCrossEntropy } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ConfigError } from '../errors.js';
@@ -121,6 +122,39 @@ function sizeOf(shape: readonly number[]): number {
 export function dense(x: tf.Tensor, kernel: tf.Tensor2D, bias: tf.Tensor1D, relu = false): tf.Tensor2D {
   return tf.fused.matMul({ a: x, b: kernel, bias, activation: relu ? 'relu' : 'linear' }) as tf.Tensor2D;
 }
+
+/** Kernel and bias of one dense layer. */
+export interface DenseLayer {
+  readonly kernel: tf.Variable<tf.Rank.R2>;
+  readonly bias: tf.Variable<tf.Rank.R1>;
+}
+
+/**
+ * Dense layers `widths[0] → widths[1] → … → widths[n]` with Glorot-uniform kernels and zero biases, named
+ * `dense<i>/kernel` and `dense<i>/bias`.
+ */
+export function denseLayers(init: VariableBuilder, widths: readonly number[]): DenseLayer[] {
+  return widths.slice(1).map((units, i) => {
+    const fanIn = widths[i] ?? 0;
+    return {
+      kernel: init.glorotUniform(`dense${i}/kernel`, [fanIn, units], fanIn, units) as tf.Variable<tf.Rank.R2>,
+      bias: init.constant(`dense${i}/bias`, [units], 0) as tf.Variable<tf.Rank.R1>,
+    };
+  });
+}
+
+/** Applies dense layers in order, ReLU after every layer but the last (which returns logits). */
+export function denseStack(x: tf.Tensor, layers: readonly DenseLayer[]): tf.Tensor2D {
+  let h = x as tf.Tensor2D;
+  layers.forEach(({ kernel, bias }, i) => {
+    h = dense(h, kernel, bias, i < layers.length - 1);
+  });
+  return h;
+}
+
+/** Sigmoid cross-entropy on one logit per row, batch mean (the mlp and ctr workloads' loss). */
+export const binaryCrossEntropyLoss: LossFunction = (targets, logits, weights) =>
+  sigmoidCrossEntropy(targets, logits, { reduction: 'mean', validate: false, ...weightOption(weights) }) as tf.Scalar;
 
 /** Weights forwarded to a core-losses loss only when given (the trainer passes none without per-sample weights). */
 export function weightOption(weights: tf.Tensor1D | undefined): { weights?: tf.Tensor1D } {
