@@ -17,8 +17,67 @@ export {
   type SoftmaxFocalLossOptions,
 } from './softmax-focal.js';
 export {
+  CLASS_WEIGHT_STRATEGIES,
   classBalancedWeights,
+  computeClassWeights,
   countClasses,
+  countMultiHot,
+  inverseClassFrequencyWeights,
+  inverseFrequencyWeights,
+  rankBasedFrequencyWeights,
+  sqrtInverseFrequencyWeights,
   type ClassBalancedWeights,
+  type ClassCountSource,
+  type ClassWeightNormalization,
+  type ClassWeightOptions,
   type ClassWeights,
-} from './class-balanced.js';
+  type ClassWeightStrategy,
+} from './class-weights.js';
+export { asymmetricLoss, type AsymmetricLossOptions } from './asl.js';
+export { asymmetricLossSingleLabel, type AsymmetricLossSingleLabelOptions } from './asl-single-label.js';
+export { classBalancedLoss, type ClassBalancedLossOptions, type ClassBalancedLossType } from './class-balanced-loss.js';
+export { classPriors } from './class-counts.js';
+export { ldamLoss, ldamMargins, type LdamLossOptions, type LdamMarginOptions } from './ldam.js';
+export {
+  logitAdjustedLoss,
+  logitAdjustments,
+  posthocLogitAdjustment,
+  type LogitAdjustedLossOptions,
+  type LogitAdjustmentPriorOptions,
+  type PosthocLogitAdjustmentOptions,
+} from './logit-adjustment.js';
+export { vsAdjustments, vsLoss, type VsAdjustmentOptions, type VsAdjustments, type VsLossOptions } from './vs-loss.js';
+export { drwSchedule, type DrwScheduleOptions, type DrwWeightsAt } from './drw.js';
+export {
+  densityNormalizedLoss,
+  type DensityCounting,
+  type DensityNormalization,
+  type DensityNormalizedLossOptions,
+} from './density-normalized.js';
+export {
+  jaccardLoss,
+  softDiceLoss,
+  tverskyLoss,
+  type OverlapLossOptions,
+  type TverskyLossOptions,
+} from './overlap.js';
+export {
+  distillationKL,
+  dualHeadBinaryKL,
+  type DistillationKLOptions,
+  type DualHeadBinaryKLOptions,
+} from './distillation.js';
+export type { PerturbationCallback, PerturbedGradients } from './weight-perturbation.js';
+export { samGradients, type SamOptions } from './sam.js';
+export { awpGradients, type AwpOptions } from './awp.js';
+export {
+  applyMaxNorm,
+  classNorms,
+  maxNormProjection,
+  maxNormThreshold,
+  type ClassAxisOptions,
+  type MaxNormThresholdOptions,
+} from './max-norm.js';
+export { simplexEtf, type SimplexEtfOptions } from './simplex-etf.js';
+export { featureNormPenalty, type FeatureNormPenaltyOptions } from './feature-norm-penalty.js';
+export { posthocLogitScaling, type PosthocLogitScalingOptions } from './posthoc-logit-scaling.js';

@@ -158,10 +158,12 @@ export {
   type EvaluationResult,
   type LossFunction,
   type MetricFunction,
+  type PerturbationRadius,
   type StepEndInfo,
   type TrainOptions,
   type TrainerState,
   type TrainingHistory,
+  type WeightPerturbation,
 } from './training/trainer.js';
 export { loadReplica, replicaModuleUrl, type Replica, type ReplicaSpec } from './parallel/replica.js';
 export {

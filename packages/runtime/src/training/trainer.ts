@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 
+import { awpGradients, samGradients, type PerturbedGradients } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
 // Registers every op's gradient (tfjs-core alone fails with "gradient function not found"), as backend.ts does, so
 // train() works even when the caller selected a backend some other way.
@@ -72,6 +73,8 @@ export interface StepEndInfo {
   /** Steps completed in total, this one included. */
   readonly globalStep: number;
   readonly loss: number;
+  /** With `weightPerturbation`: the loss at the perturbed weights `w + ε` (absent for plain steps). */
+  readonly perturbedLoss?: number;
   readonly learningRate: number;
   readonly skipped: boolean;
 }
@@ -95,6 +98,44 @@ export interface CheckpointSchedule {
   /** Checkpoints to keep (default 3). */
   readonly keep?: number;
 }
+
+/**
+ * A radius (SAM's `rho`, AWP's `gamma`): a constant, or a function of the step's position (the `{ step, epoch }` of
+ * learning-rate schedules: `step` is the global step before this one, `epoch` 0-based), e.g. Rangwani et al.'s step
+ * schedule of rho on ImageNet-LT or AWP's warm-up epochs with gamma 0. It must give a finite number >= 0; 0 makes that
+ * step a plain one (one pass, no perturbation).
+ */
+export type PerturbationRadius = number | ((position: SchedulePosition) => number);
+
+/**
+ * Perturbed-gradient steps: each step takes the gradient at perturbed weights `w + ε` (same batch, same loss) and
+ * applies it at `w`, restored bitwise; see `samGradients` and `awpGradients` of `@counterweight/core-losses`.
+ *
+ * - `sam`: sharpness-aware minimisation (Foret et al. 2021; Rangwani et al. 2022 for long tails),
+ *   `ε = rho · g / ‖g‖₂` with ONE norm over all trainable variables. `rho` default 0.05 (Rangwani et al. use 0.1-0.8 on
+ *   CIFAR-LT); `adaptive`/`eta`: ASAM as `davda54/sam` (default off, eta 0).
+ * - `awp`: adversarial weight perturbation (Wu et al. 2020), `ε_l = gamma · ‖w_l‖ · g_l / ‖g_l‖` per kernel.
+ *   `gamma` default 0.01. `kernels` picks the perturbed variables by their stable checkpoint name (default: trainable
+ *   variables of rank >= 2; biases and normalisation parameters are never perturbed by default).
+ *
+ * A step costs two forward and backward passes (about 2x). Clipping and the optimiser act on the final gradient only.
+ * The loss reported per step and per epoch (and checked for NaN/Inf) is the loss at `w`; the loss at `w + ε` is
+ * `StepEndInfo.perturbedLoss` (a non-finite one also stops or skips the step). The model's forward pass runs twice, so
+ * `context.random` is drawn twice per step (still exact on resume: its state is checkpointed after the step).
+ * The perturbation lives only inside a step, so checkpoints and resume are unchanged.
+ */
+export type WeightPerturbation =
+  | {
+      readonly kind: 'sam';
+      readonly rho?: PerturbationRadius;
+      readonly adaptive?: boolean;
+      readonly eta?: number;
+    }
+  | {
+      readonly kind: 'awp';
+      readonly gamma?: PerturbationRadius;
+      readonly kernels?: (name: string, variable: tf.Variable) => boolean;
+    };
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -124,8 +165,21 @@ export interface TrainOptions {
   readonly seed: number;
   /** What a NaN/Inf training loss does: throw a TrainingError naming epoch and step (default), or skip the update. */
   readonly onNonFiniteLoss?: 'error' | 'skip';
+  /**
+   * Perturbed-gradient steps (SAM or AWP); see {@link WeightPerturbation}. Not combinable with `parallel`: the
+   * perturbation needs the whole batch's gradient before the second pass, so a data-parallel step would need two
+   * rounds of shard gradients; train single-threaded instead.
+   */
+  readonly weightPerturbation?: WeightPerturbation;
   readonly callbacks?: {
     readonly onStepEnd?: (info: StepEndInfo) => void | Promise<void>;
+    /**
+     * After an epoch's last training step, before validation and `onEpochEnd`: the place for per-epoch weight
+     * projections such as weight balancing's MaxNorm (`applyMaxNorm` of `@counterweight/core-losses`), which the
+     * reference applies after the training phase, so validation and the epoch checkpoint see the projected weights.
+     * Must be deterministic for exact resume (a resumed run calls it again for the epoch it resumes in).
+     */
+    readonly onTrainPhaseEnd?: (info: { readonly epoch: number; readonly globalStep: number }) => void | Promise<void>;
     readonly onEpochEnd?: (record: EpochRecord) => void | Promise<void>;
     readonly onCheckpoint?: (event: CheckpointEvent) => void | Promise<void>;
   };
@@ -329,6 +383,15 @@ function validateOptions(options: TrainOptions): void {
   if (options.resume === true && options.checkpoint === undefined) {
     throw new TrainingError('resume', 'needs checkpoint.dir to resume from');
   }
+  if (options.weightPerturbation !== undefined) validateWeightPerturbation(options.weightPerturbation);
+  if (options.weightPerturbation !== undefined && options.parallel !== undefined) {
+    throw new TrainingError(
+      'weightPerturbation',
+      `("${options.weightPerturbation.kind}") cannot be combined with parallel: the perturbation needs the whole ` +
+        "batch's gradient before its second pass, which data-parallel steps only have after combining shards; " +
+        'drop one of weightPerturbation and parallel',
+    );
+  }
   const trainable = options.model.trainableVariables;
   if (trainable.length === 0) throw new TrainingError('model', 'has no trainable variables');
   const listed = new Set(options.model.variables.map((v) => v.variable));
@@ -336,6 +399,33 @@ function validateOptions(options: TrainOptions): void {
     if (!listed.has(variable)) {
       throw new TrainingError('model', `trainable variable "${variable.name}" is missing from model.variables`);
     }
+  }
+}
+
+function checkRadius(value: number, argument: string, where = ''): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TrainingError(argument, `must be a finite number >= 0${where}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function validateWeightPerturbation(perturbation: WeightPerturbation): void {
+  const kind = (perturbation as { kind?: unknown }).kind;
+  if (kind !== 'sam' && kind !== 'awp') {
+    throw new TrainingError('weightPerturbation.kind', `must be "sam" or "awp", got "${String(kind)}"`);
+  }
+  const [key, radius] = perturbation.kind === 'sam' ? ['rho', perturbation.rho] : ['gamma', perturbation.gamma];
+  if (typeof radius === 'number') checkRadius(radius, `weightPerturbation.${key}`);
+  else if (radius !== undefined && typeof radius !== 'function') {
+    throw new TrainingError(`weightPerturbation.${key}`, 'must be a number or a function of { step, epoch }');
+  }
+  if (perturbation.kind === 'sam') {
+    if (perturbation.adaptive !== undefined && typeof perturbation.adaptive !== 'boolean') {
+      throw new TrainingError('weightPerturbation.adaptive', `must be a boolean, got ${String(perturbation.adaptive)}`);
+    }
+    if (perturbation.eta !== undefined) checkRadius(perturbation.eta, 'weightPerturbation.eta');
+  } else if (perturbation.kernels !== undefined && typeof perturbation.kernels !== 'function') {
+    throw new TrainingError('weightPerturbation.kernels', 'must be a function (name, variable) => boolean');
   }
 }
 
@@ -360,8 +450,9 @@ function snapshot(model: TrainableModel): tf.Tensor[] {
  * A custom training loop for tfjs models with per-sample weights (which `LayersModel.fit` rejects), seeded shuffles,
  * learning-rate schedules, gradient clipping, early stopping and exact, crash-safe checkpoint/resume.
  *
- * Each step: `tf.variableGrads` of the loss (plus the model's regularisation) over the trainable variables, optional
- * clipping, `optimizer.applyGradients`, and every intermediate tensor disposed; the loss is read once per step. After
+ * Each step: `tf.variableGrads` of the loss (plus the model's regularisation) over the trainable variables (with
+ * `weightPerturbation`, the gradient at SAM/AWP-perturbed weights instead), optional clipping,
+ * `optimizer.applyGradients`, and every intermediate tensor disposed; the loss is read once per step. After
  * each epoch the validation set is evaluated with {@link evaluate}. With `checkpoint` and `resume`, a run killed at any
  * point continues from the newest checkpoint at the exact step inside the epoch, and ends with bitwise the same
  * weights as an uninterrupted run on the same backend.
@@ -377,6 +468,24 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
   const shuffle = options.shuffle ?? true;
   const stepsPerEpoch = data.batchCount(batchSize, dropRemainder);
   const trainable = [...model.trainableVariables];
+  const perturbation = options.weightPerturbation;
+  // AWP's perturbed variables, chosen once by stable name (default: rank >= 2).
+  const awpKernels = ((): tf.Variable[] | undefined => {
+    if (perturbation?.kind !== 'awp') return undefined;
+    const names = new Map(model.variables.map((v) => [v.variable, v.name]));
+    const pick = perturbation.kernels ?? ((_name: string, variable: tf.Variable) => variable.rank >= 2);
+    const kernels = trainable.filter((v) => pick(names.get(v) ?? v.name, v));
+    if (kernels.length === 0) {
+      throw new TrainingError(
+        'weightPerturbation.kernels',
+        perturbation.kernels === undefined
+          ? 'selects no trainable variable: none has rank >= 2; pass kernels: (name, variable) => boolean'
+          : 'selects no trainable variable',
+      );
+    }
+    return kernels;
+  })();
+
   const run: TrainerState['run'] = { seed, batchSize, trainRows: data.size, dropRemainder, shuffle };
   const checkpointing = options.checkpoint;
   const everyEpoch = checkpointing?.everyEpoch ?? true;
@@ -459,10 +568,50 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
       return penalty === undefined ? value : tf.add(value, penalty);
     };
 
-  /** Loss and gradients (aligned with `trainable`; zeros for unused variables) of the given rows, on this thread. */
-  const localGradients = async (rowIndices: Int32Array): Promise<{ loss: number; grads: tf.Tensor[]; rows: number }> => {
+  /** The perturbation radius of a step (undefined without weightPerturbation). */
+  const radiusAt = (position: SchedulePosition): number | undefined => {
+    if (perturbation === undefined) return undefined;
+    const [key, radius, fallback] =
+      perturbation.kind === 'sam' ? ['rho', perturbation.rho, 0.05] : ['gamma', perturbation.gamma, 0.01];
+    if (typeof radius !== 'function') return radius ?? fallback;
+    return checkRadius(radius(position), `weightPerturbation.${key}`, ` (returned at epoch ${position.epoch}, step ${position.step})`);
+  };
+
+  /** Gradients at the perturbed weights (SAM or AWP); the caller disposes every tensor. */
+  const perturbedGradients = (lossFn: () => tf.Scalar, radius: number): PerturbedGradients => {
+    if (perturbation?.kind === 'sam') {
+      return samGradients(lossFn, trainable, {
+        rho: radius,
+        ...(perturbation.adaptive === undefined ? {} : { adaptive: perturbation.adaptive }),
+        ...(perturbation.eta === undefined ? {} : { eta: perturbation.eta }),
+      });
+    }
+    return awpGradients(lossFn, trainable, { gamma: radius, ...(awpKernels === undefined ? {} : { kernels: awpKernels }) });
+  };
+
+  /**
+   * Loss and gradients (aligned with `trainable`; zeros for unused variables) of the given rows, on this thread; with
+   * `weightPerturbation` (and a radius > 0 at `position`), the gradients at the perturbed weights.
+   */
+  const localGradients = async (
+    rowIndices: Int32Array,
+    position?: SchedulePosition,
+  ): Promise<{ loss: number; perturbedLoss?: number; grads: tf.Tensor[]; rows: number }> => {
     const batch = data.gather(rowIndices);
     try {
+      const radius = position === undefined ? undefined : radiusAt(position);
+      if (radius !== undefined && radius > 0) {
+        const result = perturbedGradients(lossOf(batch.inputs, batch.targets, batch.weights), radius);
+        try {
+          const [loss, perturbedLoss] = await Promise.all([result.loss.data(), result.perturbedLoss.data()]);
+          return { loss: loss[0] as number, perturbedLoss: perturbedLoss[0] as number, grads: result.grads, rows: batch.size };
+        } catch (error) {
+          tf.dispose(result.grads);
+          throw error;
+        } finally {
+          tf.dispose([result.loss, result.perturbedLoss]);
+        }
+      }
       const { value, grads } = tf.variableGrads(lossOf(batch.inputs, batch.targets, batch.weights), trainable);
       try {
         const loss = (await value.data())[0] as number;
@@ -496,8 +645,11 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
   }
 
   /** A step's loss and gradients: on this thread, or split over this thread and the worker pool. */
-  const computeGradients = async (rowIndices: Int32Array): Promise<{ loss: number; grads: tf.Tensor[]; rows: number }> => {
-    if (pool === undefined) return localGradients(rowIndices);
+  const computeGradients = async (
+    rowIndices: Int32Array,
+    position: SchedulePosition,
+  ): Promise<{ loss: number; perturbedLoss?: number; grads: tf.Tensor[]; rows: number }> => {
+    if (pool === undefined) return localGradients(rowIndices, position);
     const [own = new Int32Array(0), ...shards] = splitRows(rowIndices, pool.size + 1);
     // dataSync gives the values (a fresh copy on wasm); postMessage copies them to the workers.
     const weights = trainable.map((v) => v.dataSync() as Float32Array);
@@ -540,16 +692,23 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
               ? optimizer.learningRate
               : learningRateAt(options.schedule, { step: globalStep, epoch });
           optimizer.setLearningRate(learningRate);
-          const stepGradients = await computeGradients(InMemoryDataset.batchRows(order, step, batchSize));
+          const stepGradients = await computeGradients(InMemoryDataset.batchRows(order, step, batchSize), {
+            step: globalStep,
+            epoch,
+          });
           const lossValue = stepGradients.loss;
+          const perturbedLoss = stepGradients.perturbedLoss;
           let skipped = false;
           try {
-            if (!Number.isFinite(lossValue)) {
+            if (!Number.isFinite(lossValue) || (perturbedLoss !== undefined && !Number.isFinite(perturbedLoss))) {
               if (nonFinite === 'error') {
+                const what = Number.isFinite(lossValue)
+                  ? `is ${lossValue}, but the loss at the perturbed weights (weightPerturbation "${perturbation?.kind}") is ${perturbedLoss}`
+                  : `is ${lossValue}`;
                 throw new TrainingError(
                   'loss',
-                  `is ${lossValue} at epoch ${epoch + 1}/${epochs}, step ${step + 1}/${stepsPerEpoch} ` +
-                    `(global step ${globalStep + 1}); lower the learning rate, clip gradients, check the data ` +
+                  `${what} at epoch ${epoch + 1}/${epochs}, step ${step + 1}/${stepsPerEpoch} ` +
+                    `(global step ${globalStep + 1}); lower the learning rate${perturbedLoss === undefined ? '' : ' or the perturbation radius'}, clip gradients, check the data ` +
                     `for NaN/Inf, or pass onNonFiniteLoss: 'skip'`,
                 );
               }
@@ -590,6 +749,7 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
             stepsPerEpoch,
             globalStep,
             loss: lossValue,
+            ...(perturbedLoss === undefined ? {} : { perturbedLoss }),
             learningRate,
             skipped,
           });
@@ -602,6 +762,7 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
       } finally {
         bar.stop();
       }
+      await options.callbacks?.onTrainPhaseEnd?.({ epoch, globalStep });
 
       const validation =
         options.validation === undefined

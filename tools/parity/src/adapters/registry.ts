@@ -1,9 +1,28 @@
 import type { ParityAdapter } from './adapter.js';
+import { aslMultiLabelAdapter, aslOptimizedAdapter } from './asl.js';
+import { aslSingleLabelAdapter } from './asl-single-label.js';
+import { cbFocalAdapter, cbSigmoidAdapter, cbSoftmaxAdapter } from './class-balanced-loss.js';
 import { cbWeightsAdapter } from './cb-weights.js';
+import { ldamDrwAdapter } from './ldam-drw.js';
+import { logitAdjustmentAdapter } from './logit-adjustment.js';
 import { sigmoidFocalLossAdapter } from './sigmoid-focal-loss.js';
 import { softmaxFocalLossAdapter } from './softmax-focal-loss.js';
+import { vsLossAdapter } from './vs-loss.js';
 
 /** Every vector-file `loss` name the library implements, mapped to its adapter. Others are reported as skipped. */
 export const ADAPTERS: ReadonlyMap<string, ParityAdapter> = new Map(
-  [sigmoidFocalLossAdapter, softmaxFocalLossAdapter, cbWeightsAdapter].map((adapter) => [adapter.loss, adapter]),
+  [
+    sigmoidFocalLossAdapter,
+    softmaxFocalLossAdapter,
+    cbWeightsAdapter,
+    aslMultiLabelAdapter,
+    aslOptimizedAdapter,
+    aslSingleLabelAdapter,
+    cbSoftmaxAdapter,
+    cbSigmoidAdapter,
+    cbFocalAdapter,
+    ldamDrwAdapter,
+    logitAdjustmentAdapter,
+    vsLossAdapter,
+  ].map((adapter) => [adapter.loss, adapter]),
 );

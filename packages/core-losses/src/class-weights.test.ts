@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  CLASS_WEIGHT_STRATEGIES,
+  classBalancedWeights,
+  computeClassWeights,
+  countClasses,
+  countMultiHot,
+  inverseClassFrequencyWeights,
+  inverseFrequencyWeights,
+  rankBasedFrequencyWeights,
+  roundHalfEvenLikePython,
+  sqrtInverseFrequencyWeights,
+  type ClassWeightStrategy,
+} from './class-weights.js';
+
+const closeTo = (actual: readonly number[], expected: readonly number[], digits = 12): void => {
+  expect(actual).toHaveLength(expected.length);
+  actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i] ?? Number.NaN, digits));
+};
+
+describe('inverseFrequencyWeights (scikit-learn "balanced")', () => {
+  // scikit-learn's documented formula: n_samples / (n_classes * np.bincount(y)); y = [0,0,0,0,1,1,2] → 7/12, 7/6, 7/3.
+  const labels = [0, 0, 0, 0, 1, 1, 2];
+
+  it('gives n_samples / (n_classes · bincount) from labels and from counts', () => {
+    const fromLabels = inverseFrequencyWeights({ labels, numClasses: 3 });
+    closeTo(fromLabels.weights, [7 / 12, 7 / 6, 7 / 3]);
+    expect(fromLabels.normalization).toBe('sampleMeanOne');
+    expect(fromLabels.feeds).toBe('classWeights');
+    closeTo(inverseFrequencyWeights([4, 2, 1]).weights, [7 / 12, 7 / 6, 7 / 3]);
+    closeTo(inverseFrequencyWeights({ counts: [4, 2, 1] }).weights, [7 / 12, 7 / 6, 7 / 3]);
+    // Average weight over the samples is 1; a balanced dataset gets all ones.
+    const w = fromLabels.weights;
+    expect(labels.reduce((s, y) => s + (w[y] ?? 0), 0) / labels.length).toBeCloseTo(1, 14);
+    expect(inverseFrequencyWeights([5, 5, 5]).weights).toEqual([1, 1, 1]);
+  });
+
+  it('names the empty class (its weight would be infinite) and rejects multi-hot data', () => {
+    expect(() => inverseFrequencyWeights([4, 0, 1])).toThrow(
+      "inverseFrequencyWeights: argument 'counts' gives class 1 a count of 0: its weight would be infinite",
+    );
+    expect(() => inverseFrequencyWeights({ labels: [0, 2], numClasses: 3 })).toThrow(
+      "inverseFrequencyWeights: argument 'source.labels' gives class 1 a count of 0",
+    );
+    expect(() => inverseFrequencyWeights({ labels: [0, 3], numClasses: 3 })).toThrow(
+      "inverseFrequencyWeights: argument 'source.labels' holds 3 at index 1, not a class id in [0, 2]",
+    );
+    expect(() => inverseFrequencyWeights({ multiHot: [[1, 0]] })).toThrow("inverseFrequencyWeights: argument 'source.multiHot' is multi-label data");
+    expect(() => inverseFrequencyWeights([2, -1])).toThrow("inverseFrequencyWeights: argument 'counts' holds -1 for class 1; counts must be finite and non-negative");
+    expect(() => inverseFrequencyWeights([])).toThrow("inverseFrequencyWeights: argument 'counts' must list at least one class");
+  });
+});
+
+describe('sqrtInverseFrequencyWeights', () => {
+  it('is ∝ 1/√n with the average sample weight 1', () => {
+    const s = 3 + Math.SQRT2; // Σ √n for counts [4, 2, 1]
+    const { weights, normalization } = sqrtInverseFrequencyWeights([4, 2, 1]);
+    closeTo(weights, [7 / (2 * s), 7 / (Math.SQRT2 * s), 7 / s]);
+    expect(normalization).toBe('sampleMeanOne');
+    expect((weights[1] ?? 0) / (weights[0] ?? 1)).toBeCloseTo(Math.SQRT2, 14);
+    expect(4 * (weights[0] ?? 0) + 2 * (weights[1] ?? 0) + (weights[2] ?? 0)).toBeCloseTo(7, 13);
+    closeTo(sqrtInverseFrequencyWeights({ labels: [0, 0, 0, 0, 1, 1, 2], numClasses: 3 }).weights, weights, 15);
+  });
+
+  it('names the empty class', () => {
+    expect(() => sqrtInverseFrequencyWeights([0, 3])).toThrow("sqrtInverseFrequencyWeights: argument 'counts' gives class 0 a count of 0");
+  });
+});
+
+describe('effective number through computeClassWeights', () => {
+  it('is classBalancedWeights, from counts or labels', () => {
+    const labels = [0, 0, 0, 1, 1, 2];
+    const direct = classBalancedWeights([3, 2, 1], { beta: 0.9 });
+    expect(computeClassWeights('effectiveNumber', [3, 2, 1], { beta: 0.9 }).weights).toEqual(direct.weights);
+    expect(computeClassWeights('effectiveNumber', { labels, numClasses: 3 }, { beta: 0.9 }).weights).toEqual(direct.weights);
+    // (1 − β)/(1 − β^n) rescaled to sum C, by hand for β = 0.9: 1/0.271, 1/0.19, 1/0.1.
+    const raw = [1 / 0.271, 1 / 0.19, 1 / 0.1];
+    const total = raw.reduce((a, b) => a + b, 0);
+    closeTo(direct.weights, raw.map((r) => (3 * r) / total));
+    expect(() => computeClassWeights('effectiveNumber', [3, 0])).toThrow("computeClassWeights: argument 'source' holds 0 for class 1; every count must be a positive integer");
+    expect(() => computeClassWeights('effectiveNumber', [3, 1], { beta: -0.5 })).toThrow("computeClassWeights: argument 'options.beta' must lie in [0, 1), got -0.5");
+  });
+});
+
+describe('roundHalfEvenLikePython', () => {
+  it('reproduces Python round() on stored binary values (documented cases)', () => {
+    // Python docs: round(2.675, 2) == 2.67 (2.675 is stored just below); exact ties go to the even digit.
+    expect(roundHalfEvenLikePython(2.675, 2)).toBe(2.67);
+    expect(roundHalfEvenLikePython(0.125, 2)).toBe(0.12);
+    expect(roundHalfEvenLikePython(0.375, 2)).toBe(0.38);
+    expect(roundHalfEvenLikePython(0.135, 2)).toBe(0.14);
+    expect(roundHalfEvenLikePython(0.145, 2)).toBe(0.14);
+    expect(roundHalfEvenLikePython(2.5, 0)).toBe(2);
+    expect(roundHalfEvenLikePython(3.5, 0)).toBe(4);
+    expect(roundHalfEvenLikePython(1 / 3, 2)).toBe(0.33);
+    expect(roundHalfEvenLikePython(0.004, 2)).toBe(0);
+    expect(roundHalfEvenLikePython(-0.125, 2)).toBe(-0.12);
+    expect(roundHalfEvenLikePython(0.999, 2)).toBe(1);
+  });
+});
+
+describe('inverseClassFrequencyWeights (ICF, NLBSE\'25)', () => {
+  it('rounds 1/f (f in percent) to 2 decimals and normalises to 1, from multi-hot rows', () => {
+    // 8 samples; label 0 in 4 (50 %), label 1 in 2 (25 %), label 2 in 1 (12.5 %): 1/f = 0.02, 0.04, 0.08.
+    const rows = [
+      [1, 0, 0],
+      [1, 1, 0],
+      [1, 0, 1],
+      [1, 1, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
+    ];
+    const result = inverseClassFrequencyWeights({ multiHot: rows });
+    closeTo(result.weights, [0.02 / 0.14, 0.04 / 0.14, 0.08 / 0.14]);
+    expect(result.normalization).toBe('sumToOne');
+    expect(result.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
+    expect(computeClassWeights('icf', { multiHot: rows }).weights).toEqual(result.weights);
+  });
+
+  it('keeps the reference rounding (ties to even) unless roundTo is null', () => {
+    // 400 samples; positives 32 (8 % → 1/8 = 0.125 → 0.12), 200 (50 % → 0.02), 1 (0.25 % → 4).
+    const counts = { counts: [32, 200, 1], numSamples: 400 };
+    closeTo(inverseClassFrequencyWeights(counts).weights, [0.12 / 4.14, 0.02 / 4.14, 4 / 4.14]);
+    closeTo(inverseClassFrequencyWeights(counts, { roundTo: null }).weights, [0.125 / 4.145, 0.02 / 4.145, 4 / 4.145]);
+    closeTo(computeClassWeights('icf', counts, { roundTo: null }).weights, [0.125 / 4.145, 0.02 / 4.145, 4 / 4.145]);
+  });
+
+  it('names the label without positives, a weight rounded to 0, and bad rows or options', () => {
+    expect(() => inverseClassFrequencyWeights({ multiHot: [[1, 0], [1, 0]] })).toThrow(
+      "inverseClassFrequencyWeights: argument 'source.multiHot' gives class 1 a count of 0: its weight would be infinite",
+    );
+    expect(() => inverseClassFrequencyWeights({ counts: [90, 95], numSamples: 100 }, { roundTo: 0 })).toThrow(
+      "inverseClassFrequencyWeights: argument 'options.roundTo' rounds the weight of label 0",
+    );
+    expect(() => inverseClassFrequencyWeights([1, 2], { roundTo: 2.5 })).toThrow("inverseClassFrequencyWeights: argument 'options.roundTo' must be an integer in [0, 15] or null, got 2.5");
+    expect(() => inverseClassFrequencyWeights({ multiHot: [[1, 0], [1]] })).toThrow("inverseClassFrequencyWeights: argument 'source.multiHot' row 1 has 1 entries, row 0 has 2");
+    expect(() => inverseClassFrequencyWeights({ multiHot: [[1, 0.5]] })).toThrow("inverseClassFrequencyWeights: argument 'source.multiHot' holds 0.5 at row 0, label 1");
+    expect(() => inverseClassFrequencyWeights({ counts: [5, 12], numSamples: 10 })).toThrow(
+      "inverseClassFrequencyWeights: argument 'source.numSamples' is 10, fewer than the 12 samples counted for class 1",
+    );
+    expect(() => inverseClassFrequencyWeights({ counts: [5, 2], numSamples: 0 })).toThrow("inverseClassFrequencyWeights: argument 'source.numSamples' must be a positive number, got 0");
+  });
+});
+
+describe('rankBasedFrequencyWeights (RBF, NLBSE\'25)', () => {
+  it('gives each label the rate (percent) of the label at the mirrored rank, unnormalised', () => {
+    // Rates 10, 40, 5, 40 %: ascending order 2 (5), 0 (10), 1 (40), 3 (40; tie after 1) → mirrored 40, 40, 10, 5.
+    const result = rankBasedFrequencyWeights({ counts: [10, 40, 5, 40], numSamples: 100 });
+    expect(result.weights).toEqual([40, 10, 40, 5]);
+    expect(result.normalization).toBe('none');
+    expect(computeClassWeights('rbf', { counts: [10, 40, 5, 40], numSamples: 100 }).weights).toEqual([40, 10, 40, 5]);
+    // From rows: 4 samples, label rates 75 %, 25 %, 50 % → rarest (1) gets 75, most common (0) gets 25.
+    const rows = [
+      [1, 0, 1],
+      [1, 0, 0],
+      [1, 1, 1],
+      [0, 0, 0],
+    ];
+    expect(rankBasedFrequencyWeights({ multiHot: rows }).weights).toEqual([25, 75, 50]);
+    // Single-label labels: N = number of labels.
+    expect(rankBasedFrequencyWeights({ labels: [0, 0, 0, 1], numClasses: 2 }).weights).toEqual([25, 75]);
+  });
+
+  it('rejects a label without positives (the most common label would get weight 0)', () => {
+    expect(() => rankBasedFrequencyWeights({ counts: [3, 0, 9], numSamples: 10 })).toThrow(
+      "rankBasedFrequencyWeights: argument 'source.counts' gives label 1 no positives, so the most common label (2) would get weight 0",
+    );
+  });
+});
+
+describe('computeClassWeights', () => {
+  it('dispatches every strategy and rejects unknown ones', () => {
+    const source = { counts: [6, 3, 1], numSamples: 10 };
+    const strategies: ClassWeightStrategy[] = ['inverseFrequency', 'sqrtInverseFrequency', 'effectiveNumber', 'icf', 'rbf'];
+    expect([...CLASS_WEIGHT_STRATEGIES]).toEqual(strategies);
+    for (const strategy of strategies) {
+      const result = computeClassWeights(strategy, source);
+      expect(result.weights).toHaveLength(3);
+      expect(result.weights.every((w) => Number.isFinite(w) && w > 0)).toBe(true);
+    }
+    expect(computeClassWeights('inverseFrequency', source).weights).toEqual(inverseFrequencyWeights(source).weights);
+    expect(() => computeClassWeights('focal' as ClassWeightStrategy, source)).toThrow("computeClassWeights: argument 'strategy' must be one of 'inverseFrequency'");
+  });
+});
+
+describe('countMultiHot and countClasses', () => {
+  it('count positives per label and samples', () => {
+    expect(countMultiHot([[1, 0, 1], [0, 0, 1]])).toEqual({ counts: [1, 0, 2], numSamples: 2 });
+    expect(countClasses([0, 2, 2, 1, 2], 4)).toEqual([1, 1, 3, 0]);
+    expect(() => countMultiHot([])).toThrow("countMultiHot: argument 'rows' must hold at least one row");
+    expect(() => countClasses([0], 0)).toThrow("countClasses: argument 'numClasses' must be a positive integer, got 0");
+  });
+});
