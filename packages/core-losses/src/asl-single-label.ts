@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { focusingPow, log1pAccurate } from './asl.js';
 import { LossArgumentError } from './errors.js';
 import { computeWeightedLoss, prepareWeights, resolveReduction, type WeightingOptions } from './reduction.js';
+import { focusingPow, logSoftmax } from './stable-math.js';
 import { assertClassIds, assertFinite, checkNumberOption, toFloatTensor, toLabelTensor, type TensorInput } from './validation.js';
 
 const LOSS = 'asymmetricLossSingleLabel';
@@ -20,26 +20,6 @@ export interface AsymmetricLossSingleLabelOptions extends WeightingOptions {
    */
   readonly labelSmoothing?: number;
 }
-
-/**
- * `log_softmax` over the last axis that keeps relative precision for the largest entry: `x − max − log1p(z)` with
- * `z = (k − 1) + Σ_{x_j < max} e^{x_j − max}` (k = number of maxima). tfjs' `logSoftmax` forms `log(1 + z)` and
- * returns exactly 0 for a well-classified row (target logit 50, others 0: log p = −3.9e-22). Gradient
- * `dy − softmax·Σ dy`, as for any log-softmax.
- */
-const logSoftmaxPrecise = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
-  const shifted = tf.sub(x, tf.max(x, -1, true));
-  const isMax = tf.equal(shifted, 0);
-  const others = tf.sum(tf.where(isMax, tf.zerosLike(shifted), tf.exp(shifted)), -1, true);
-  const extraMaxima = tf.sub(tf.sum(tf.cast(isMax, 'float32'), -1, true), 1);
-  const value = tf.sub(shifted, log1pAccurate(tf.add(extraMaxima, others)));
-  save([value]);
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.sub(dy, tf.mul(tf.exp(saved[0] as tf.Tensor), tf.sum(dy, -1, true)))],
-  };
-});
 
 function asymmetricLossSingleLabel_(
   targets: TensorInput,
@@ -64,7 +44,7 @@ function asymmetricLossSingleLabel_(
   const gammaNeg = checkNumberOption(options.gammaNeg ?? 4, isGamma, 'a finite number >= 0', 'options.gammaNeg', LOSS);
   const smoothing = checkNumberOption(options.labelSmoothing ?? 0.1, (v) => v >= 0 && v <= 1, 'in [0, 1]', 'options.labelSmoothing', LOSS);
 
-  const logP = logSoftmaxPrecise(x);
+  const logP = logSoftmax(x);
   const oneHot = tf.cast(tf.oneHot(labels, numClasses), 'float32');
   // Target class: (1 − p_y)^γ+ with 1 − p = −expm1(log p) (exact where p_y → 1); other classes: p_j^γ− = e^{γ−·log p_j}
   // (underflows cleanly). Not detached: the gradient flows through the weights, as in the reference.

@@ -2,11 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LossArgumentError } from './errors.js';
 import { computeWeightedLoss, prepareWeights, resolveReduction, type WeightingOptions } from './reduction.js';
-import { softplus } from './stable-math.js';
+import { focusingPow, log1p, sigmoid, softplus, stopGradient } from './stable-math.js';
 import { assertFinite, assertInRange, assertSameShape, checkNumberOption, toFloatTensor, type TensorInput } from './validation.js';
 
 const LOSS = 'asymmetricLoss';
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Options of {@link asymmetricLoss}. Defaults are the paper's recommended setting (ASL `train.py`). */
 export interface AsymmetricLossOptions extends WeightingOptions {
@@ -30,87 +29,6 @@ export interface AsymmetricLossOptions extends WeightingOptions {
    * flows through the weight. The two give the same value and different gradients.
    */
   readonly detachFocusingWeight?: boolean;
-}
-
-/**
- * σ(x) with the gradient σ(x)·σ(−x). tfjs differentiates sigmoid as y·(1 − y), which is exactly 0 once σ(x) rounds
- * to 1 (x ≳ 17); this keeps the gradient's relative precision out to |x| = 88.
- */
-const sigmoidWithGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [x, save] = args as [tf.Tensor, tf.GradSaveFunc];
-  save([x]);
-  return {
-    value: tf.sigmoid(x),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const s = saved[0] as tf.Tensor;
-      return [tf.mul(dy, tf.mul(tf.sigmoid(s), tf.sigmoid(tf.neg(s))))];
-    },
-  };
-});
-
-/**
- * `log(1 + z)` for z > −1 via Goldberg's identity `log(u)·z/(u − 1)`, `u = 1 + z` (`z` itself where `u` rounds to
- * 1): a few ulps on every backend (tfjs-backend-wasm's `log1p` is `log(1 + z)`). Gradient `1/(1 + z)`.
- */
-const log1pWithGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [z, save] = args as [tf.Tensor, tf.GradSaveFunc];
-  save([z]);
-  const u = tf.add(1, z);
-  return {
-    value: tf.where(tf.equal(u, 1), z, tf.mul(tf.log(u), tf.div(z, tf.sub(u, 1)))),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.div(dy, tf.add(1, saved[0] as tf.Tensor))],
-  };
-});
-
-/**
- * Accurate `log(1 + z)` for z > −1 with gradient `1/(1 + z)` (see `log1pWithGrad`).
- * @internal
- */
-export function log1pAccurate(z: tf.Tensor): tf.Tensor {
-  return log1pWithGrad(z);
-}
-
-/** The identity with a zero gradient (tfjs has no `stopGradient`): PyTorch's `torch.no_grad()` around a factor. */
-const stopGradient = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [x] = args as [tf.Tensor];
-  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => [tf.zerosLike(dy)] };
-});
-
-const focusingPowWithGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-  const [base, exponent, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-  save([base, exponent]);
-  const positive = tf.greater(base, 0);
-  const safeBase = tf.where(positive, base, tf.onesLike(base));
-  const atZero = tf.cast(tf.equal(tf.broadcastTo(exponent, base.shape), 0), 'float32');
-  return {
-    value: tf.where(positive, tf.pow(safeBase, exponent), atZero),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [b, e] = saved as [tf.Tensor, tf.Tensor];
-      const ePositive = tf.where(tf.greater(b, 0), b, tf.onesLike(b));
-      const eFull = tf.broadcastTo(e, b.shape);
-      // d/db b^e = e·b^{e−1} for b > 0, exactly 0 for e = 0, and capped at the largest float32 (b^{e−1} overflows for
-      // e < 1 and a denormal b; a zero upstream gradient, e.g. from a `where`, must give 0, not 0·∞ = NaN). At b = 0:
-      // 1 for e = 1, 0 otherwise (∞ or undefined for e < 1: the clamps that produce b = 0 have a zero gradient).
-      const power = tf.minimum(tf.mul(eFull, tf.pow(ePositive, tf.sub(eFull, 1))), FLOAT32_MAX);
-      const derivative = tf.where(
-        tf.greater(b, 0),
-        tf.where(tf.equal(eFull, 0), tf.zerosLike(power), power),
-        tf.cast(tf.equal(eFull, 1), 'float32'),
-      );
-      return [tf.mul(dy, derivative), tf.zerosLike(e)];
-    },
-  };
-});
-
-/**
- * `base^exponent` for `base ≥ 0`, element by element, with PyTorch's conventions where tfjs' `pow` breaks: `0^0 = 1`
- * with gradient 0 (tfjs gives 0·∞ = NaN), and a gradient of 0 (not ∞) at `base = 0` for exponents in (0, 1). The
- * exponent (a scalar or a tensor broadcasting to `base`) gets no gradient. Used by the focusing weights of the ASL
- * losses.
- * @internal
- */
-export function focusingPow(base: tf.Tensor, exponent: tf.Tensor): tf.Tensor {
-  return focusingPowWithGrad(base, exponent);
 }
 
 function asymmetricLoss_(targets: TensorInput, logits: TensorInput, options: AsymmetricLossOptions = {}): tf.Tensor {
@@ -141,7 +59,7 @@ function asymmetricLoss_(targets: TensorInput, logits: TensorInput, options: Asy
   }
 
   const antiY = tf.sub(1, y);
-  const p = sigmoidWithGrad(x);
+  const p = sigmoid(x);
   // log max(p, eps) with log p = −softplus(−x): exact at any logit.
   let logP = tf.neg(softplus(tf.neg(x)));
   // q = min(1 − p + m, 1) = 1 − max(p − m, 0); 1 − q is the negatives' focusing base.
@@ -151,7 +69,7 @@ function asymmetricLoss_(targets: TensorInput, logits: TensorInput, options: Asy
     // 1 − q = max(p − m, 0) (p − m is exact to ulp(m), not ulp(1)); log q = log1p(−(1 − q)): exactly 0 with a zero
     // gradient where p ≤ m.
     oneMinusQ = tf.relu(tf.sub(p, clip));
-    logQ = log1pWithGrad(tf.neg(oneMinusQ));
+    logQ = log1p(tf.neg(oneMinusQ));
   } else {
     logQ = tf.neg(softplus(x));
     oneMinusQ = p;
@@ -166,7 +84,7 @@ function asymmetricLoss_(targets: TensorInput, logits: TensorInput, options: Asy
   if (gammaPos > 0 || gammaNeg > 0) {
     // 1 − p_t = y·(1 − p) + (1 − y)·(1 − q) with 1 − p = σ(−x) (no cancellation), exponent γ+·y + γ−·(1 − y): the
     // reference's one_sided_w, also for soft targets.
-    const base = tf.add(tf.mul(y, sigmoidWithGrad(tf.neg(x))), tf.mul(antiY, oneMinusQ));
+    const base = tf.add(tf.mul(y, sigmoid(tf.neg(x))), tf.mul(antiY, oneMinusQ));
     const exponent = gammaPos === gammaNeg ? tf.scalar(gammaPos) : tf.add(tf.mul(y, gammaPos), tf.mul(antiY, gammaNeg));
     const focusing = focusingPow(base, exponent);
     losses = tf.mul(losses, detach ? stopGradient(focusing) : focusing);

@@ -1,4 +1,4 @@
-import { classBalancedWeights } from './class-balanced.js';
+import { classBalancedWeights } from './class-weights.js';
 import { LossArgumentError } from './errors.js';
 
 const NAME = 'drwSchedule';

@@ -7,7 +7,7 @@ export {
   type WeightingOptions,
 } from './reduction.js';
 export type { TensorInput } from './validation.js';
-export { softplus } from './stable-math.js';
+export { focusingPow, log1p, logSoftmax, sigmoid, softplus, stopGradient } from './stable-math.js';
 export { sigmoidCrossEntropy, type SigmoidCrossEntropyOptions } from './sigmoid-cross-entropy.js';
 export { softmaxCrossEntropy, type SoftmaxCrossEntropyOptions } from './softmax-cross-entropy.js';
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './sigmoid-focal.js';

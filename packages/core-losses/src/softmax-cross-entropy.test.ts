@@ -92,14 +92,13 @@ describe.each(TEST_BACKENDS)('softmaxCrossEntropy on %s', (backend) => {
     expect(maxRelativeError([fromIds ?? Number.NaN, fromDist ?? Number.NaN], [expected, expected])).toBeLessThan(2e-6);
   });
 
-  it('stays finite and accurate at logits of ±50', async () => {
+  it('stays finite and keeps relative precision at logits of ±50', async () => {
     await useBackend(backend);
     const x = [50, -50, 0, -50, 50, 0];
     const y = [1, 1];
-    const tail = Math.log1p(Math.exp(-50) + Math.exp(-100)); // 1.9e-22: below float32 resolution next to 0
+    const tail = Math.log1p(Math.exp(-50) + Math.exp(-100)); // 1.9e-22: kept, not rounded to 0
     const none = tf.tidy(() => softmaxCrossEntropy(y, tf.tensor2d(x, [2, 3]), { reduction: 'none' }).dataSync());
-    expect(maxRelativeError([none[0] ?? Number.NaN], [100 + tail])).toBeLessThan(1e-6);
-    expect(Math.abs((none[1] ?? Number.NaN) - tail)).toBeLessThan(1e-7);
+    expect(maxRelativeError(none, [100 + tail, tail])).toBeLessThan(1e-6);
     const grad = tf.tidy(() => tf.grad((v: tf.Tensor) => softmaxCrossEntropy(y, v))(tf.tensor2d(x, [2, 3])).dataSync());
     expect(Array.from(grad).every(Number.isFinite)).toBe(true);
     expect(grad[0]).toBeCloseTo(0.5, 6);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LossArgumentError } from './errors.js';
+import { logSoftmax } from './stable-math.js';
 import { prepareWeights, reduceWeightedLosses, resolveReduction, type WeightingOptions } from './reduction.js';
 import {
   assertClassIds,
@@ -94,7 +95,7 @@ function softmaxCrossEntropy_(
   const smoothing = checkNumberOption(options.labelSmoothing ?? 0, (v) => v >= 0 && v <= 1, 'in [0, 1]', 'options.labelSmoothing', LOSS);
   if (smoothing > 0) t = tf.add(tf.mul(t, 1 - smoothing), smoothing / numClasses);
 
-  const logP = fromLogits ? tf.logSoftmax(x) : tf.log(tf.clipByValue(x, 1e-7, 1));
+  const logP = fromLogits ? logSoftmax(x) : tf.log(tf.clipByValue(x, 1e-7, 1));
   const terms = tf.mul(t, logP);
   let perSample = tf.neg(tf.sum(classWeights === undefined ? terms : tf.mul(terms, classWeights), -1));
   let totals = sampleClassWeight;
@@ -125,7 +126,8 @@ function softmaxCrossEntropy_(
  * the batch size; use `reduction: 'mean'` to get that.
  *
  * Shapes: `predictions` `[..., C]`; `targets` class ids `[...]` (int32 or whole floats) or a distribution `[..., C]`.
- * Log-softmax is computed with a max-shift (tfjs `logSoftmax`), so logits of ±1e4 are safe.
+ * Log-softmax is the max-shifted, precision-keeping {@link logSoftmax}, so logits of ±1e4 are safe and the loss of a
+ * confident correct sample (1e-22) is not rounded to 0.
  *
  * Reference: PyTorch `torch.nn.functional.cross_entropy` (Paszke et al., 2019); label smoothing per Szegedy et
  * al. (2016).

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LossArgumentError } from './errors.js';
+import { logSoftmax } from './stable-math.js';
 import { computeWeightedLoss, prepareWeights, resolveReduction, type WeightingOptions } from './reduction.js';
 import {
   assertClassIds,
@@ -56,7 +57,7 @@ function softmaxFocalLoss_(
   }
 
   const oneHot = tf.cast(tf.oneHot(labels, numClasses), 'float32');
-  const ce = tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(x)), -1));
+  const ce = tf.neg(tf.sum(tf.mul(oneHot, logSoftmax(x)), -1));
   const w =
     options.classWeights === undefined
       ? undefined

@@ -2,8 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LossArgumentError } from './errors.js';
 
-/** Anything a loss accepts as a tensor argument: a tfjs tensor, a (nested) number array or a typed array. */
-export type TensorInput = tf.Tensor | tf.TensorLike;
+/**
+ * Anything a loss accepts as a tensor argument: a tfjs tensor, a (nested, possibly readonly) number array or a typed
+ * array — e.g. the `weights` of a class-weight strategy can be passed as `classWeights` as they are.
+ */
+export type TensorInput = tf.Tensor | tf.TensorLike | readonly number[] | ReadonlyArray<readonly number[]>;
 
 function shapeText(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
@@ -48,7 +51,7 @@ function toTensor(value: TensorInput, argument: string, loss: string): tf.Tensor
   }
   if (value === null || value === undefined) throw new LossArgumentError(loss, argument, 'is required');
   try {
-    return tf.tensor(value);
+    return tf.tensor(value as tf.TensorLike);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new LossArgumentError(loss, argument, `cannot be converted to a tensor (${reason})`);
