@@ -51,7 +51,7 @@ function toTensor(value: TensorInput, argument: string, loss: string): tf.Tensor
   }
   if (value === null || value === undefined) throw new LossArgumentError(loss, argument, 'is required');
   try {
-    return tf.tensor(value as tf.TensorLike);
+    return tf.tensor(value);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new LossArgumentError(loss, argument, `cannot be converted to a tensor (${reason})`);
