@@ -81,3 +81,4 @@ export {
 export { simplexEtf, type SimplexEtfOptions } from './simplex-etf.js';
 export { featureNormPenalty, type FeatureNormPenaltyOptions } from './feature-norm-penalty.js';
 export { posthocLogitScaling, type PosthocLogitScalingOptions } from './posthoc-logit-scaling.js';
+export { LOSS_CATALOG, type ClassificationTask, type LossCatalogEntry } from './catalog.js';
