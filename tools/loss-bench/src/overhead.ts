@@ -1,0 +1,102 @@
+import { LOSS_CATALOG, type LossCatalogEntry } from '@counterweight/core-losses';
+import { createOptimizer, train, type LossFunction, type TrainOptions } from '@counterweight/runtime';
+import { median, type Workload } from '@counterweight/runtime/bench';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** One configuration of a training step: a loss, optionally with a weight perturbation. */
+export interface StepConfig {
+  readonly name: string;
+  readonly loss: LossFunction;
+  readonly weightPerturbation?: TrainOptions['weightPerturbation'];
+}
+
+/** Class counts of a workload's (single-label) targets. */
+export function classCounts(workload: Workload, numClasses: number): number[] {
+  const counts = new Array<number>(numClasses).fill(0);
+  for (const label of workload.data.targets.values) counts[label] = (counts[label] ?? 0) + 1;
+  return counts.map((n) => Math.max(n, 1));
+}
+
+/** Every catalog loss as a training loss of a classification workload with `numClasses` classes. */
+export function catalogConfigs(counts: readonly number[], entries: readonly LossCatalogEntry[] = LOSS_CATALOG): StepConfig[] {
+  return entries.map((entry) => ({
+    name: entry.name,
+    loss: (targets, logits) =>
+      entry.classification({ targets: tf.cast(targets, 'int32') as tf.Tensor1D, numClasses: counts.length, classCounts: counts })(logits),
+  }));
+}
+
+/**
+ * Trains `workload` one epoch per repetition with each configuration in turn (alternating, so drift on a shared
+ * machine affects all alike), after one untimed warm-up epoch each, from the same weights every time (a snapshot is
+ * restored before each epoch, so no configuration trains on a model another one has moved).
+ * @returns median milliseconds per step of each configuration.
+ */
+export async function stepTimes(
+  workload: Workload,
+  configs: readonly StepConfig[],
+  options: { repetitions: number; seed: number },
+): Promise<Record<string, number>> {
+  const snapshot = workload.model.variables.map((v) => tf.clone(v.variable));
+  const times: Record<string, number[]> = Object.fromEntries(configs.map((c) => [c.name, []]));
+  try {
+    for (let rep = -1; rep < options.repetitions; rep += 1) {
+      for (const config of configs) {
+        workload.model.variables.forEach((v, i) => v.variable.assign(snapshot[i] as tf.Tensor));
+        const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
+        try {
+          const history = await train({
+            model: workload.model,
+            loss: config.loss,
+            train: workload.data,
+            epochs: 1,
+            batchSize: workload.batchSize,
+            optimizer,
+            seed: options.seed,
+            progress: { quiet: true },
+            ...(config.weightPerturbation === undefined ? {} : { weightPerturbation: config.weightPerturbation }),
+          });
+          const perSecond = history.epochs[0]?.samplesPerSecond ?? Number.NaN;
+          if (rep >= 0) times[config.name]?.push((1000 * workload.batchSize) / perSecond);
+        } finally {
+          optimizer.dispose();
+        }
+      }
+    }
+  } finally {
+    workload.model.variables.forEach((v, i) => v.variable.assign(snapshot[i] as tf.Tensor));
+    tf.dispose(snapshot);
+  }
+  return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));
+}
+
+/**
+ * Forward + backward time of each catalog loss alone on `[batch, numClasses]` logits (median of `repetitions` timed
+ * runs of `iterations` gradient evaluations each, after a warm-up), in microseconds.
+ */
+export function lossOnlyTimes(
+  counts: readonly number[],
+  options: { batch: number; iterations: number; repetitions: number },
+): Record<string, number> {
+  const numClasses = counts.length;
+  const logitsValues = Float32Array.from({ length: options.batch * numClasses }, (_, i) => Math.sin(i * 12.9898) * 3);
+  const targetValues = Int32Array.from({ length: options.batch }, (_, i) => (i * 7) % numClasses);
+  const result: Record<string, number> = {};
+  for (const entry of LOSS_CATALOG) {
+    const samples: number[] = [];
+    for (let rep = -1; rep < options.repetitions; rep += 1) {
+      const started = performance.now();
+      for (let i = 0; i < options.iterations; i += 1) {
+        tf.tidy(() => {
+          const task = { targets: tf.tensor1d(targetValues, 'int32'), numClasses, classCounts: counts };
+          const loss = entry.classification(task);
+          const g = tf.grad((x: tf.Tensor) => loss(x))(tf.tensor2d(logitsValues, [options.batch, numClasses]));
+          g.dataSync();
+        });
+      }
+      if (rep >= 0) samples.push(((performance.now() - started) * 1000) / options.iterations);
+    }
+    result[entry.name] = median(samples);
+  }
+  return result;
+}
