@@ -6,7 +6,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { LossArgumentError } from './errors.js';
 import { prepareWeights, resolveReduction, type Reduction, type WeightingOptions } from './reduction.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
-import { assertClassIds, assertFinite, toClassVector, toFloatTensor, toLabelTensor, type TensorInput } from './validation.js';
+import { toClassIdInputs, toClassVector, type TensorInput } from './validation.js';
 
 /** Checked inputs of a class-id softmax loss on `[B, C]` logits. */
 export interface ClassificationInputs {
@@ -32,29 +32,15 @@ export function checkClassificationInputs(
 ): ClassificationInputs {
   const reduction = resolveReduction(options, defaultReduction, loss);
   const validate = options.validate ?? true;
-  const x = toFloatTensor(logits, 'logits', loss);
-  if (x.rank !== 2) throw new LossArgumentError(loss, 'logits', `must have shape [B, C], got [${x.shape.join(',')}]`);
-  const [batch, numClasses] = x.shape as [number, number];
-  const labels = toLabelTensor(targets, 'targets', loss, validate);
-  if (labels.rank !== 1 || labels.shape[0] !== batch) {
-    throw new LossArgumentError(
-      loss,
-      'targets',
-      `must hold ${batch} class ids (shape [${batch}]), got shape [${labels.shape.join(',')}]`,
-    );
-  }
-  if (validate) {
-    assertFinite(x, 'logits', loss);
-    assertClassIds(labels, numClasses, 'targets', loss);
-  }
+  const { logits: x, labels, batch, numClasses } = toClassIdInputs(targets, logits, loss, validate);
   const classWeights =
     options.classWeights === undefined
       ? undefined
       : toClassVector(options.classWeights, numClasses, 'options.classWeights', loss, true);
   const sampleWeights = prepareWeights(options.weights, [batch], loss, validate);
   return {
-    logits: x as tf.Tensor2D,
-    labels: labels as tf.Tensor1D,
+    logits: x,
+    labels,
     numClasses,
     classWeights,
     sampleWeights,

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { LossArgumentError } from './errors.js';
 import { computeWeightedLoss, prepareWeights, resolveReduction, type WeightingOptions } from './reduction.js';
 import { focusingPow, logSoftmax } from './stable-math.js';
-import { assertClassIds, assertFinite, checkNumberOption, toFloatTensor, toLabelTensor, type TensorInput } from './validation.js';
+import { checkNumberOption, toClassIdInputs, type TensorInput } from './validation.js';
 
 const LOSS = 'asymmetricLossSingleLabel';
 
@@ -28,17 +27,7 @@ function asymmetricLossSingleLabel_(
 ): tf.Tensor {
   const reduction = resolveReduction(options, 'mean', LOSS);
   const validate = options.validate ?? true;
-  const x = toFloatTensor(logits, 'logits', LOSS);
-  if (x.rank !== 2) throw new LossArgumentError(LOSS, 'logits', `must have shape [B, C], got [${x.shape.join(',')}]`);
-  const [batch, numClasses] = x.shape as [number, number];
-  const labels = toLabelTensor(targets, 'targets', LOSS, validate);
-  if (labels.rank !== 1 || labels.shape[0] !== batch) {
-    throw new LossArgumentError(LOSS, 'targets', `must hold ${batch} class ids (shape [${batch}]), got shape [${labels.shape.join(',')}]`);
-  }
-  if (validate) {
-    assertFinite(x, 'logits', LOSS);
-    assertClassIds(labels, numClasses, 'targets', LOSS);
-  }
+  const { logits: x, labels, numClasses } = toClassIdInputs(targets, logits, LOSS, validate);
   const isGamma = (v: number): boolean => v >= 0 && Number.isFinite(v);
   const gammaPos = checkNumberOption(options.gammaPos ?? 0, isGamma, 'a finite number >= 0', 'options.gammaPos', LOSS);
   const gammaNeg = checkNumberOption(options.gammaNeg ?? 4, isGamma, 'a finite number >= 0', 'options.gammaNeg', LOSS);

@@ -6,7 +6,7 @@ import { prepareWeights, resolveReduction, type WeightingOptions } from './reduc
 import { sigmoidCrossEntropy } from './sigmoid-cross-entropy.js';
 import { sigmoidFocalLoss } from './sigmoid-focal.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
-import { assertClassIds, assertFinite, checkNumberOption, toFloatTensor, toLabelTensor, type TensorInput } from './validation.js';
+import { checkNumberOption, toClassIdInputs, type TensorInput } from './validation.js';
 
 const LOSS = 'classBalancedLoss';
 
@@ -55,23 +55,13 @@ function classBalancedLoss_(
     throw new LossArgumentError(LOSS, 'options.gamma', `only applies to lossType 'focal', not '${lossType}'`);
   }
 
-  const x = toFloatTensor(logits, 'logits', LOSS);
-  if (x.rank !== 2) throw new LossArgumentError(LOSS, 'logits', `must have shape [B, C], got [${x.shape.join(',')}]`);
-  const [batch, numClasses] = x.shape as [number, number];
+  const { logits: x, labels, batch, numClasses } = toClassIdInputs(targets, logits, LOSS, validate);
   if (classWeightValues.length !== numClasses) {
     throw new LossArgumentError(
       LOSS,
       'options.samplesPerClass',
       `lists ${classWeightValues.length} classes but 'logits' has ${numClasses} (shape [${x.shape.join(',')}])`,
     );
-  }
-  const labels = toLabelTensor(targets, 'targets', LOSS, validate);
-  if (labels.rank !== 1 || labels.shape[0] !== batch) {
-    throw new LossArgumentError(LOSS, 'targets', `must hold ${batch} class ids (shape [${batch}]), got shape [${labels.shape.join(',')}]`);
-  }
-  if (validate) {
-    assertFinite(x, 'logits', LOSS);
-    assertClassIds(labels, numClasses, 'targets', LOSS);
   }
   const classWeights = tf.tensor1d([...classWeightValues], 'float32');
   // Everything is checked here (errors name this loss), so the composed losses run with validate: false.

@@ -6,7 +6,7 @@ import {
   checkPerturbationArguments,
   disposeAll,
   gradientsOf,
-  withPerturbation,
+  secondPass,
   type PerturbationCallback,
   type PerturbedGradients,
 } from './weight-perturbation.js';
@@ -99,21 +99,5 @@ export function samGradients(
     disposeAll(first.grads);
   }
 
-  let second: { value: tf.Scalar; grads: (tf.Tensor | null)[] };
-  try {
-    second = withPerturbation(variables, perturbations, () => {
-      options.onPerturbed?.(perturbations);
-      return gradientsOf(loss, variables);
-    });
-  } catch (error) {
-    first.value.dispose();
-    throw error;
-  } finally {
-    disposeAll(perturbations);
-  }
-  return {
-    loss: first.value,
-    perturbedLoss: second.value,
-    grads: second.grads.map((g, i) => g ?? tf.zerosLike(variables[i] as tf.Variable)),
-  };
+  return secondPass(loss, variables, perturbations, first.value, options.onPerturbed);
 }

@@ -3,15 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LossArgumentError } from './errors.js';
 import { logSoftmax } from './stable-math.js';
 import { computeWeightedLoss, prepareWeights, resolveReduction, type WeightingOptions } from './reduction.js';
-import {
-  assertClassIds,
-  assertFinite,
-  checkNumberOption,
-  toClassVector,
-  toFloatTensor,
-  toLabelTensor,
-  type TensorInput,
-} from './validation.js';
+import { checkNumberOption, toClassIdInputs, toClassVector, type TensorInput } from './validation.js';
 
 const LOSS = 'softmaxFocalLoss';
 
@@ -39,17 +31,7 @@ function softmaxFocalLoss_(
 ): tf.Tensor {
   const reduction = resolveReduction(options, 'mean', LOSS);
   const validate = options.validate ?? true;
-  const x = toFloatTensor(logits, 'logits', LOSS);
-  if (x.rank !== 2) throw new LossArgumentError(LOSS, 'logits', `must have shape [B, C], got [${x.shape.join(',')}]`);
-  const [batch, numClasses] = x.shape as [number, number];
-  const labels = toLabelTensor(targets, 'targets', LOSS, validate);
-  if (labels.rank !== 1 || labels.shape[0] !== batch) {
-    throw new LossArgumentError(LOSS, 'targets', `must hold ${batch} class ids (shape [${batch}]), got shape [${labels.shape.join(',')}]`);
-  }
-  if (validate) {
-    assertFinite(x, 'logits', LOSS);
-    assertClassIds(labels, numClasses, 'targets', LOSS);
-  }
+  const { logits: x, labels, numClasses } = toClassIdInputs(targets, logits, LOSS, validate);
   const gamma = checkNumberOption(options.gamma ?? 2, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0', 'options.gamma', LOSS);
   const placement = options.classWeightPlacement ?? 'insideModulator';
   if (placement !== 'insideModulator' && placement !== 'outsideModulator') {

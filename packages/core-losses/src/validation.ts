@@ -173,3 +173,27 @@ export function toClassVector(
   }
   return tensor as tf.Tensor1D;
 }
+
+/**
+ * Converts and checks the arguments of a class-id loss: `logits` `[B, C]` (float32) and `targets` `[B]` class ids
+ * (int32), and, when `validate`, that logits are finite and ids lie in [0, C). Errors name `loss`.
+ */
+export function toClassIdInputs(
+  targets: TensorInput,
+  logits: TensorInput,
+  loss: string,
+  validate: boolean,
+): { logits: tf.Tensor2D; labels: tf.Tensor1D; batch: number; numClasses: number } {
+  const x = toFloatTensor(logits, 'logits', loss);
+  if (x.rank !== 2) throw new LossArgumentError(loss, 'logits', `must have shape [B, C], got [${x.shape.join(',')}]`);
+  const [batch, numClasses] = x.shape as [number, number];
+  const labels = toLabelTensor(targets, 'targets', loss, validate);
+  if (labels.rank !== 1 || labels.shape[0] !== batch) {
+    throw new LossArgumentError(loss, 'targets', `must hold ${batch} class ids (shape [${batch}]), got shape [${labels.shape.join(',')}]`);
+  }
+  if (validate) {
+    assertFinite(x, 'logits', loss);
+    assertClassIds(labels, numClasses, 'targets', loss);
+  }
+  return { logits: x as tf.Tensor2D, labels: labels as tf.Tensor1D, batch, numClasses };
+}

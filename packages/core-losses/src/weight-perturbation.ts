@@ -95,3 +95,34 @@ export function withPerturbation<T>(
 export function disposeAll(tensors: readonly (tf.Tensor | null)[]): void {
   for (const t of tensors) t?.dispose();
 }
+
+/**
+ * The second pass shared by SAM and AWP: moves the variables to `w + ε`, reports `ε` to `onPerturbed`, computes the
+ * loss and gradients there, restores `w` exactly, and returns the result with the first pass's loss. Disposes the
+ * perturbations in every case, and `firstLoss` when the second pass fails.
+ */
+export function secondPass(
+  loss: () => tf.Scalar,
+  variables: readonly tf.Variable[],
+  perturbations: readonly (tf.Tensor | null)[],
+  firstLoss: tf.Scalar,
+  onPerturbed: PerturbationCallback | undefined,
+): PerturbedGradients {
+  let second: { value: tf.Scalar; grads: (tf.Tensor | null)[] };
+  try {
+    second = withPerturbation(variables, perturbations, () => {
+      onPerturbed?.(perturbations);
+      return gradientsOf(loss, variables);
+    });
+  } catch (error) {
+    firstLoss.dispose();
+    throw error;
+  } finally {
+    disposeAll(perturbations);
+  }
+  return {
+    loss: firstLoss,
+    perturbedLoss: second.value,
+    grads: second.grads.map((g, i) => g ?? tf.zerosLike(variables[i] as tf.Variable)),
+  };
+}
