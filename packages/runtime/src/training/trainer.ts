@@ -141,6 +141,13 @@ export type WeightPerturbation =
 export interface TrainOptions {
   readonly model: TrainableModel;
   readonly loss: LossFunction;
+  /**
+   * The objective of epoch `e` (0-based) when it changes during training, e.g. LDAM-DRW's deferred re-weighting
+   * (`(e) => e < 160 ? ldam : ldamWithClassWeights`); used for the epoch's steps and its validation loss instead of
+   * `loss`. A pure function of the epoch, so resumed runs use the same objective. Not combinable with `parallel`
+   * (the workers' replicas bring their own loss).
+   */
+  readonly lossAtEpoch?: (epoch: number) => LossFunction;
   readonly train: InMemoryDataset;
   readonly validation?: InMemoryDataset;
   readonly epochs: number;
@@ -352,6 +359,9 @@ function validateOptions(options: TrainOptions): void {
   checkPositiveInteger(options.validationBatchSize, 'validationBatchSize');
   if (!Number.isSafeInteger(options.seed)) throw new TrainingError('seed', `must be a safe integer, got ${options.seed}`);
   if (typeof options.loss !== 'function') throw new TrainingError('loss', 'must be a function');
+  if (options.lossAtEpoch !== undefined && options.parallel !== undefined) {
+    throw new TrainingError('lossAtEpoch', 'cannot be combined with parallel (the replicas use their own loss); drop one of them');
+  }
   if (options.schedule !== undefined) validateSchedule(options.schedule);
   if (options.clip !== undefined) validateClipConfig(options.clip);
   const metricNames = Object.keys(options.metrics ?? {});
@@ -560,10 +570,11 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
     await options.callbacks?.onCheckpoint?.({ globalStep, path: info.path, epoch, stepInEpoch });
   };
 
+  let currentLoss: LossFunction = options.loss;
   const lossOf = (batchInputs: Parameters<TrainableModel['predict']>[0], targets: tf.Tensor, weights: tf.Tensor1D | undefined) =>
     (): tf.Scalar => {
       const predictions = model.predict(batchInputs, { training: true, random });
-      const value = checkScalar(options.loss(targets, predictions, weights), 'loss');
+      const value = checkScalar(currentLoss(targets, predictions, weights), 'loss');
       const penalty = model.regularizationLoss?.();
       return penalty === undefined ? value : tf.add(value, penalty);
     };
@@ -670,6 +681,8 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
 
   try {
     for (let epoch = epochStart; epoch < epochs && !stoppedEarly; epoch += 1) {
+      currentLoss = options.lossAtEpoch?.(epoch) ?? options.loss;
+      if (typeof currentLoss !== 'function') throw new TrainingError('lossAtEpoch', `returned no function for epoch ${epoch}`);
       const resumingThisEpoch = epoch === epochStart && stepStart > 0;
       if (!resumingThisEpoch) progress = EMPTY_PROGRESS;
       const order = data.epochOrder(shuffle ? seed : undefined, epoch);
@@ -768,7 +781,7 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
         options.validation === undefined
           ? undefined
           : await evaluate(model, options.validation, {
-              loss: options.loss,
+              loss: currentLoss,
               batchSize: options.validationBatchSize ?? batchSize,
               ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
             });
