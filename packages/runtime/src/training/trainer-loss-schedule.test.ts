@@ -27,7 +27,7 @@ afterAll(async () => {
 function recording(label: string, scale: number, calls: string[]): LossFunction {
   return (t, p, w) => {
     calls.push(label);
-    return tf.mul(sigmoidCrossEntropy(t, p, w), scale) as tf.Scalar;
+    return tf.mul<tf.Scalar>(sigmoidCrossEntropy(t, p, w), scale);
   };
 }
 
