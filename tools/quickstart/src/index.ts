@@ -1,5 +1,4 @@
 export { EMBEDDED_DATA, FEATURE_NAMES, loadBankSplit, type BankSplit } from './data.js';
-export { balancedAccuracy, binaryAuc, binaryConfusion, binaryLogLoss, recall, type BinaryConfusion } from './metrics.js';
 export { createMlp } from './model.js';
 export { RECIPES, RECIPE_NAMES, parseRecipes, type Recipe, type RecipeName } from './recipes.js';
 export { runQuickstart, type QuickstartOptions, type QuickstartResult, type RecipeResult } from './run.js';

@@ -14,10 +14,10 @@ import {
   type MetricFunction,
   type RunDirectory,
 } from '@counterweight/runtime';
+import { binaryAuc, binaryBalancedAccuracy, binaryConfusion, binaryLogLoss, binaryRecall } from '@counterweight/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { EMBEDDED_DATA, FEATURE_NAMES, loadBankSplit } from './data.js';
-import { balancedAccuracy, binaryAuc, binaryConfusion, binaryLogLoss, recall } from './metrics.js';
 import { createMlp } from './model.js';
 import { RECIPES, type RecipeName } from './recipes.js';
 
@@ -75,8 +75,8 @@ function labels(targets: tf.Tensor): Float32Array {
 const VALIDATION_METRICS: Readonly<Record<string, MetricFunction>> = {
   logLoss: (t, p) => binaryLogLoss(labels(t), probabilities(p)),
   auc: (t, p) => binaryAuc(labels(t), probabilities(p)),
-  balancedAccuracy: (t, p) => balancedAccuracy(binaryConfusion(labels(t), probabilities(p))),
-  recall: (t, p) => recall(binaryConfusion(labels(t), probabilities(p))),
+  balancedAccuracy: (t, p) => binaryBalancedAccuracy(binaryConfusion(labels(t), probabilities(p))),
+  recall: (t, p) => binaryRecall(binaryConfusion(labels(t), probabilities(p))),
 };
 
 /**

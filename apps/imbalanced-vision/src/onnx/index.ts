@@ -1,0 +1,23 @@
+// ONNX export of the image models and onnxruntime-node inference (issue 5).
+export {
+  ONNX_BATCH_DIM,
+  ONNX_INPUT,
+  ONNX_IR_VERSION,
+  ONNX_OPSET,
+  ONNX_OPTIONS_KEY,
+  ONNX_OUTPUT,
+  buildOnnxModel,
+  exportOnnx,
+  type OnnxExportOptions,
+  type OnnxExportResult,
+} from './export.js';
+export { OnnxGraphBuilder, onnx, type OnnxAttribute, type OnnxModelInfo, type OnnxValueInfo } from './graph-builder.js';
+export { OnnxModelError } from './onnx-model-error.js';
+export {
+  OnnxClassifier,
+  teacherLogits,
+  type ImageLayout,
+  type OnnxClassifierOptions,
+  type OnnxPredictOptions,
+} from './predict.js';
+export { measureInference, type InferenceMeasurement, type MeasureInferenceOptions } from './inference-bench.js';
