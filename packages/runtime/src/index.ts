@@ -40,7 +40,9 @@ export {
   DEFAULT_RUNS_ROOT,
   createRunDirectory,
   newRunId,
+  openRunDirectory,
   type CreateRunDirectoryOptions,
+  type OpenRunDirectoryOptions,
   type RunDirectory,
 } from './report/run-dir.js';
 export {

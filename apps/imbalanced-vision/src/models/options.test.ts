@@ -19,6 +19,11 @@ describe('resolveModelOptions', () => {
       featureNormPenalty: 0,
     });
     expect(resolveModelOptions({ ...BASE, arch: 'cnn' })).toMatchObject({ width: 32, depth: 3 });
+    // Resolved options resolve to themselves (a saved model is rebuilt from them).
+    for (const arch of ['cnn', 'resnet'] as const) {
+      const resolved = resolveModelOptions({ ...BASE, arch });
+      expect(resolveModelOptions(resolved)).toEqual(resolved);
+    }
   });
 
   it.each([

@@ -130,7 +130,8 @@ export function resolveModelOptions(options: ModelOptions): ResolvedModelOptions
   if (arch === 'resnet') {
     depth = integerAtLeast(options.depth ?? DEFAULT_RESNET_DEPTH, 8, 'model.depth');
     if ((depth - 2) % 6 !== 0) throw new ConfigError('model.depth', `must be 6n + 2 (8, 14, 20, 32, …), got ${depth}`);
-  } else if (options.depth !== undefined) {
+  } else if (options.depth !== undefined && options.depth !== 3) {
+    // 3 is the cnn's own depth (as in resolved options, which must resolve to themselves).
     throw new ConfigError('model.depth', 'applies to the resnet only');
   }
   const auxiliaryHead =

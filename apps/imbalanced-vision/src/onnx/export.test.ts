@@ -101,6 +101,39 @@ describe('ONNX export', () => {
     }
   });
 
+  it('bakes an input normalisation and a per-class logit adjustment into the graph', async () => {
+    const model = createModel({ arch: 'cnn', head: 'linear', inputShape: [28, 28, 1], numClasses: 10, seed: 19 });
+    const raw = syntheticImages(16, 28, 10, 20);
+    const pixels = Float32Array.from(raw.images, (v) => Math.round(Math.min(255, Math.max(0, 128 + 60 * v))));
+    const input = { scale: [1 / (255 * 0.353)], offset: [-0.286 / 0.353] };
+    const logitMap = { scale: Array.from({ length: 10 }, (_, k) => 1 + k / 10), offset: Array.from({ length: 10 }, (_, k) => -Math.log(k + 1)) };
+    try {
+      const path = join(dir, 'affine.onnx');
+      await exportOnnx(model, path, { input, logits: logitMap });
+      const classifier = await OnnxClassifier.load(path);
+      try {
+        const expected = tf.tidy(() => {
+          const x = tf.add(tf.mul(tf.tensor4d(pixels, [16, 28, 28, 1]), input.scale[0] as number), input.offset[0] as number);
+          return tf.add(tf.mul(model.logits(x), tf.tensor1d(logitMap.scale)), tf.tensor1d(logitMap.offset)).dataSync();
+        });
+        const { logits: actual } = await classifier.run(pixels, [16, 28, 28, 1]);
+        let worst = 0;
+        expected.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (actual[i] as number)))));
+        expect(worst).toBeLessThan(TOLERANCE);
+        // And the maps matter: without them the outputs differ.
+        const plainClassifier = await exportAndLoad(model, 'affine-plain');
+        const { logits: plain } = await plainClassifier.run(pixels, [16, 28, 28, 1]);
+        await plainClassifier.release();
+        expect(Math.abs((plain[0] as number) - (actual[0] as number))).toBeGreaterThan(1e-3);
+      } finally {
+        await classifier.release();
+      }
+      await expect(exportOnnx(model, join(dir, 'bad.onnx'), { logits: { scale: [1], offset: [0] } })).rejects.toThrow(/logits: needs 10/);
+    } finally {
+      model.dispose();
+    }
+  });
+
   it('exports 56×56 mosaic models and only the main head of a dual-head model', async () => {
     const test = syntheticImages(8, 56, 6, 16);
     for (const arch of ['cnn', 'resnet'] as const) {

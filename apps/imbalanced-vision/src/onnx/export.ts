@@ -23,6 +23,38 @@ export const ONNX_OPTIONS_KEY = 'counterweight.model';
 export interface OnnxExportOptions {
   /** Extra `metadata_props` (e.g. `classNames` as JSON); the model's options are always stored under `counterweight.model`. */
   readonly metadata?: Readonly<Record<string, string>>;
+  /**
+   * Per-channel affine map applied to the input before the network, `x·scale[c] + offset[c]`: bakes the input
+   * normalisation into the graph so the ONNX model takes raw pixel values (e.g. `scale = 1/(255·std)`,
+   * `offset = −mean/std` for 0–255 pixels). Default: none (the model takes the values the tfjs model was trained on).
+   */
+  readonly input?: AffineMap;
+  /**
+   * Per-class affine map applied to the logits, `z·scale[k] + offset[k]`: bakes a post-hoc adjustment (logit
+   * adjustment `−τ·log π`, weight balancing's `π^−τ` scaling) into the graph. Default: none.
+   */
+  readonly logits?: AffineMap;
+}
+
+/** `x·scale[i] + offset[i]` along the last axis (one entry per channel or class). */
+export interface AffineMap {
+  readonly scale: readonly number[];
+  readonly offset: readonly number[];
+}
+
+function checkAffine(map: AffineMap, size: number, option: string): void {
+  if (map.scale.length !== size || map.offset.length !== size) {
+    throw new RangeError(`${option}: needs ${size} scale and offset values, got ${map.scale.length} and ${map.offset.length}`);
+  }
+  if (![...map.scale, ...map.offset].every(Number.isFinite)) throw new RangeError(`${option}: values must be finite`);
+}
+
+function applyAffine(graph: OnnxGraphBuilder, input: string, map: AffineMap, name: string, output?: string): string {
+  const size = map.scale.length;
+  const scale = graph.initializer(`${name}/scale`, Float32Array.from(map.scale), [size]);
+  const offset = graph.initializer(`${name}/offset`, Float32Array.from(map.offset), [size]);
+  const scaled = graph.node('Mul', [input, scale]);
+  return graph.node('Add', [scaled, offset], {}, output);
 }
 
 /** What {@link exportOnnx} wrote. */
@@ -206,13 +238,17 @@ class GraphWriter {
 export async function buildOnnxModel(model: VisionModel, options: OnnxExportOptions = {}): Promise<{ bytes: Uint8Array; nodes: number }> {
   const weights = new Map<tf.Variable, Float32Array>();
   for (const { variable } of model.variables) weights.set(variable, (await variable.data()) as Float32Array);
+  const { arch, head, numClasses, inputShape } = model.options;
+  if (options.input !== undefined) checkAffine(options.input, inputShape[2], 'input');
+  if (options.logits !== undefined) checkAffine(options.logits, numClasses, 'logits');
   const graph = new OnnxGraphBuilder();
   const writer = new GraphWriter(graph, weights);
-  const nchw = graph.node('Transpose', [ONNX_INPUT], { perm: { ints: [0, 3, 1, 2] } }, 'images_nchw');
+  const normalized = options.input === undefined ? ONNX_INPUT : applyAffine(graph, ONNX_INPUT, options.input, 'input_normalization');
+  const nchw = graph.node('Transpose', [normalized], { perm: { ints: [0, 3, 1, 2] } }, 'images_nchw');
   const features = writer.layers(model.backbone, nchw);
   const logits = writer.layers(model.head, features);
-  graph.node('Identity', [logits], {}, ONNX_OUTPUT);
-  const { arch, head, numClasses, inputShape } = model.options;
+  if (options.logits === undefined) graph.node('Identity', [logits], {}, ONNX_OUTPUT);
+  else applyAffine(graph, logits, options.logits, 'logit_adjustment', ONNX_OUTPUT);
   const bytes = graph.encode({
     graphName: `imbalanced-vision-${arch}-${head}`,
     inputs: [{ name: ONNX_INPUT, shape: [ONNX_BATCH_DIM, ...inputShape] }],

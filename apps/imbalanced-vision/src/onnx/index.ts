@@ -8,6 +8,7 @@ export {
   ONNX_OUTPUT,
   buildOnnxModel,
   exportOnnx,
+  type AffineMap,
   type OnnxExportOptions,
   type OnnxExportResult,
 } from './export.js';

@@ -147,6 +147,19 @@ export class OnnxClassifier {
     }
   }
 
+  /**
+   * The image size `[height, width, channels]` the model takes, from its input's static shape (NHWC or NCHW).
+   * @throws OnnxModelError naming the path when a dimension is symbolic.
+   */
+  get imageShape(): [number, number, number] {
+    const [, d1, d2, d3] = this.inputDims;
+    const shape = this.layout === 'nhwc' ? [d1, d2, d3] : [d2, d3, d1];
+    if (shape.some((d) => d === undefined)) {
+      throw new OnnxModelError(this.path, 'has no fixed image size (symbolic height, width or channels); resize the images yourself');
+    }
+    return shape as [number, number, number];
+  }
+
   /** The model's fixed batch size, or undefined when the batch dimension is symbolic. */
   get fixedBatchSize(): number | undefined {
     return this.inputDims[0];

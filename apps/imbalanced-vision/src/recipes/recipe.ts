@@ -10,6 +10,11 @@ export interface RecipeContext {
   readonly epochs: number;
   /** Training batches per epoch (for step-based schedules). */
   readonly stepsPerEpoch: number;
+  /**
+   * Whether the backbone normalises its activations (batch norm: the `resnet`; not the `cnn`). Scale-invariant
+   * backbones tolerate the papers' learning rates with large logit scales (LDAM's s = 30); see `ldamLearningRate`.
+   */
+  readonly batchNormBackbone: boolean;
 }
 
 /** The classifier head a recipe trains with. */
@@ -46,6 +51,13 @@ export interface Recipe {
   readonly head: HeadKind;
   /** Initialise the classifier bias to `−log(C − 1)` (the class-balanced sigmoid/focal losses' prior). */
   readonly priorBias?: boolean;
+  /** Auxiliary head of Dual-Head KD (`predict` then returns main ‖ auxiliary logits `[B, 2C]`). */
+  readonly auxiliaryHead?: 'linear' | 'mlp';
+  /**
+   * Trains against a teacher's logits: the targets are then `[B, 1 + C]` — the class id, then the teacher's `C`
+   * logits for the same (augmented) image.
+   */
+  readonly needsTeacher?: boolean;
   stages(context: RecipeContext): readonly TrainingStage[];
   /** Test-time transform of the logits (post-hoc logit adjustment, weight balancing's logit scaling). */
   posthoc?(logits: tf.Tensor, context: RecipeContext): tf.Tensor;

@@ -11,7 +11,7 @@ import { ConfigError } from '../errors.js';
 import { lineChart } from './charts.js';
 import { markdownTable } from './markdown.js';
 import { ReportError } from './report-error.js';
-import { createRunDirectory, newRunId } from './run-dir.js';
+import { createRunDirectory, newRunId, openRunDirectory } from './run-dir.js';
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -110,5 +110,30 @@ describe('createRunDirectory', () => {
     }
     await expect(run.writeJson('../outside', {})).rejects.toBeInstanceOf(ReportError);
     expect(existsSync(join(run.dir, '..', 'outside.json'))).toBe(false);
+  });
+});
+
+describe('openRunDirectory', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'cw-open-run-'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('creates the directory with its parents, writes into it, and refuses an existing one unless allowed', async () => {
+    const dir = join(root, 'explicit', 'nested', 'my-run');
+    const run = await openRunDirectory(dir, { app: 'vision' });
+    expect(run.dir).toBe(dir);
+    expect(run.runId).toBe('my-run');
+    expect(run.app).toBe('vision');
+    await run.writeMetrics({ a: 1 });
+    expect(JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'))).toEqual({ a: 1 });
+    await expect(openRunDirectory(dir, { app: 'vision' })).rejects.toThrow(/already exists/);
+    const again = await openRunDirectory(dir, { app: 'vision', allowExisting: true });
+    expect(existsSync(again.path('metrics.json'))).toBe(true);
+    await expect(openRunDirectory(join(root, 'x'), { app: '../bad' })).rejects.toThrow(ConfigError);
   });
 });

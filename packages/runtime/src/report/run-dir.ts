@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 import type { TopLevelSpec } from 'vega-lite';
 
@@ -169,4 +169,33 @@ export async function createRunDirectory(options: CreateRunDirectoryOptions): Pr
     }
   }
   return new RunDirectoryImpl(options.app, runId, dir);
+}
+
+/** Options of {@link openRunDirectory}. */
+export interface OpenRunDirectoryOptions {
+  /** The app the run belongs to (a safe path segment); recorded on the returned {@link RunDirectory}. */
+  readonly app: string;
+  /** Accept a directory that exists already (e.g. to resume into it). Default false: an existing one is an error. */
+  readonly allowExisting?: boolean;
+}
+
+/**
+ * A {@link RunDirectory} at an explicit path (a CLI's `--out DIR`) instead of `<root>/<app>/<run-id>/`; the
+ * directory and its parents are created. Its run id is the directory's base name.
+ *
+ * @throws ConfigError when `app` is not a safe path segment, or the directory exists and `allowExisting` is not set.
+ */
+export async function openRunDirectory(dir: string, options: OpenRunDirectoryOptions): Promise<RunDirectory> {
+  checkSegment('app', options.app);
+  const absolute = resolve(dir);
+  await mkdir(dirname(absolute), { recursive: true });
+  try {
+    await mkdir(absolute);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (options.allowExisting !== true) {
+      throw new ConfigError('out', `directory ${absolute} already exists (resume into it, or choose another)`);
+    }
+  }
+  return new RunDirectoryImpl(options.app, basename(absolute), absolute);
 }

@@ -149,6 +149,14 @@ export interface TrainOptions {
    */
   readonly lossAtEpoch?: (epoch: number) => LossFunction;
   readonly train: InMemoryDataset;
+  /**
+   * The training rows of epoch `e` (0-based) when they change from epoch to epoch, e.g. a fresh data-augmentation
+   * draw: same row count (and row meaning) as `train`, which still fixes the shuffle order and the step count. Called
+   * once at the start of every epoch that runs (a resumed run starts with the epoch it resumes in); may be async. A
+   * pure function of the epoch, so resumed runs see the same data. Not combinable with `parallel` (workers share
+   * `train` once).
+   */
+  readonly trainAtEpoch?: (epoch: number) => InMemoryDataset | Promise<InMemoryDataset>;
   readonly validation?: InMemoryDataset;
   readonly epochs: number;
   readonly batchSize: number;
@@ -361,6 +369,12 @@ function validateOptions(options: TrainOptions): void {
   if (typeof options.loss !== 'function') throw new TrainingError('loss', 'must be a function');
   if (options.lossAtEpoch !== undefined && options.parallel !== undefined) {
     throw new TrainingError('lossAtEpoch', 'cannot be combined with parallel (the replicas use their own loss); drop one of them');
+  }
+  if (options.trainAtEpoch !== undefined && typeof options.trainAtEpoch !== 'function') {
+    throw new TrainingError('trainAtEpoch', 'must be a function of the epoch');
+  }
+  if (options.trainAtEpoch !== undefined && options.parallel !== undefined) {
+    throw new TrainingError('trainAtEpoch', 'cannot be combined with parallel (the workers share the `train` rows once); drop one of them');
   }
   if (options.schedule !== undefined) validateSchedule(options.schedule);
   if (options.clip !== undefined) validateClipConfig(options.clip);
@@ -608,7 +622,7 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
     rowIndices: Int32Array,
     position?: SchedulePosition,
   ): Promise<{ loss: number; perturbedLoss?: number; grads: tf.Tensor[]; rows: number }> => {
-    const batch = data.gather(rowIndices);
+    const batch = epochData.gather(rowIndices);
     try {
       const radius = position === undefined ? undefined : radiusAt(position);
       if (radius !== undefined && radius > 0) {
@@ -636,6 +650,8 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
     }
   };
 
+  /** The rows of the epoch in progress (`trainAtEpoch`, else `train`). */
+  let epochData = data;
   const parallel = options.parallel;
   const ownPool = parallel !== undefined && !('pool' in parallel);
   const pool =
@@ -683,6 +699,16 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
     for (let epoch = epochStart; epoch < epochs && !stoppedEarly; epoch += 1) {
       currentLoss = options.lossAtEpoch?.(epoch) ?? options.loss;
       if (typeof currentLoss !== 'function') throw new TrainingError('lossAtEpoch', `returned no function for epoch ${epoch}`);
+      if (options.trainAtEpoch !== undefined) {
+        const next = await options.trainAtEpoch(epoch);
+        if (!(next instanceof InMemoryDataset) || next.size !== data.size) {
+          throw new TrainingError(
+            'trainAtEpoch',
+            `must return an InMemoryDataset of ${data.size} rows (as \`train\`) for epoch ${epoch}, got ${next instanceof InMemoryDataset ? `${next.size} rows` : typeof next}`,
+          );
+        }
+        epochData = next;
+      }
       const resumingThisEpoch = epoch === epochStart && stepStart > 0;
       if (!resumingThisEpoch) progress = EMPTY_PROGRESS;
       const order = data.epochOrder(shuffle ? seed : undefined, epoch);

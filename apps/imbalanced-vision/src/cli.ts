@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+import { formatNumber, initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+import { defaultFetchDir, fetchFashionMnist } from './data/fetch.js';
+import { embeddedSampleDir } from './data/sample.js';
+import { compare } from './experiment/compare.js';
+import { exportRun } from './experiment/export-run.js';
+import { COMPARE_DEFAULTS, defaultJobs, type CompareOptions, type Task } from './experiment/options.js';
+import { predictImages } from './experiment/predict-images.js';
+import { RECIPES } from './recipes/index.js';
+
+function integer(min: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got "${value}"`);
+    return parsed;
+  };
+}
+
+function ratio(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 1) throw new InvalidArgumentError(`expected a number >= 1 (ρ = n_max / n_min), got "${value}"`);
+  return parsed;
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+const recipeHelp = (task: Task): string =>
+  [...RECIPES.values()].filter((r) => r.task === task).map((r) => r.name).join(', ');
+
+const DEFAULT_SINGLE = ['ce', 'cb-focal', 'ldam-drw', 'la-loss', 'la-posthoc', 'vs', 'wb-two-stage', 'ce-sam'];
+const DEFAULT_MULTI = ['bce', 'focal-ml', 'asl'];
+
+const backendOption = new Option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: $COUNTERWEIGHT_BACKEND or auto)');
+const quietOption = new Option('--quiet', 'no progress bars').env('COUNTERWEIGHT_QUIET');
+
+const program = new Command()
+  .name('imbalanced-vision')
+  .description('Long-tailed and multi-label image classification: imbalance-aware recipes against plain cross-entropy on real images.')
+  .showHelpAfterError();
+
+interface CompareFlags {
+  task: Task;
+  dataDir?: string;
+  imbalanceRatio: number;
+  profile: 'exponential' | 'step';
+  recipes?: string[];
+  seeds: number;
+  seed: number;
+  splitSeed: number;
+  epochs: number;
+  arch: 'cnn' | 'resnet';
+  width?: number;
+  nMax?: number;
+  testPerClass?: number;
+  trainMosaics: number;
+  testMosaics: number;
+  augmentPadding: number;
+  flip: boolean;
+  classNames?: string[];
+  teacher?: string;
+  jobs: number;
+  out: string;
+  backend?: string;
+  quiet?: boolean;
+}
+
+program
+  .command('compare')
+  .description(
+    'Train every recipe with every seed on the same long-tailed split (or multi-label mosaics) and write report.md, ' +
+      'metrics.json and charts to --out. Re-running with the same --out resumes: finished runs are kept.',
+  )
+  .addOption(new Option('--task <task>', 'single-label (long-tailed) or multi-label (2×2 mosaics)').choices(['single-label', 'multi-label']).default(COMPARE_DEFAULTS.task))
+  .option('--data-dir <dir>', 'directory of an MNIST-format (IDX) data set (default: the embedded Fashion-MNIST sample)')
+  .option('--imbalance-ratio <rho>', 'ρ = n_max / n_min of the long-tail profile (multi-label: of the tile classes)', ratio, COMPARE_DEFAULTS.imbalanceRatio)
+  .addOption(new Option('--profile <profile>', 'long-tail profile').choices(['exponential', 'step']).default(COMPARE_DEFAULTS.profile))
+  .option('--recipes <list>', `comma-separated; single-label: ${recipeHelp('single-label')}; multi-label: ${recipeHelp('multi-label')}`, list)
+  .option('--seeds <n>', 'repetitions (training seeds --seed, --seed + 1, …)', integer(1), COMPARE_DEFAULTS.seeds)
+  .option('--seed <n>', 'first training seed', integer(0), COMPARE_DEFAULTS.seed)
+  .option('--split-seed <n>', 'seed of the long-tailed split or the mosaics (the same for every run)', integer(0), COMPARE_DEFAULTS.splitSeed)
+  .option('--epochs <n>', 'training epochs (schedules, DRW and stage lengths scale with it)', integer(1), COMPARE_DEFAULTS.epochs)
+  .addOption(new Option('--arch <arch>', 'backbone').choices(['cnn', 'resnet']).default(COMPARE_DEFAULTS.arch))
+  .option('--width <n>', 'backbone base width (default: cnn 32, resnet 16)', integer(1))
+  .option('--n-max <n>', 'single-label: images of the head class (default: as many as the data allows)', integer(1))
+  .option('--test-per-class <n>', 'single-label: balanced test images per class (default: all the data allows)', integer(1))
+  .option('--train-mosaics <n>', 'multi-label: training mosaics', integer(1), COMPARE_DEFAULTS.trainMosaics)
+  .option('--test-mosaics <n>', 'multi-label: test mosaics', integer(1), COMPARE_DEFAULTS.testMosaics)
+  .option('--augment-padding <n>', 'random-crop padding in pixels (0: no crop)', integer(0), COMPARE_DEFAULTS.augmentPadding)
+  .option('--no-flip', 'no random horizontal flips')
+  .option('--class-names <list>', 'comma-separated class names (default: Fashion-MNIST’s for its directories, else the ids)', list)
+  .option('--teacher <model.onnx>', 'teacher model for distillation recipes')
+  .option('--jobs <n>', 'runs trained at the same time, one thread each', integer(1), defaultJobs())
+  .requiredOption('--out <dir>', 'output directory (an existing one is resumed)')
+  .addOption(backendOption)
+  .addOption(quietOption)
+  .action(async (flags: CompareFlags) => {
+    await initBackend(resolveBackendRequest(flags.backend));
+    const options: CompareOptions = {
+      task: flags.task,
+      dataDir: flags.dataDir ?? embeddedSampleDir(),
+      ...(flags.classNames === undefined ? {} : { classNames: flags.classNames }),
+      imbalanceRatio: flags.imbalanceRatio,
+      profile: flags.profile,
+      splitSeed: flags.splitSeed,
+      ...(flags.nMax === undefined ? {} : { nMax: flags.nMax }),
+      ...(flags.testPerClass === undefined ? {} : { testPerClass: flags.testPerClass }),
+      trainMosaics: flags.trainMosaics,
+      testMosaics: flags.testMosaics,
+      arch: flags.arch,
+      ...(flags.width === undefined ? {} : { width: flags.width }),
+      epochs: flags.epochs,
+      augmentPadding: flags.augmentPadding,
+      augmentFlip: flags.flip,
+      recipes: flags.recipes ?? (flags.task === 'single-label' ? DEFAULT_SINGLE : DEFAULT_MULTI),
+      seeds: flags.seeds,
+      seed: flags.seed,
+      out: flags.out,
+      jobs: flags.jobs,
+      ...(flags.teacher === undefined ? {} : { teacher: flags.teacher }),
+      quiet: flags.quiet === true,
+    };
+    const result = await compare(options);
+    const key = flags.task === 'single-label' ? 'balancedAccuracy' : 'mAP';
+    for (const s of result.summaries) {
+      const m = s.metrics[key];
+      const groups = Object.entries(s.metrics)
+        .filter(([k]) => k.startsWith('group.'))
+        .map(([k, v]) => `${k.slice(6)} ${formatNumber(100 * v.mean, 1)}`)
+        .join('  ');
+      process.stdout.write(`${s.recipe.padEnd(14)} ${key} ${formatNumber(100 * (m?.mean ?? Number.NaN), 1)} ± ${formatNumber(100 * (m?.std ?? Number.NaN), 1)}  ${groups}\n`);
+    }
+    process.stdout.write(`report: ${result.dir}/${result.files.markdown} (${result.trained} run(s) trained now, ${result.results.length - result.trained} reused)\n`);
+  });
+
+program
+  .command('fetch')
+  .description('Download Fashion-MNIST from its canonical source (verified by checksum); without a network, use Debian’s copy.')
+  .option('--dir <dir>', 'where the files go', defaultFetchDir())
+  .option('--timeout <ms>', 'time allowed per file', integer(1), 120_000)
+  .addOption(quietOption)
+  .action(async (flags: { dir: string; timeout: number; quiet?: boolean }) => {
+    const result = await fetchFashionMnist({ dir: flags.dir, timeoutMs: flags.timeout, quiet: flags.quiet === true });
+    process.stdout.write(`${result.dir} (${result.source})\n`);
+  });
+
+program
+  .command('export')
+  .description('Write the trained model of a compare run (DIR = <out>/runs/<recipe>/seed-<s>) as ONNX; it takes raw 0–255 pixels.')
+  .requiredOption('--run <dir>', 'run directory')
+  .requiredOption('--out <model.onnx>', 'ONNX file to write')
+  .addOption(backendOption)
+  .action(async (flags: { run: string; out: string; backend?: string }) => {
+    await initBackend(resolveBackendRequest(flags.backend), { log: null });
+    const result = await exportRun(flags.run, flags.out);
+    process.stdout.write(`${result.path}: ${result.recipe}, ${result.nodes} nodes, opset ${result.opset}, ${result.bytes} bytes\n`);
+  });
+
+program
+  .command('predict')
+  .description('Classify image files (JPEG, PNG, WebP) with an exported ONNX model, run by onnxruntime-node.')
+  .requiredOption('--model <model.onnx>', 'model written by `imbalanced-vision export`')
+  .argument('<images...>', 'image files')
+  .option('--json', 'one JSON object per image with every class probability')
+  .option('--skip-unreadable', 'skip (and list) images that cannot be decoded instead of failing')
+  .addOption(quietOption)
+  .action(async (images: string[], flags: { model: string; json?: boolean; skipUnreadable?: boolean; quiet?: boolean }) => {
+    const result = await predictImages(flags.model, images, { skipUnreadable: flags.skipUnreadable === true, quiet: flags.quiet === true });
+    for (const p of result.predictions) {
+      if (flags.json === true) {
+        process.stdout.write(`${JSON.stringify({ path: p.path, labels: p.labels, probabilities: Object.fromEntries(result.classNames.map((c, i) => [c, p.probabilities[i]])) })}\n`);
+      } else {
+        const shown = result.task === 'single-label' ? `${p.labels[0] ?? ''} (${formatNumber(Math.max(...p.probabilities), 3)})` : p.labels.join(', ') || '(none)';
+        process.stdout.write(`${p.path}\t${shown}\n`);
+      }
+    }
+    for (const s of result.skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`imbalanced-vision: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

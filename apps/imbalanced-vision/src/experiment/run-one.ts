@@ -1,0 +1,290 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { applyMaxNorm, maxNormThreshold } from '@counterweight/core-losses';
+import {
+  ConfigError,
+  activeBackend,
+  createDataset,
+  createOptimizer,
+  deriveSeed,
+  strictJsonStringify,
+  train,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type EpochRecord,
+  type InMemoryDataset,
+} from '@counterweight/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+
+import { augmentEpoch } from '../data/augment.js';
+import { normalizePixels } from '../data/normalize.js';
+import type { Architecture } from '../models/options.js';
+import { createModel, type VisionModel } from '../models/vision-model.js';
+import { OnnxClassifier } from '../onnx/predict.js';
+import { MULTI_LABEL_BATCH, RECIPES, SINGLE_LABEL_BATCH } from '../recipes/index.js';
+import type { Recipe, RecipeContext } from '../recipes/recipe.js';
+import { evaluateLogits, testLogits, type Evaluation } from './evaluate.js';
+import { takesPixels } from './export-run.js';
+import type { RunSpec } from './options.js';
+import { prepareData, type ExperimentData } from './prepare-data.js';
+import { posthocAffine, saveTrainedModel } from './trained-model.js';
+
+/** Name of a finished run's result in its directory. */
+export const RESULT_FILE = 'result.json';
+
+/** One epoch of a run, for the training curves. */
+export interface RunEpoch {
+  /** 1-based over the whole run (all stages). */
+  readonly epoch: number;
+  readonly stage: string;
+  readonly loss: number;
+  readonly learningRate: number;
+  readonly seconds: number;
+  readonly imagesPerSecond: number;
+}
+
+/** What a finished run wrote to `result.json`. */
+export interface RunResult {
+  readonly recipe: string;
+  readonly seed: number;
+  readonly evaluation: Evaluation;
+  readonly history: readonly RunEpoch[];
+  /** Seconds of training (all epochs, summed over interrupted sessions). */
+  readonly trainSeconds: number;
+  /** Training images per second of the training steps (augmentation and evaluation excluded). */
+  readonly imagesPerSecond: number;
+  readonly backend: string;
+  /** The spec the run was made from (a resumed comparison only reuses results of identical specs). */
+  readonly spec: RunSpec;
+}
+
+/** Progress of a run, reported after every epoch. */
+export interface RunProgress {
+  readonly recipe: string;
+  readonly seed: number;
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly loss: number;
+}
+
+/** Options of {@link runOne}. */
+export interface RunOneOptions {
+  /** The data of `spec.settings` when the caller has it already (else it is loaded). */
+  readonly data?: ExperimentData;
+  readonly onEpoch?: (progress: RunProgress) => void;
+  /** Show the trainer's progress bars. Default false. */
+  readonly progressBars?: boolean;
+}
+
+/** Training batch size of a task. */
+export function batchSizeOf(task: Recipe['task']): number {
+  return task === 'single-label' ? SINGLE_LABEL_BATCH : MULTI_LABEL_BATCH;
+}
+
+/** The recipe of a name. @throws ConfigError naming it when unknown. */
+export function recipeNamed(name: string): Recipe {
+  const recipe = RECIPES.get(name);
+  if (recipe === undefined) throw new ConfigError('recipe', `unknown recipe "${name}"; known: ${[...RECIPES.keys()].join(', ')}`);
+  return recipe;
+}
+
+/** What a recipe knows about the data: class counts, epochs and steps per epoch. */
+export function recipeContext(data: ExperimentData, epochs: number, arch: Architecture): RecipeContext {
+  return {
+    batchNormBackbone: arch === 'resnet',
+    numClasses: data.classNames.length,
+    classCounts: data.classCounts,
+    epochs,
+    stepsPerEpoch: Math.ceil(data.train.count / batchSizeOf(data.task)),
+  };
+}
+
+/** A run's result if it finished with exactly this spec, else undefined. */
+export async function finishedResult(spec: RunSpec): Promise<RunResult | undefined> {
+  try {
+    const result = JSON.parse(await readFile(join(spec.dir, RESULT_FILE), 'utf8')) as RunResult;
+    return JSON.stringify(result.spec) === JSON.stringify(spec) ? result : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The task's training targets: class ids `[N]` or multi-hot `[N, C]`. */
+function targetsOf(data: ExperimentData): { values: Float32Array; shape: number[] } {
+  return data.task === 'single-label'
+    ? { values: Float32Array.from(data.train.labels), shape: [] }
+    : { values: Float32Array.from(data.train.targets), shape: [data.classNames.length] };
+}
+
+/**
+ * The training rows for one epoch: pixels (augmented when `epoch` is given) normalised, with the task's targets, or
+ * with `[class id, teacher logits…]` targets when there is a teacher.
+ */
+async function trainingRows(data: ExperimentData, pixels: Uint8Array, teacher: OnnxClassifier | undefined): Promise<InMemoryDataset> {
+  const { height, width, channels } = data.train;
+  const inputs = normalizePixels(pixels, channels, data.normalization);
+  let targets = targetsOf(data);
+  if (teacher !== undefined) {
+    if (data.task !== 'single-label') throw new ConfigError('--teacher', 'distillation is for single-label recipes');
+    const C = data.classNames.length;
+    // A teacher exported by `export` takes raw pixels (its graph normalises with its own statistics).
+    const teacherInput = takesPixels(teacher) ? Float32Array.from(pixels) : inputs;
+    const logits = await teacher.predict(teacherInput, [height, width, channels]);
+    if (logits.length !== data.train.count * C) {
+      throw new ConfigError('--teacher', `${teacher.path} returns ${logits.length / data.train.count} logits per image; the data has ${C} classes`);
+    }
+    const values = new Float32Array(data.train.count * (1 + C));
+    for (let i = 0; i < data.train.count; i += 1) {
+      values[i * (1 + C)] = data.train.labels[i] as number;
+      values.set(logits.subarray(i * C, (i + 1) * C), i * (1 + C) + 1);
+    }
+    targets = { values, shape: [1 + C] };
+  }
+  return createDataset({ inputs: { values: inputs, shape: [height, width, channels] }, targets });
+}
+
+/** MaxNorm threshold of a stage: computed at the stage's start and kept in the run directory for resumption. */
+async function stageMaxNorm(dir: string, stageIndex: number, model: VisionModel): Promise<number> {
+  const file = join(dir, `stage-${stageIndex}-maxnorm.json`);
+  try {
+    return (JSON.parse(await readFile(file, 'utf8')) as { threshold: number }).threshold;
+  } catch {
+    const kernel = model.classifierKernel;
+    if (kernel === undefined) throw new ConfigError('recipe', 'MaxNorm needs a trainable classifier kernel (not the ETF head)');
+    const threshold = maxNormThreshold(kernel.variable);
+    await writeJsonAtomic(file, { threshold });
+    return threshold;
+  }
+}
+
+/**
+ * Trains one recipe with one seed on the comparison's data and evaluates it on the test set: every stage of the
+ * recipe with checkpoints in `spec.dir/stage-<i>/` (an interrupted run continues from its last epoch), then writes the
+ * trained model (`model.json`, `weights.bin`) and `result.json` to `spec.dir`. A run whose `result.json` exists with
+ * the same spec is not trained again.
+ */
+export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promise<RunResult> {
+  const done = await finishedResult(spec);
+  if (done !== undefined) return done;
+  const recipe = recipeNamed(spec.recipe);
+  const data = options.data ?? (await prepareData(spec.settings));
+  const { settings } = spec;
+  const context = recipeContext(data, settings.epochs, settings.arch);
+  const C = context.numClasses;
+  const teacher = recipe.needsTeacher === true && spec.teacher !== undefined ? await OnnxClassifier.load(spec.teacher) : undefined;
+  if (recipe.needsTeacher === true && teacher === undefined) throw new ConfigError('--teacher', `recipe ${recipe.name} needs a teacher ONNX model`);
+  const model = createModel({
+    arch: settings.arch,
+    head: recipe.head,
+    inputShape: [data.train.height, data.train.width, data.train.channels],
+    numClasses: C,
+    seed: spec.seed,
+    ...(settings.width === undefined ? {} : { width: settings.width }),
+    ...(recipe.priorBias === true ? { headBias: -Math.log(C - 1) } : {}),
+    ...(recipe.auxiliaryHead === undefined ? {} : { auxiliaryHead: recipe.auxiliaryHead }),
+  });
+  try {
+    const augment = settings.augmentPadding > 0 || settings.augmentFlip;
+    const augmentSeed = deriveSeed(spec.seed, 'augment');
+    const base = await trainingRows(data, data.train.pixels, teacher);
+    const stages = recipe.stages(context);
+    const totalEpochs = stages.reduce((sum, s) => sum + s.epochs, 0);
+    const history: RunEpoch[] = [];
+    let epochOffset = 0;
+    let trainSeconds = 0;
+    let trainedImages = 0;
+    let stepSeconds = 0;
+    for (const [index, stage] of stages.entries()) {
+      model.configure({
+        trainable: stage.trainable,
+        weightDecay: stage.weightDecay ?? 0,
+        featureNormPenalty: stage.featureNormPenalty ?? 0,
+      });
+      const threshold = stage.maxNorm === true ? await stageMaxNorm(spec.dir, index, model) : undefined;
+      const kernel = model.classifierKernel;
+      const offset = epochOffset;
+      const optimizer = createOptimizer(stage.optimizer);
+      try {
+        const run = await train({
+          model,
+          loss: stage.loss,
+          ...(stage.lossAtEpoch === undefined ? {} : { lossAtEpoch: stage.lossAtEpoch }),
+          train: base,
+          // A fresh augmentation draw per epoch, numbered over the whole run so stages do not repeat draws.
+          ...(augment
+            ? {
+                trainAtEpoch: (epoch: number) =>
+                  trainingRows(
+                    data,
+                    augmentEpoch(data.train, offset + epoch, { seed: augmentSeed, padding: settings.augmentPadding, flip: settings.augmentFlip }),
+                    teacher,
+                  ),
+              }
+            : {}),
+          epochs: stage.epochs,
+          batchSize: batchSizeOf(recipe.task),
+          optimizer,
+          ...(stage.schedule === undefined ? {} : { schedule: stage.schedule }),
+          ...(stage.weightPerturbation === undefined ? {} : { weightPerturbation: stage.weightPerturbation }),
+          seed: deriveSeed(spec.seed, 'train', index),
+          checkpoint: { dir: join(spec.dir, `stage-${index}`), everyEpoch: true, keep: 1 },
+          resume: true,
+          progress: { quiet: options.progressBars !== true },
+          callbacks: {
+            onTrainPhaseEnd: () => {
+              if (threshold !== undefined && kernel !== undefined) applyMaxNorm(kernel.variable, threshold);
+            },
+            onEpochEnd: (record: EpochRecord) => {
+              options.onEpoch?.({ recipe: recipe.name, seed: spec.seed, epoch: offset + record.epoch + 1, epochs: totalEpochs, loss: record.loss });
+            },
+          },
+        });
+        for (const record of run.epochs) {
+          history.push({
+            epoch: offset + record.epoch + 1,
+            stage: stage.name,
+            loss: record.loss,
+            learningRate: record.learningRate,
+            seconds: record.seconds,
+            imagesPerSecond: record.samplesPerSecond,
+          });
+          trainSeconds += record.seconds;
+          if (record.samplesPerSecond > 0) {
+            trainedImages += data.train.count;
+            stepSeconds += data.train.count / record.samplesPerSecond;
+          }
+        }
+      } finally {
+        optimizer.dispose();
+      }
+      epochOffset += stage.epochs;
+    }
+    const logits = await testLogits(model, data, recipe, context);
+    const evaluation = evaluateLogits(data, logits);
+    const adjustment = posthocAffine(recipe, context);
+    await saveTrainedModel(spec.dir, model, {
+      recipe: recipe.name,
+      task: recipe.task,
+      classNames: data.classNames,
+      normalization: data.normalization,
+      ...(adjustment === undefined ? {} : { logitAdjustment: adjustment }),
+    });
+    const result: RunResult = {
+      recipe: recipe.name,
+      seed: spec.seed,
+      evaluation,
+      history,
+      trainSeconds,
+      imagesPerSecond: stepSeconds > 0 ? trainedImages / stepSeconds : 0,
+      backend: activeBackend()?.name ?? tf.getBackend(),
+      spec,
+    };
+    // Strict JSON: a NaN metric is an error here, not a silent null in the report.
+    await writeFileAtomic(join(spec.dir, RESULT_FILE), `${strictJsonStringify(result, { file: join(spec.dir, RESULT_FILE) })}\n`);
+    return result;
+  } finally {
+    model.dispose();
+    await teacher?.release();
+  }
+}
