@@ -193,6 +193,21 @@ describe('compare (single-label, real Fashion-MNIST-LT)', () => {
   });
 });
 
+describe('compare (dual-head distillation from an ONNX teacher)', () => {
+  it('trains the dhkd student against a teacher exported from another run', async () => {
+    const teacher = join(root, 'teacher.onnx');
+    await exportRun(runDirectory(first.dir, 'ce', 0), teacher);
+    const result = await compare({ ...SMALL, recipes: ['dhkd'], seeds: 1, teacher, out: join(root, 'dhkd') });
+    const [run] = result.results;
+    const e = single(run?.evaluation);
+    expect(e.top1).toBeGreaterThan(0.2);
+    expect(run?.history).toHaveLength(SMALL.epochs);
+    const losses = (run?.history ?? []).map((h) => h.loss);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0] as number);
+    await expect(compare({ ...SMALL, recipes: ['dhkd'], out: join(root, 'dhkd-no-teacher') })).rejects.toThrow(/--teacher: recipe dhkd needs a teacher/);
+  }, 120_000);
+});
+
 describe('compare: bad inputs', () => {
   it('names the unknown recipe, the bad ratio, and the empty class', async () => {
     await expect(compare({ ...SMALL, recipes: ['ce', 'nope'], out: join(root, 'bad1') })).rejects.toThrow(/unknown single-label recipe "nope"; known: ce, /);

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Architecture, HeadKind, ModelOptions } from '../models/options.js';
-import { fashionMnistImages, syntheticImages, type ImageBatch } from '../models/test-support/images.js';
+import { FASHION_MNIST_TEST_IMAGES, fashionMnistImages, syntheticImages, type ImageBatch } from '../models/test-support/images.js';
 import { crossEntropy, trainBriefly } from '../models/test-support/training.js';
 import { createModel, type VisionModel } from '../models/vision-model.js';
 import { ONNX_INPUT, ONNX_IR_VERSION, ONNX_OPSET, ONNX_OPTIONS_KEY, ONNX_OUTPUT, exportOnnx } from './export.js';
@@ -83,8 +83,9 @@ describe.each(COMBINATIONS)('%s with a %s head exported to ONNX', (arch, head) =
 });
 
 describe('ONNX export', () => {
-  it.skipIf(fashionMnistImages(1) === undefined)('agrees with tfjs within 1e-4 on real Fashion-MNIST test images', async () => {
-    const real = fashionMnistImages(64) as ImageBatch;
+  it('agrees with tfjs within 1e-4 on real Fashion-MNIST test images', async () => {
+    const real = fashionMnistImages(64);
+    if (real === undefined) throw new Error(`${FASHION_MNIST_TEST_IMAGES} is missing: apt-get install dataset-fashion-mnist (.ci/run does)`);
     for (const arch of ['cnn', 'resnet'] as const) {
       const model = createModel({ arch, head: 'linear', inputShape: [28, 28, 1], numClasses: 10, seed: 14 });
       try {

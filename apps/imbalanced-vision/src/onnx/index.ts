@@ -17,7 +17,7 @@ export { OnnxModelError } from './onnx-model-error.js';
 export {
   OnnxClassifier,
   teacherLogits,
-  type ImageLayout,
+  type ImageLayout as OnnxImageLayout,
   type OnnxClassifierOptions,
   type OnnxPredictOptions,
 } from './predict.js';

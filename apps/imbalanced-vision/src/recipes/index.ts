@@ -1,14 +1,16 @@
+import { DISTILLATION_RECIPES } from './distillation.js';
 import { MULTI_LABEL_RECIPES } from './multi-label.js';
 import type { Recipe } from './recipe.js';
 import { SINGLE_LABEL_RECIPES } from './single-label.js';
 
+export { DHKD_ALPHA, DHKD_TEMPERATURE, DISTILLATION_RECIPES, dhkdLearningRate, dualHeadDistillationLoss } from './distillation.js';
 export { MULTI_LABEL_BATCH, MULTI_LABEL_RECIPES } from './multi-label.js';
-export type { HeadKind, Recipe, RecipeContext, TrainingStage } from './recipe.js';
+export type { Recipe, RecipeContext, TrainingStage } from './recipe.js';
 export { REFERENCE_BATCH, drwEpoch, sgdMomentum, warmupCosine } from './schedule.js';
 export { SINGLE_LABEL_BATCH, SINGLE_LABEL_RECIPES } from './single-label.js';
 
 /** Every recipe by name. */
-export const RECIPES: ReadonlyMap<string, Recipe> = new Map([...SINGLE_LABEL_RECIPES, ...MULTI_LABEL_RECIPES].map((r) => [r.name, r]));
+export const RECIPES: ReadonlyMap<string, Recipe> = new Map([...SINGLE_LABEL_RECIPES, ...DISTILLATION_RECIPES, ...MULTI_LABEL_RECIPES].map((r) => [r.name, r]));
 
 /**
  * Parses a comma-separated recipe list.
