@@ -66,6 +66,7 @@ export {
   formatMeanStd,
   formatNumber,
   markdownTable,
+  meanAndStd,
   type MarkdownAlign,
   type MarkdownCell,
   type MarkdownTableOptions,

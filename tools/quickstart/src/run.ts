@@ -10,6 +10,7 @@ import {
   groupedBarChart,
   lineChart,
   markdownTable,
+  meanAndStd,
   train,
   type MetricFunction,
   type RunDirectory,
@@ -178,9 +179,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
   );
   const bars = summary.flatMap((row) =>
     METRICS.map((metric) => {
-      const values = row[metric];
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const std = values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
+      const { mean, std } = meanAndStd(row[metric]);
       return { metric: METRIC_TITLES[metric], recipe: row.recipe, value: mean, std };
     }),
   );

@@ -3,6 +3,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { ConfigError, DataFileError, initBackend } from '@counterweight/runtime';
+import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -111,8 +112,11 @@ describe('compare (single-label, real Fashion-MNIST-LT)', () => {
   });
 
   it('gives the same numbers in one thread as in two workers, and reuses finished runs', async () => {
+    const tensors = tf.memory().numTensors;
     const serial = await compare({ ...SMALL, recipes: ['ce'], seeds: 2, jobs: 1, out: join(root, 'serial') });
     expect(serial.trained).toBe(2);
+    // In this thread: training, evaluation and saving leave no tensor behind.
+    expect(tf.memory().numTensors).toBe(tensors);
     for (const seed of [0, 1]) {
       const a = first.results.find((r) => r.recipe === 'ce' && r.seed === seed)?.evaluation;
       const b = serial.results.find((r) => r.seed === seed)?.evaluation;

@@ -1,3 +1,5 @@
+import { meanAndStd } from '@counterweight/runtime';
+
 import type { Recipe } from '../recipes/recipe.js';
 import type { MultiLabelEvaluation, SingleLabelEvaluation } from './evaluate.js';
 import type { RunResult } from './run-one.js';
@@ -42,9 +44,7 @@ export const MULTI_LABEL_COLUMNS: ReadonlyArray<readonly [string, string]> = [
 
 /** Mean and sample standard deviation of values. */
 export function spread(values: readonly number[]): Spread {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const std = values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
-  return { mean, std, values };
+  return { ...meanAndStd(values), values };
 }
 
 /** The headline metrics of one run, flattened to `key → value` (groups as `group.<name>`, `shot.<name>`). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ConfigError } from '../errors.js';
-import { formatMeanStd, formatNumber, markdownTable } from './markdown.js';
+import { formatMeanStd, formatNumber, markdownTable, meanAndStd } from './markdown.js';
 
 describe('markdownTable', () => {
   it('pads columns and applies alignment', () => {
@@ -71,5 +71,16 @@ describe('formatMeanStd', () => {
     expect(formatMeanStd([0.5])).toBe('0.500');
     expect(formatMeanStd([1, Number.NaN])).toBe('NaN ± NaN');
     expect(() => formatMeanStd([])).toThrow(ConfigError);
+  });
+});
+
+describe('meanAndStd', () => {
+  it('gives the mean and the sample standard deviation (n − 1), 0 for one value', () => {
+    const { mean, std } = meanAndStd([0.808, 0.812, 0.816]);
+    expect(mean).toBeCloseTo(0.812, 12);
+    expect(std).toBeCloseTo(0.004, 12);
+    expect(meanAndStd(Float64Array.of(2, 4, 4, 4, 5, 5, 7, 9)).std).toBeCloseTo(Math.sqrt(32 / 7), 12);
+    expect(meanAndStd([3])).toEqual({ mean: 3, std: 0 });
+    expect(() => meanAndStd([])).toThrow(/values: must not be empty/);
   });
 });

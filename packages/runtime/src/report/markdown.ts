@@ -103,13 +103,25 @@ export function formatNumber(value: number, digits = 3): string {
  */
 export function formatMeanStd(values: ArrayLike<number>, digits = 3): string {
   checkDigits(digits);
+  if (values.length === 0) throw new ConfigError('values', 'must not be empty');
+  const { mean, std } = meanAndStd(values);
+  if (values.length === 1) return formatNumber(mean, digits);
+  return `${formatNumber(mean, digits)} ± ${formatNumber(std, digits)}`;
+}
+
+/**
+ * Mean and sample standard deviation (n − 1 in the denominator; 0 for a single value) of `values`, the spread over
+ * seeds that reports show. Non-finite values give non-finite results.
+ * @throws ConfigError when `values` is empty.
+ */
+export function meanAndStd(values: ArrayLike<number>): { readonly mean: number; readonly std: number } {
   const n = values.length;
   if (n === 0) throw new ConfigError('values', 'must not be empty');
   let sum = 0;
   for (let i = 0; i < n; i += 1) sum += values[i] ?? Number.NaN;
   const mean = sum / n;
-  if (n === 1) return formatNumber(mean, digits);
+  if (n === 1) return { mean, std: 0 };
   let squares = 0;
   for (let i = 0; i < n; i += 1) squares += ((values[i] ?? Number.NaN) - mean) ** 2;
-  return `${formatNumber(mean, digits)} ± ${formatNumber(Math.sqrt(squares / (n - 1)), digits)}`;
+  return { mean, std: Math.sqrt(squares / (n - 1)) };
 }

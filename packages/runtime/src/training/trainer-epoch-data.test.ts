@@ -27,7 +27,7 @@ function scaledFor(epoch: number): InMemoryDataset {
     x.dispose();
     return createDataset({ inputs: { values, shape: [FEATURES] }, targets: { values: batch.targets.dataSync() as Float32Array, shape: [1] } });
   } finally {
-    tf.dispose([batch.inputs as tf.Tensor, batch.targets, ...(batch.weights === undefined ? [] : [batch.weights])]);
+    tf.dispose([batch.inputs, batch.targets, ...(batch.weights === undefined ? [] : [batch.weights])]);
   }
 }
 
