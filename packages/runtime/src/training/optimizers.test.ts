@@ -35,6 +35,25 @@ describe.each(TEST_BACKENDS)('optimizers on %s', (backend) => {
     w.dispose();
   });
 
+  it.each<OptimizerConfig>([
+    { name: 'sgd', learningRate: 0.05 },
+    { name: 'momentum', learningRate: 0.05 },
+    { name: 'adam', learningRate: 0.05 },
+    { name: 'adamw', learningRate: 0.05, weightDecay: 0.1 },
+  ])('$name: create, step, change the rate and dispose leaves no tensor behind', (config) => {
+    const w = tf.variable(tf.tensor1d([1, 2]));
+    const before = tf.memory().numTensors;
+    const opt = createOptimizer(config);
+    const g = tf.tensor1d([0.5, -0.5]);
+    opt.applyGradients([{ variable: w, gradient: g }]);
+    opt.setLearningRate(0.01);
+    opt.applyGradients([{ variable: w, gradient: g }]);
+    g.dispose();
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
+  });
+
   it('momentum accumulates velocity', () => {
     const w = tf.variable(tf.tensor1d([0]));
     const opt = createOptimizer({ name: 'momentum', learningRate: 0.1, momentum: 0.5 });

@@ -217,6 +217,13 @@ class SgdFamilyOptimizer extends BaseOptimizer {
     this.optimizer.setLearningRate(learningRate);
     this.rate = learningRate;
   }
+
+  override dispose(): void {
+    super.dispose();
+    // tfjs 4.22's MomentumOptimizer.dispose releases its accumulators but not SGD's learning-rate scalar `c`
+    // (it does not call super.dispose()); release it here. Disposing a tensor twice is a no-op (plain SGD).
+    (this.optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
+  }
 }
 
 class AdamFamilyOptimizer extends BaseOptimizer {
