@@ -24,6 +24,15 @@ function ratio(value: string): number {
   return parsed;
 }
 
+function classOrder(value: string): 'natural' | 'shuffled' | number[] {
+  if (value === 'natural' || value === 'shuffled') return value;
+  const ids = list(value).map(Number);
+  if (ids.length === 0 || ids.some((id) => !Number.isInteger(id) || id < 0)) {
+    throw new InvalidArgumentError(`expected natural, shuffled or a comma-separated list of class ids, got "${value}"`);
+  }
+  return ids;
+}
+
 function list(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
@@ -51,6 +60,7 @@ interface CompareFlags {
   seeds: number;
   seed: number;
   splitSeed: number;
+  classOrder?: 'natural' | 'shuffled' | number[];
   epochs: number;
   arch: 'cnn' | 'resnet';
   width?: number;
@@ -85,6 +95,7 @@ program
   .option('--epochs <n>', 'training epochs (schedules, DRW and stage lengths scale with it)', integer(1), COMPARE_DEFAULTS.epochs)
   .addOption(new Option('--arch <arch>', 'backbone').choices(['cnn', 'resnet']).default(COMPARE_DEFAULTS.arch))
   .option('--width <n>', 'backbone base width (default: cnn 32, resnet 16)', integer(1))
+  .option('--class-order <order>', 'head-to-tail class order: natural, shuffled (from --split-seed) or a comma-separated list of class ids', classOrder)
   .option('--n-max <n>', 'single-label: images of the head class (default: as many as the data allows)', integer(1))
   .option('--test-per-class <n>', 'single-label: balanced test images per class (default: all the data allows)', integer(1))
   .option('--train-mosaics <n>', 'multi-label: training mosaics', integer(1), COMPARE_DEFAULTS.trainMosaics)
@@ -106,6 +117,7 @@ program
       imbalanceRatio: flags.imbalanceRatio,
       profile: flags.profile,
       splitSeed: flags.splitSeed,
+      ...(flags.classOrder === undefined ? {} : { classOrder: flags.classOrder }),
       ...(flags.nMax === undefined ? {} : { nMax: flags.nMax }),
       ...(flags.testPerClass === undefined ? {} : { testPerClass: flags.testPerClass }),
       trainMosaics: flags.trainMosaics,

@@ -212,6 +212,25 @@ describe('compare (dual-head distillation from an ONNX teacher)', () => {
   }, 120_000);
 });
 
+describe('prepareData', () => {
+  it('follows the class order of the settings (single-label split and mosaics)', async () => {
+    const reversed = [9, 8, 7, 6, 5, 4, 3, 2, 1, 0];
+    const single = await prepareData({ ...SMALL, classOrder: reversed });
+    expect(single.classCounts[9]).toBe(200);
+    expect(single.classCounts[0]).toBe(20);
+    if (single.task !== 'single-label') throw new Error('expected single-label data');
+    expect(single.metadata.groupings['rank-thirds'].groups[0].classes).toEqual([9, 8, 7]);
+    const shuffled = await prepareData({ ...SMALL, classOrder: 'shuffled' });
+    if (shuffled.task !== 'single-label') throw new Error('expected single-label data');
+    expect([...shuffled.metadata.classOrder].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(shuffled.metadata.classOrder).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const mosaics = await prepareData({ ...SMALL, task: 'multi-label', trainMosaics: 2000, imbalanceRatio: 100, classOrder: reversed });
+    // Class 9 is the head: it appears in the most training mosaics, class 0 in the fewest.
+    expect(Math.max(...mosaics.classCounts)).toBe(mosaics.classCounts[9]);
+    expect(Math.min(...mosaics.classCounts)).toBe(mosaics.classCounts[0]);
+  });
+});
+
 describe('compare: bad inputs', () => {
   it('names the unknown recipe, the bad ratio, and the empty class', async () => {
     await expect(compare({ ...SMALL, recipes: ['ce', 'nope'], out: join(root, 'bad1') })).rejects.toThrow(/unknown single-label recipe "nope"; known: ce, /);

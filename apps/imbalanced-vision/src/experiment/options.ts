@@ -26,6 +26,11 @@ export interface ExperimentSettings {
   readonly profile: LongTailProfile;
   /** Seed of the split (single-label) or of the mosaics (multi-label); shared by every recipe and repetition. */
   readonly splitSeed: number;
+  /**
+   * Which class gets which rank of the profile (head first): `natural` (default; class 0 is the head), `shuffled` (a
+   * permutation drawn from the split seed), or an explicit list of every class id.
+   */
+  readonly classOrder?: 'natural' | 'shuffled' | readonly number[];
   /** Single-label: images of the head class (default: the largest the data allows). */
   readonly nMax?: number;
   /** Single-label: balanced test images per class (default: all the data allows). */
@@ -142,6 +147,7 @@ export function settingsOf(options: CompareOptions): ExperimentSettings {
     imbalanceRatio: options.imbalanceRatio,
     profile: options.profile,
     splitSeed: options.splitSeed,
+    ...(options.classOrder === undefined ? {} : { classOrder: options.classOrder }),
     ...(options.nMax === undefined ? {} : { nMax: options.nMax }),
     ...(options.testPerClass === undefined ? {} : { testPerClass: options.testPerClass }),
     trainMosaics: options.trainMosaics,

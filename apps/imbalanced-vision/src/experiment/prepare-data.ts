@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError, SeededRandom } from '@counterweight/runtime';
 
 import { FASHION_MNIST_CLASSES } from '../data/fashion-mnist.js';
 import { defaultFetchDir } from '../data/fetch.js';
@@ -66,6 +66,13 @@ export function defaultClassNames(settings: Pick<ExperimentSettings, 'dataDir' |
   return settings.classNames ?? (isFashionMnistDir(settings.dataDir) ? FASHION_MNIST_CLASSES : undefined);
 }
 
+/** The mosaics' class order: as given, drawn from the split seed (`shuffled`, the long-tail split's stream), or natural. */
+function mosaicClassOrder(order: ExperimentSettings['classOrder'], numClasses: number, seed: number): readonly number[] | undefined {
+  if (order === undefined || order === 'natural') return undefined;
+  if (order === 'shuffled') return SeededRandom.fromSeed(seed, 'class-order').shuffleInPlace(Array.from({ length: numClasses }, (_, c) => c));
+  return order;
+}
+
 function positives(images: MultiLabelImages): number[] {
   const C = images.classNames.length;
   const counts = new Array<number>(C).fill(0);
@@ -93,6 +100,7 @@ export async function prepareData(settings: ExperimentSettings): Promise<Experim
       profile: settings.profile,
       imbalanceRatio: settings.imbalanceRatio,
       seed: settings.splitSeed,
+      ...(settings.classOrder === undefined ? {} : { classOrder: settings.classOrder }),
       ...(settings.nMax === undefined ? {} : { nMax: settings.nMax }),
       ...(settings.testPerClass === undefined ? {} : { testPerClass: settings.testPerClass }),
     });
@@ -107,10 +115,12 @@ export async function prepareData(settings: ExperimentSettings): Promise<Experim
     };
   }
 
+  const classOrder = mosaicClassOrder(settings.classOrder, numClasses, settings.splitSeed);
   const train = buildMosaics(source.train, {
     count: settings.trainMosaics,
     seed: settings.splitSeed,
     imbalanceRatio: settings.imbalanceRatio,
+    ...(classOrder === undefined ? {} : { classOrder }),
   });
   const test = buildMosaics(source.test, { count: settings.testMosaics, seed: settings.splitSeed + 1 });
   const trainPositives = positives(train);
@@ -138,7 +148,7 @@ export async function prepareData(settings: ExperimentSettings): Promise<Experim
       seed: settings.splitSeed,
       trainMosaics: train.count,
       testMosaics: test.count,
-      tileClassProbabilities: mosaicClassProbabilities(numClasses, settings.imbalanceRatio),
+      tileClassProbabilities: mosaicClassProbabilities(numClasses, settings.imbalanceRatio, classOrder),
       trainPositives,
       testPositives,
       trainImbalanceRatio: Math.max(...trainPositives) / Math.min(...trainPositives),
