@@ -8,10 +8,14 @@ import { distillationKL, dualHeadBinaryKL } from './distillation.js';
 import { ldamLoss } from './ldam.js';
 import { logitAdjustedLoss } from './logit-adjustment.js';
 import { jaccardLoss, softDiceLoss, tverskyLoss } from './overlap.js';
+import { pairwiseHingeLoss } from './pairwise-hinge.js';
+import { pairwiseLogisticLoss } from './pairwise-logistic.js';
+import { poly1SoftmaxListwiseLoss } from './poly1-softmax-listwise.js';
 import { sigmoidCrossEntropy } from './sigmoid-cross-entropy.js';
 import { sigmoidFocalLoss } from './sigmoid-focal.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { softmaxFocalLoss } from './softmax-focal.js';
+import { softmaxListwiseLoss } from './softmax-listwise.js';
 import { vsLoss } from './vs-loss.js';
 
 /**
@@ -39,7 +43,8 @@ export interface LossCatalogEntry {
   /**
    * The loss as a function of `[B, C]` logits for a classification batch (multi-label losses get one-hot targets,
    * distillation a fixed teacher that puts 4 logits on the true class, density normalisation treats class 0 as
-   * background), reduced to a scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
+   * background, ranking losses treat each row as a list whose one relevant item is the true class), reduced to a
+   * scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
    */
   readonly classification: (task: ClassificationTask) => (logits: tf.Tensor) => tf.Scalar;
 }
@@ -183,5 +188,37 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
     vectors: [],
     classification: (task) => (logits) =>
       scalar(dualHeadBinaryKL(tf.mul(oneHot(task), 4), logits, { validate: false })),
+  },
+  {
+    name: 'pairwiseLogisticLoss',
+    paper: 'Burges et al., 2005',
+    reference: '`PairwiseLogisticLoss` of tensorflow/ranking (RankNet pairs y_i > y_j, padding masked)',
+    defaultReduction: '`sumByNonzeroWeights` (TF-Ranking estimator: ÷ number of pairs)',
+    vectors: ['ranknet_pairwise_logistic'],
+    classification: (task) => (logits) => scalar(pairwiseLogisticLoss(oneHot(task), logits, { validate: false })),
+  },
+  {
+    name: 'pairwiseHingeLoss',
+    paper: 'Joachims, 2002',
+    reference: '`PairwiseHingeLoss` of tensorflow/ranking (margin 1)',
+    defaultReduction: '`sumByNonzeroWeights` (TF-Ranking estimator: ÷ number of pairs)',
+    vectors: [],
+    classification: (task) => (logits) => scalar(pairwiseHingeLoss(oneHot(task), logits, { validate: false })),
+  },
+  {
+    name: 'softmaxListwiseLoss',
+    paper: 'Cao et al., 2007',
+    reference: '`SoftmaxLoss` of tensorflow/ranking (lists weighted by their label sum)',
+    defaultReduction: '`sumByNonzeroWeights` (TF-Ranking estimator: ÷ lists with relevant items)',
+    vectors: ['softmax_listwise'],
+    classification: (task) => (logits) => scalar(softmaxListwiseLoss(oneHot(task), logits, { validate: false })),
+  },
+  {
+    name: 'poly1SoftmaxListwiseLoss',
+    paper: 'Leng et al., 2022; Zhuang et al., 2023',
+    reference: '`PolyOneSoftmaxLoss` of tensorflow/ranking (ε = 1)',
+    defaultReduction: '`sumByNonzeroWeights` (TF-Ranking estimator: ÷ lists with relevant items)',
+    vectors: [],
+    classification: (task) => (logits) => scalar(poly1SoftmaxListwiseLoss(oneHot(task), logits, { validate: false })),
   },
 ];

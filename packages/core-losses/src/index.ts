@@ -67,6 +67,20 @@ export {
   type DistillationKLOptions,
   type DualHeadBinaryKLOptions,
 } from './distillation.js';
+export {
+  RANKING_REDUCTIONS,
+  reduceRankingLosses,
+  type RankingDecomposition,
+  type RankingLossFunction,
+  type RankingLossTerms,
+  type RankingReduction,
+  type RankingReductionOptions,
+} from './ranking-reduction.js';
+export type { RankingLossOptions } from './ranking-lists.js';
+export { pairwiseLogisticLoss } from './pairwise-logistic.js';
+export { pairwiseHingeLoss } from './pairwise-hinge.js';
+export { softmaxListwiseLoss } from './softmax-listwise.js';
+export { poly1SoftmaxListwiseLoss, type Poly1SoftmaxListwiseLossOptions } from './poly1-softmax-listwise.js';
 export type { PerturbationCallback, PerturbedGradients } from './weight-perturbation.js';
 export { samGradients, type SamOptions } from './sam.js';
 export { awpGradients, type AwpOptions } from './awp.js';
@@ -82,3 +96,5 @@ export { simplexEtf, type SimplexEtfOptions } from './simplex-etf.js';
 export { featureNormPenalty, type FeatureNormPenaltyOptions } from './feature-norm-penalty.js';
 export { posthocLogitScaling, type PosthocLogitScalingOptions } from './posthoc-logit-scaling.js';
 export { LOSS_CATALOG, type ClassificationTask, type LossCatalogEntry } from './catalog.js';
+export { MOMO_GLOBAL_STATE, Momo, type MomoGradient, type MomoOptions, type MomoStateTensor } from './momo.js';
+export { MomoAdam, type MomoAdamOptions, type MomoWeightDecayMode } from './momo-adam.js';

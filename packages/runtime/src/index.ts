@@ -99,12 +99,16 @@ export {
   type RowValues,
 } from './training/dataset.js';
 export {
+  LOSS_AWARE_OPTIMIZERS,
   OPTIMIZER_GLOBAL_STATE,
   createOptimizer,
   validateOptimizerConfig,
   type AdamConfig,
   type AdamWConfig,
   type MomentumConfig,
+  type MomoAdamConfig,
+  type MomoConfig,
+  type OptimizerStepContext,
   type NamedTensor,
   type OptimizerConfig,
   type SgdConfig,

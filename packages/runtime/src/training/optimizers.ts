@@ -1,3 +1,4 @@
+import { Momo, MomoAdam } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { TrainingError } from '../errors.js';
@@ -42,11 +43,76 @@ export interface AdamWConfig {
   readonly decay?: 'all' | 'matrices';
 }
 
-/** Serialisable description of an optimiser; see {@link createOptimizer}. */
-export type OptimizerConfig = SgdConfig | MomentumConfig | AdamConfig | AdamWConfig;
+/**
+ * MoMo (Schaipp, Ohana, Eickenberg, Defazio, Gower, ICML 2024; `Momo` of `@counterweight/core-losses`): SGD with
+ * momentum whose step is a Polyak-type step on a model of the loss, capped by the learning rate:
+ * `τ = min(α/ρ, max(c·(f̄ − ρ·f*) + ⟨d, x⟩ − c·γ, 0) / ‖d‖²)`, `x ← (x − τ·d) / c`, `c = 1 + α·λ`, with f̄, d, γ the
+ * moving averages of the loss, the gradient and ⟨g, x⟩. Needs each step's loss, which `train()` passes. Defaults
+ * are the reference's (`fabian-sp/MoMo`): beta 0.9, weightDecay 0, lowerBound 0, no bias correction, fixed lower
+ * bound; its learning rate is 1.
+ */
+export interface MomoConfig {
+  readonly name: 'momo';
+  /**
+   * α, the cap of the step size. Required, as in every optimiser config; the reference's default and recommendation
+   * is 1, with a constant schedule.
+   */
+  readonly learningRate: number;
+  /** β ∈ [0, 1) of the moving averages. Default 0.9. */
+  readonly beta?: number;
+  /** λ >= 0, proximal. Default 0. */
+  readonly weightDecay?: number;
+  /** f*, a lower bound of the loss (the floor of the estimate with `adaptLowerBound`). Default 0. */
+  readonly lowerBound?: number;
+  /** Averages start at zero with ρ_k = 1 − β^k (reference `bias_correction=True`). Default false. */
+  readonly biasCorrection?: boolean;
+  /** Estimate f* online (reference `use_fstar=True`). Default false. */
+  readonly adaptLowerBound?: boolean;
+}
 
-/** Name of an optimiser state tensor that is not a per-variable slot (slots are named `<variable>/<slot>`). */
-export const OPTIMIZER_GLOBAL_STATE = ['iter', 'accBeta1', 'accBeta2'] as const;
+/**
+ * MoMo-Adam (`MomoAdam` of `@counterweight/core-losses`): Adam's preconditioned direction `d ⊘ D` with MoMo's
+ * model-based step `τ = min(α/ρ, max(c·(f̄ − ρ·f*) + ⟨d, x⟩ − c·γ, 0) / ⟨d, d ⊘ D⟩)`, `ρ = 1 − β1^k`. Needs each
+ * step's loss, which `train()` passes. Defaults are the reference's: beta1 0.9, beta2 0.999, epsilon 1e-8,
+ * weightDecay 0 (proximal), lowerBound 0, fixed lower bound; its learning rate is 1e-2.
+ */
+export interface MomoAdamConfig {
+  readonly name: 'momo-adam';
+  /** α, the cap of the step size. Required, as in every optimiser config; the reference's default is 1e-2. */
+  readonly learningRate: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  /** Added to the preconditioner `sqrt(v̂)`. Default 1e-8 (the reference's, not the tfjs backend epsilon). */
+  readonly epsilon?: number;
+  /** λ >= 0. Default 0. */
+  readonly weightDecay?: number;
+  /** `proximal` (default; divide by 1 + αλ after the step) or `decoupled` (multiply by 1 − αλ before it, as AdamW). */
+  readonly weightDecayMode?: 'proximal' | 'decoupled';
+  /** f*, a lower bound of the loss (the floor of the estimate with `adaptLowerBound`). Default 0. */
+  readonly lowerBound?: number;
+  /** Estimate f* online (reference `use_fstar=True`). Default false. */
+  readonly adaptLowerBound?: boolean;
+}
+
+/** Serialisable description of an optimiser; see {@link createOptimizer}. */
+export type OptimizerConfig = SgdConfig | MomentumConfig | AdamConfig | AdamWConfig | MomoConfig | MomoAdamConfig;
+
+/** Names of the optimisers that need each step's loss (`applyGradients(gradients, { loss })`). */
+export const LOSS_AWARE_OPTIMIZERS = ['momo', 'momo-adam'] as const;
+
+/**
+ * Name of an optimiser state tensor that is not a per-variable slot (slots are named `<variable>/<slot>`): tfjs's
+ * `iter` and Adam's `accBeta1`/`accBeta2`, and MoMo's `lossAverage`, `innerProductAverage` and `lowerBound` (its
+ * `MOMO_GLOBAL_STATE` besides `iter`).
+ */
+export const OPTIMIZER_GLOBAL_STATE = [
+  'iter',
+  'accBeta1',
+  'accBeta2',
+  'lossAverage',
+  'innerProductAverage',
+  'lowerBound',
+] as const;
 
 /** A tensor with a name (the shape of tfjs's `NamedTensor`, which tfjs-core does not export). */
 export interface NamedTensor {
@@ -60,25 +126,42 @@ export interface VariableGradient {
   readonly gradient: tf.Tensor;
 }
 
+/** What an optimiser may need about the step besides the gradients. */
+export interface OptimizerStepContext {
+  /**
+   * The step's loss at the current weights (the weights the gradients are applied to; the loss the gradients come
+   * from, regularisation included). Needed by MoMo and MoMo-Adam; the other optimisers ignore it.
+   */
+  readonly loss?: number;
+}
+
 /**
- * A tfjs optimiser with a learning rate that can be changed every step and complete, exact state for checkpoints.
- * Slots (Adam's moments, momentum accumulators) belong to variables by position, so always pass the same variables in
- * the same order to {@link TrainingOptimizer.applyGradients}.
+ * An optimiser with a learning rate that can be changed every step and complete, exact state for checkpoints: a
+ * wrapped tfjs optimiser (`sgd`, `momentum`, `adam`, `adamw`) or a loss-aware one of `@counterweight/core-losses`
+ * (`momo`, `momo-adam`). Slots (Adam's moments, momentum accumulators, MoMo's averages) belong to variables by
+ * position, so always pass the same variables in the same order to {@link TrainingOptimizer.applyGradients}.
  */
 export interface TrainingOptimizer {
   readonly config: OptimizerConfig;
-  /** The wrapped tfjs optimiser. */
-  readonly optimizer: tf.Optimizer;
-  /** Learning rate used by the next update. */
+  /** The wrapped tfjs optimiser; undefined for MoMo and MoMo-Adam, which tfjs does not have. */
+  readonly optimizer: tf.Optimizer | undefined;
+  /** Whether {@link TrainingOptimizer.applyGradients} needs `{ loss }` (true for `momo` and `momo-adam`). */
+  readonly requiresLoss: boolean;
+  /** Learning rate used by the next update (for MoMo: the cap α of its step size). */
   readonly learningRate: number;
   setLearningRate(learningRate: number): void;
-  /** One update of every variable (AdamW: decay first). Does not dispose the gradients. */
-  applyGradients(gradients: readonly VariableGradient[]): void;
   /**
-   * A copy of the optimiser state: `iter`, the slots named `<tf.Variable name>/<slot>` in variable order, and for
+   * One update of every variable (AdamW: decay first). `step.loss` is the loss at the current weights, required by
+   * the loss-aware optimisers and ignored by the others. Does not dispose the gradients.
+   * @throws TrainingError when a loss-aware optimiser gets no finite `step.loss`.
+   */
+  applyGradients(gradients: readonly VariableGradient[], step?: OptimizerStepContext): void;
+  /**
+   * A copy of the optimiser state: `iter`, the slots named `<tf.Variable name>/<slot>` in variable order, for
    * Adam/AdamW the bias-correction accumulators `accBeta1`/`accBeta2` (which tfjs's own `setWeights` would recompute
-   * as `beta^(t+1)` - not bitwise equal to the accumulated product, so a resumed run would drift). The caller owns
-   * (and disposes) the returned tensors.
+   * as `beta^(t+1)` - not bitwise equal to the accumulated product, so a resumed run would drift), and for MoMo and
+   * MoMo-Adam the scalars `lossAverage`, `innerProductAverage` and `lowerBound`. The caller owns (and disposes) the
+   * returned tensors.
    */
   getState(): Promise<NamedTensor[]>;
   /** Restores {@link TrainingOptimizer.getState} output; the tensors are copied, the caller still owns them. */
@@ -99,14 +182,48 @@ function checkFraction(value: number | undefined, argument: string): void {
   }
 }
 
+function checkFinite(value: number | undefined, argument: string): void {
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value))) {
+    throw new TrainingError(argument, `must be a finite number, got ${String(value)}`);
+  }
+}
+
+function checkBoolean(value: boolean | undefined, argument: string): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TrainingError(argument, `must be true or false, got ${String(value)}`);
+  }
+}
+
+function isLossAware(config: OptimizerConfig): config is MomoConfig | MomoAdamConfig {
+  return (LOSS_AWARE_OPTIMIZERS as readonly string[]).includes(config.name);
+}
+
 /** Checks an {@link OptimizerConfig}; throws a TrainingError naming the bad field. */
 export function validateOptimizerConfig(config: OptimizerConfig): void {
-  const names: ReadonlyArray<OptimizerConfig['name']> = ['sgd', 'momentum', 'adam', 'adamw'];
+  const names: ReadonlyArray<OptimizerConfig['name']> = ['sgd', 'momentum', 'adam', 'adamw', 'momo', 'momo-adam'];
   if (!names.includes(config.name)) {
     throw new TrainingError('optimizer.name', `must be one of ${names.join(', ')}, got "${String(config.name)}"`);
   }
   checkPositive(config.learningRate, 'optimizer.learningRate', { allowZero: true });
   if (config.learningRate === undefined) throw new TrainingError('optimizer.learningRate', 'is required');
+  if (isLossAware(config)) {
+    checkPositive(config.weightDecay, 'optimizer.weightDecay', { allowZero: true });
+    checkFinite(config.lowerBound, 'optimizer.lowerBound');
+    checkBoolean(config.adaptLowerBound, 'optimizer.adaptLowerBound');
+  }
+  if (config.name === 'momo') {
+    checkFraction(config.beta, 'optimizer.beta');
+    checkBoolean(config.biasCorrection, 'optimizer.biasCorrection');
+  }
+  if (config.name === 'momo-adam') {
+    checkFraction(config.beta1, 'optimizer.beta1');
+    checkFraction(config.beta2, 'optimizer.beta2');
+    checkPositive(config.epsilon, 'optimizer.epsilon');
+    const mode = config.weightDecayMode;
+    if (mode !== undefined && mode !== 'proximal' && mode !== 'decoupled') {
+      throw new TrainingError('optimizer.weightDecayMode', `must be "proximal" or "decoupled", got "${String(mode)}"`);
+    }
+  }
   if (config.name === 'momentum') checkFraction(config.momentum, 'optimizer.momentum');
   if (config.name === 'adam' || config.name === 'adamw') {
     checkFraction(config.beta1, 'optimizer.beta1');
@@ -142,7 +259,8 @@ function adamInternals(optimizer: tf.AdamOptimizer): AdamInternals {
 
 /**
  * Creates a {@link TrainingOptimizer} over `tf.train.sgd` / `momentum` / `adam` (AdamW = tfjs Adam plus decoupled
- * decay).
+ * decay), or over `Momo` / `MomoAdam` of `@counterweight/core-losses` (`momo`, `momo-adam`: loss-aware, see
+ * {@link MomoConfig} and {@link MomoAdamConfig}).
  * @throws TrainingError naming the invalid field.
  */
 export function createOptimizer(config: OptimizerConfig): TrainingOptimizer {
@@ -158,6 +276,9 @@ export function createOptimizer(config: OptimizerConfig): TrainingOptimizer {
     case 'adam':
     case 'adamw':
       return new AdamFamilyOptimizer(config);
+    case 'momo':
+    case 'momo-adam':
+      return new MomoFamilyOptimizer(config);
   }
 }
 
@@ -166,6 +287,7 @@ abstract class BaseOptimizer implements TrainingOptimizer {
   abstract readonly optimizer: tf.Optimizer;
   abstract readonly learningRate: number;
   abstract setLearningRate(learningRate: number): void;
+  readonly requiresLoss = false;
 
   applyGradients(gradients: readonly VariableGradient[]): void {
     this.beforeApply(gradients);
@@ -272,5 +394,55 @@ class AdamFamilyOptimizer extends BaseOptimizer {
     await super.setState(state.filter((s) => s !== acc1 && s !== acc2));
     if (acc1 !== undefined) this.internals.accBeta1.assign(acc1.tensor);
     if (acc2 !== undefined) this.internals.accBeta2.assign(acc2.tensor);
+  }
+}
+
+/** `momo` / `momo-adam`: the core-losses optimisers, which take the step's loss besides the gradients. */
+class MomoFamilyOptimizer implements TrainingOptimizer {
+  readonly optimizer = undefined;
+  readonly requiresLoss = true;
+  private readonly inner: Momo | MomoAdam;
+
+  constructor(readonly config: MomoConfig | MomoAdamConfig) {
+    // The config's fields are the options' (minus `name`); unset ones take the core-losses defaults, the reference's.
+    this.inner = config.name === 'momo' ? new Momo(config) : new MomoAdam(config);
+  }
+
+  get learningRate(): number {
+    return this.inner.learningRate;
+  }
+
+  setLearningRate(learningRate: number): void {
+    checkPositive(learningRate, 'learningRate', { allowZero: true });
+    this.inner.learningRate = learningRate;
+  }
+
+  applyGradients(gradients: readonly VariableGradient[], step?: OptimizerStepContext): void {
+    const loss = step?.loss;
+    if (typeof loss !== 'number' || !Number.isFinite(loss)) {
+      throw new TrainingError(
+        'optimizer',
+        `"${this.config.name}" needs the step's loss at the current weights: applyGradients(gradients, { loss }) ` +
+          `with a finite number, got ${loss === undefined ? 'no loss' : String(loss)}`,
+      );
+    }
+    this.inner.step(loss, gradients);
+  }
+
+  getState(): Promise<NamedTensor[]> {
+    return Promise.resolve(this.inner.getState());
+  }
+
+  setState(state: readonly NamedTensor[]): Promise<void> {
+    try {
+      this.inner.setState(state);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  dispose(): void {
+    this.inner.dispose();
   }
 }

@@ -118,7 +118,8 @@ export type PerturbationRadius = number | ((position: SchedulePosition) => numbe
  *   `gamma` default 0.01. `kernels` picks the perturbed variables by their stable checkpoint name (default: trainable
  *   variables of rank >= 2; biases and normalisation parameters are never perturbed by default).
  *
- * A step costs two forward and backward passes (about 2x). Clipping and the optimiser act on the final gradient only.
+ * A step costs two forward and backward passes (about 2x). Clipping and the optimiser act on the final gradient only;
+ * a loss-aware optimiser (`momo`, `momo-adam`) gets the loss at `w`.
  * The loss reported per step and per epoch (and checked for NaN/Inf) is the loss at `w`; the loss at `w + ε` is
  * `StepEndInfo.perturbedLoss` (a non-finite one also stops or skips the step). The model's forward pass runs twice, so
  * `context.random` is drawn twice per step (still exact on resume: its state is checkpointed after the step).
@@ -166,6 +167,12 @@ export interface TrainOptions {
   readonly dropRemainder?: boolean;
   /** Shuffle training rows each epoch (default true); the order is a pure function of (seed, epoch). */
   readonly shuffle?: boolean;
+  /**
+   * From `createOptimizer`. Every step passes it the step's loss at the current weights along with the
+   * gradients, which the loss-aware ones (`momo`, `momo-adam`) need: the same value as `StepEndInfo.loss`, also with
+   * `parallel` (shard-weighted mean) and `weightPerturbation` (the loss at `w`, while the gradient is the one at
+   * `w + ε`); `clip` changes the gradient only.
+   */
   readonly optimizer: TrainingOptimizer;
   /** Learning rate per step; without it the optimiser's rate is kept. */
   readonly schedule?: LrScheduleConfig;
@@ -476,7 +483,9 @@ function snapshot(model: TrainableModel): tf.Tensor[] {
  *
  * Each step: `tf.variableGrads` of the loss (plus the model's regularisation) over the trainable variables (with
  * `weightPerturbation`, the gradient at SAM/AWP-perturbed weights instead), optional clipping,
- * `optimizer.applyGradients`, and every intermediate tensor disposed; the loss is read once per step. After
+ * `optimizer.applyGradients(gradients, { loss })` with the step's loss at the current weights (which the loss-aware
+ * optimisers `momo` and `momo-adam` use; with `parallel` the shard-weighted mean of the shards' losses, the same
+ * combination as the gradients), and every intermediate tensor disposed; the loss is read once per step. After
  * each epoch the validation set is evaluated with {@link evaluate}. With `checkpoint` and `resume`, a run killed at any
  * point continues from the newest checkpoint at the exact step inside the epoch, and ends with bitwise the same
  * weights as an uninterrupted run on the same backend.
@@ -756,7 +765,13 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
               const raw = stepGradients.grads;
               const clipped = options.clip === undefined ? raw : clipGradients(raw, options.clip);
               try {
-                optimizer.applyGradients(trainable.map((variable, i) => ({ variable, gradient: clipped[i] as tf.Tensor })));
+                // The loss at the current weights w, from the same pass(es) as the gradients: the local batch, the
+                // shard-weighted mean over the workers (parallel), or the first pass at w (weightPerturbation, whose
+                // gradient is taken at w + ε). Loss-aware optimisers (momo, momo-adam) need it; the others ignore it.
+                optimizer.applyGradients(
+                  trainable.map((variable, i) => ({ variable, gradient: clipped[i] as tf.Tensor })),
+                  { loss: lossValue },
+                );
               } finally {
                 if (clipped !== raw) tf.dispose(clipped);
               }

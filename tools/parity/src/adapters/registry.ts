@@ -5,6 +5,7 @@ import { cbFocalAdapter, cbSigmoidAdapter, cbSoftmaxAdapter } from './class-bala
 import { cbWeightsAdapter } from './cb-weights.js';
 import { ldamDrwAdapter } from './ldam-drw.js';
 import { logitAdjustmentAdapter } from './logit-adjustment.js';
+import { ranknetPairwiseLogisticAdapter, softmaxListwiseAdapter } from './ranking.js';
 import { sigmoidFocalLossAdapter } from './sigmoid-focal-loss.js';
 import { softmaxFocalLossAdapter } from './softmax-focal-loss.js';
 import { vsLossAdapter } from './vs-loss.js';
@@ -24,5 +25,7 @@ export const ADAPTERS: ReadonlyMap<string, ParityAdapter> = new Map(
     ldamDrwAdapter,
     logitAdjustmentAdapter,
     vsLossAdapter,
+    ranknetPairwiseLogisticAdapter,
+    softmaxListwiseAdapter,
   ].map((adapter) => [adapter.loss, adapter]),
 );
