@@ -4,26 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LossArgumentError } from './errors.js';
 import { MOMO_GLOBAL_STATE, Momo, type MomoOptions } from './momo.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
+import { B, SHAPES, X0, dot64, quadratic64, type Reference } from './test-support/quadratic.js';
 import { maxRelativeError } from './test-support/random-inputs.js';
-
-// f(x) = f0 + ½ Σ a_i (x_i − b_i)² over two variables: w = x[0..2] (shape [1, 3]) and u = x[3..4] (shape [2]), so
-// every inner product and norm of the optimiser has to run over both variables jointly.
-const A = [1.5, 0.5, 2, 1, 0.8];
-const B = [0.3, -1, 0.5, 2, -0.4];
-const X0 = [1, 0.5, -1, 0.2, 1.5];
-const SHAPES: number[][] = [[1, 3], [2]];
-
-function quadratic64(x: readonly number[], f0: number): { f: number; g: number[] } {
-  let f = f0;
-  const g = x.map((xi, i) => {
-    const r = xi - (B[i] as number);
-    f += 0.5 * (A[i] as number) * r * r;
-    return (A[i] as number) * r;
-  });
-  return { f, g };
-}
-
-const dot64 = (a: readonly number[], b: readonly number[]) => a.reduce((s, ai, i) => s + ai * (b[i] as number), 0);
 
 interface Case {
   readonly title: string;
@@ -31,13 +13,6 @@ interface Case {
   /** Learning rate of steps 1, 2, 3 when it changes (set before each step, as a schedule does). */
   readonly rates?: readonly number[];
   readonly f0?: number;
-}
-
-interface Reference {
-  readonly x: number[][];
-  readonly lowerBound: number[];
-  readonly tau: number[];
-  readonly resets: number;
 }
 
 /**

@@ -1,0 +1,31 @@
+/**
+ * The optimiser tests' problem, in float64: f(x) = f0 + ½ Σ a_i (x_i − b_i)² over two variables, w = x[0..2]
+ * (shape [1, 3]) and u = x[3..4] (shape [2]), so every inner product and norm of an optimiser has to run over both
+ * variables jointly.
+ */
+export const A = [1.5, 0.5, 2, 1, 0.8];
+export const B = [0.3, -1, 0.5, 2, -0.4];
+export const X0 = [1, 0.5, -1, 0.2, 1.5];
+export const SHAPES: number[][] = [[1, 3], [2]];
+
+/** Value and gradient of the quadratic at `x`. */
+export function quadratic64(x: readonly number[], f0: number): { f: number; g: number[] } {
+  let f = f0;
+  const g = x.map((xi, i) => {
+    const r = xi - (B[i] as number);
+    f += 0.5 * (A[i] as number) * r * r;
+    return (A[i] as number) * r;
+  });
+  return { f, g };
+}
+
+/** Inner product in float64. */
+export const dot64 = (a: readonly number[], b: readonly number[]): number => a.reduce((s, ai, i) => s + ai * (b[i] as number), 0);
+
+/** The float64 reference trajectory of a loss-aware optimiser: iterates, lower bounds and step sizes per step. */
+export interface Reference {
+  readonly x: number[][];
+  readonly lowerBound: number[];
+  readonly tau: number[];
+  readonly resets: number;
+}
