@@ -13,7 +13,8 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { ConfigError, initBackend, repositoryRoot, writeJsonAtomic } from '@counterweight/runtime';
+import { initBackend, repositoryRoot, writeJsonAtomic } from '@counterweight/runtime';
+import { errorText, listOption } from '@counterweight/runtime/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { env as onnxruntimeEnv } from 'onnxruntime-node';
 
@@ -90,21 +91,6 @@ function round(value: number, digits: number): number {
 /** Whole images/s from 100 up, two decimals below (the cpu backend trains at a few images/s). */
 function roundRate(imagesPerSec: number): number {
   return imagesPerSec >= 100 ? Math.round(imagesPerSec) : round(imagesPerSec, 2);
-}
-
-function listOption<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): readonly T[] {
-  if (value === undefined) return allowed;
-  const names = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
-  const unknown = names.filter((n) => !(allowed as readonly string[]).includes(n));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new ConfigError(flag, `unknown or empty value "${value}"; use a comma-separated subset of ${allowed.join(',')}`);
-  }
-  return allowed.filter((n) => names.includes(n)); // canonical order
-}
-
-function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
 }
 
 function throughputRecord(

@@ -15,9 +15,9 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { writeJsonAtomic } from '../atomic-write.js';
 import { BACKEND_NAMES, initBackend, type BackendName } from '../backend.js';
-import { ConfigError } from '../errors.js';
 import { repositoryRoot } from '../data/shared-data.js';
 import type { LossFunction } from '../training/trainer.js';
+import { errorText, listOption } from './cli-options.js';
 import { GradientWorkerPool } from '../parallel/worker-pool.js';
 import { measureLosses, measureWorkload, type ThroughputSample } from './measure.js';
 import { WORKLOAD_REPLICA_MODULE } from './replica.js';
@@ -155,21 +155,6 @@ async function benchWorkload(name: WorkloadName, plan: BackendPlan, threads: num
   } finally {
     workload.dispose();
   }
-}
-
-function listOption<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): readonly T[] {
-  if (value === undefined) return allowed;
-  const names = value.split(',').map((v) => v.trim()).filter((v) => v !== '');
-  const unknown = names.filter((n) => !(allowed as readonly string[]).includes(n));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new ConfigError(flag, `unknown or empty value "${value}"; use a comma-separated subset of ${allowed.join(',')}`);
-  }
-  return allowed.filter((n) => names.includes(n)); // canonical order
-}
-
-function errorText(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
 }
 
 async function main(): Promise<void> {

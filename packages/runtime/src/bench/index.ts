@@ -14,6 +14,7 @@ export {
   type WorkloadOptions,
 } from './workload.js';
 export { WORKLOADS } from './workloads.js';
+export { errorText, listOption } from './cli-options.js';
 export { MLP_BATCH_SIZE, MLP_HIDDEN, MLP_INPUT_WIDTH, mlpWorkload } from './mlp.js';
 export { CNN_BATCH_SIZE, CNN_CLASSES, CNN_IMAGE_SIZE, cnnWorkload, type CnnWorkloadOptions } from './cnn.js';
 export {
