@@ -10,6 +10,7 @@ import { logitAdjustedLoss } from './logit-adjustment.js';
 import { jaccardLoss, softDiceLoss, tverskyLoss } from './overlap.js';
 import { pairwiseHingeLoss } from './pairwise-hinge.js';
 import { pairwiseLogisticLoss } from './pairwise-logistic.js';
+import { combinedWelfareLoss, welfareRankLoss } from './welfare-rank.js';
 import { poly1SoftmaxListwiseLoss } from './poly1-softmax-listwise.js';
 import { sigmoidCrossEntropy } from './sigmoid-cross-entropy.js';
 import { sigmoidFocalLoss } from './sigmoid-focal.js';
@@ -43,7 +44,8 @@ export interface LossCatalogEntry {
   /**
    * The loss as a function of `[B, C]` logits for a classification batch (multi-label losses get one-hot targets,
    * distillation a fixed teacher that puts 4 logits on the true class, density normalisation treats class 0 as
-   * background, ranking losses treat each row as a list whose one relevant item is the true class), reduced to a
+   * background, ranking losses treat each row as a list whose one relevant item is the true class, the welfare losses
+   * each row as an auction whose one click is the true class, with bids 1 + 0.5·class), reduced to a
    * scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
    */
   readonly classification: (task: ClassificationTask) => (logits: tf.Tensor) => tf.Scalar;
@@ -51,6 +53,8 @@ export interface LossCatalogEntry {
 
 const oneHot = (task: ClassificationTask): tf.Tensor => tf.cast(tf.oneHot(task.targets, task.numClasses), 'float32');
 const scalar = (t: tf.Tensor): tf.Scalar => t as tf.Scalar;
+const classBids = (task: ClassificationTask): tf.Tensor =>
+  tf.add(tf.zeros([task.targets.shape[0] ?? 0, task.numClasses]), tf.add(tf.mul(tf.range(0, task.numClasses), 0.5), 1));
 
 /**
  * Every loss of the package in one list, in README order: metadata for the documentation and the backend-support
@@ -220,5 +224,21 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
     defaultReduction: '`sumByNonzeroWeights` (TF-Ranking estimator: ÷ lists with relevant items)',
     vectors: [],
     classification: (task) => (logits) => scalar(poly1SoftmaxListwiseLoss(oneHot(task), logits, { validate: false })),
+  },
+  {
+    name: 'welfareRankLoss',
+    paper: 'our specification of Lyu et al., 2023',
+    reference: 'float64 brute force of its definition (no reference code published)',
+    defaultReduction: '`mean` over auctions',
+    vectors: [],
+    classification: (task) => (logits) => scalar(welfareRankLoss(oneHot(task), logits, { bids: classBids(task), validate: false })),
+  },
+  {
+    name: 'combinedWelfareLoss',
+    paper: 'our specification of Lyu et al., 2023',
+    reference: 'λ·logloss + (1 − λ)·welfareRankLoss, both pair/candidate means',
+    defaultReduction: '`mean` (candidates for logloss, weighted pairs for the rank term)',
+    vectors: [],
+    classification: (task) => (logits) => combinedWelfareLoss(oneHot(task), logits, { bids: classBids(task), validate: false }),
   },
 ];

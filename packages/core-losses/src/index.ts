@@ -98,3 +98,23 @@ export { posthocLogitScaling, type PosthocLogitScalingOptions } from './posthoc-
 export { LOSS_CATALOG, type ClassificationTask, type LossCatalogEntry } from './catalog.js';
 export { MOMO_GLOBAL_STATE, Momo, type MomoGradient, type MomoOptions, type MomoStateTensor } from './momo.js';
 export { MomoAdam, type MomoAdamOptions, type MomoWeightDecayMode } from './momo-adam.js';
+export {
+  combinedWelfareLoss,
+  ecpmDifferences,
+  welfarePairWeights,
+  welfareRankLoss,
+  type CombinedWelfareLossOptions,
+  type WelfareNormalization,
+  type WelfarePairSurrogate,
+  type WelfarePairWeighting,
+  type WelfareRankLossOptions,
+  type WelfareScoreSpace,
+  type WelfareTemperatureUnit,
+} from './welfare-rank.js';
+export {
+  applyMultiplicativeCalibration,
+  fitMultiplicativeCalibration,
+  type MultiplicativeCalibration,
+  type MultiplicativeCalibrationMethod,
+  type MultiplicativeCalibrationOptions,
+} from './multiplicative-calibration.js';
