@@ -11,6 +11,7 @@ import { jaccardLoss, softDiceLoss, tverskyLoss } from './overlap.js';
 import { pairwiseHingeLoss } from './pairwise-hinge.js';
 import { pairwiseLogisticLoss } from './pairwise-logistic.js';
 import { combinedWelfareLoss, welfareRankLoss } from './welfare-rank.js';
+import { cumulativeLogitLoss } from './cumulative-logit.js';
 import { poly1SoftmaxListwiseLoss } from './poly1-softmax-listwise.js';
 import { sigmoidCrossEntropy } from './sigmoid-cross-entropy.js';
 import { sigmoidFocalLoss } from './sigmoid-focal.js';
@@ -45,7 +46,8 @@ export interface LossCatalogEntry {
    * The loss as a function of `[B, C]` logits for a classification batch (multi-label losses get one-hot targets,
    * distillation a fixed teacher that puts 4 logits on the true class, density normalisation treats class 0 as
    * background, ranking losses treat each row as a list whose one relevant item is the true class, the welfare losses
-   * each row as an auction whose one click is the true class, with bids 1 + 0.5·class), reduced to a
+   * each row as an auction whose one click is the true class, with bids 1 + 0.5·class; the cumulative-logit loss reads
+   * the C logits as the C boundaries of C + 1 ordered classes), reduced to a
    * scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
    */
   readonly classification: (task: ClassificationTask) => (logits: tf.Tensor) => tf.Scalar;
@@ -240,5 +242,13 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
     defaultReduction: '`mean` (candidates for logloss, weighted pairs for the rank term)',
     vectors: [],
     classification: (task) => (logits) => combinedWelfareLoss(oneHot(task), logits, { bids: classBids(task), validate: false }),
+  },
+  {
+    name: 'cumulativeLogitLoss',
+    paper: 'McCullagh, 1980; Faletto & Bien, 2023 (PRESTO)',
+    reference: 'negative log-likelihood of ordinalNet (Wurm et al., 2021), separate boundary per class',
+    defaultReduction: '`mean` (ordinalNet: (1/N)·NLL)',
+    vectors: [],
+    classification: (task) => (logits) => scalar(cumulativeLogitLoss(task.targets, logits, { validate: false })),
   },
 ];
