@@ -51,3 +51,6 @@ export {
 
 // Errors
 export { MetricArgumentError } from './errors.js';
+
+// Ad auctions
+export { auctionWelfare, type AuctionOutcomes, type AuctionWelfare } from './auction-welfare.js';

@@ -32,10 +32,19 @@ export {
   type ReadCsvTableOptions,
 } from './data/csv-table.js';
 export { readArrowFile, writeArrowFile } from './data/arrow-file.js';
+export {
+  BANK_ADDITIONAL_CATEGORIES,
+  BANK_ADDITIONAL_NUMERIC,
+  BANK_ADDITIONAL_SCHEMA,
+  readBankAdditional,
+  type BankAdditionalTypes,
+} from './data/bank-marketing.js';
+export { describeDownloadFailure, downloadBytes, gitBlobSha1, sha256Hex, type DownloadOptions } from './data/download.js';
 export { fitStandardizer, type Standardizer } from './data/standardizer.js';
 export { SHARED_DATA_ENV, repositoryRoot, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
 export { ReportError, type ReportLocation } from './report/report-error.js';
 export { strictJsonStringify } from './report/strict-json.js';
+export { assertSameSettings } from './report/settings-guard.js';
 export {
   DEFAULT_RUNS_ROOT,
   createRunDirectory,
@@ -53,6 +62,7 @@ export {
   lineChart,
   reliabilityDiagram,
   renderChartPng,
+  scatterChart,
   type ChartFrameOptions,
   type FieldOf,
   type GroupedBarChartOptions,
@@ -61,6 +71,7 @@ export {
   type ReliabilityBin,
   type ReliabilityDiagramOptions,
   type RenderChartOptions,
+  type ScatterChartOptions,
 } from './report/charts.js';
 export {
   formatMeanStd,

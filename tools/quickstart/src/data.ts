@@ -1,11 +1,19 @@
 import { fileURLToPath } from 'node:url';
 
-import { type InMemoryDataset, SeededRandom, createDataset, fitStandardizer, fromArrowTable, readCsvTable } from '@counterweight/runtime';
+import {
+  BANK_ADDITIONAL_NUMERIC,
+  type InMemoryDataset,
+  SeededRandom,
+  createDataset,
+  fitStandardizer,
+  fromArrowTable,
+  readBankAdditional,
+} from '@counterweight/runtime';
 
 /** The embedded sample: UCI Bank Marketing `bank-additional.csv` (4,119 rows; see data/README.md). */
 export const EMBEDDED_DATA = fileURLToPath(new URL('../data/bank-additional.csv.gz', import.meta.url));
 
-const NUMERIC = ['age', 'campaign', 'pdays', 'previous', 'emp.var.rate', 'cons.price.idx', 'cons.conf.idx', 'euribor3m', 'nr.employed'] as const;
+const NUMERIC = BANK_ADDITIONAL_NUMERIC;
 /** Category indicators used as extra 0/1 features. `duration` is never used: it leaks the target. */
 const INDICATORS = [
   { column: 'contact', equals: 'cellular' },
@@ -48,26 +56,7 @@ function positives(dataset: InMemoryDataset): number {
  */
 export async function loadBankSplit(options: { path?: string; seed: number; validationFraction?: number }): Promise<BankSplit> {
   const path = options.path ?? EMBEDDED_DATA;
-  const table = await readCsvTable(path, {
-    delimiter: ';',
-    columns: {
-      age: 'float32',
-      campaign: 'float32',
-      pdays: 'float32',
-      previous: 'float32',
-      'emp.var.rate': 'float32',
-      'cons.price.idx': 'float32',
-      'cons.conf.idx': 'float32',
-      euribor3m: 'float32',
-      'nr.employed': 'float32',
-      contact: 'category',
-      poutcome: 'category',
-      default: 'category',
-      housing: 'category',
-      loan: 'category',
-      y: { type: 'category', categories: ['no', 'yes'] },
-    },
-  });
+  const table = await readBankAdditional(path);
   const all = fromArrowTable(table, {
     inputs: { x: { columns: [...NUMERIC, ...INDICATORS], dtype: 'float32' } },
     target: { column: 'y', equals: 'yes' },

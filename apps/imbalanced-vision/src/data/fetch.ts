@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigError, DataFileError, createProgress, writeFileAtomic } from '@counterweight/runtime';
+import { ConfigError, DataFileError, describeDownloadFailure, downloadBytes, sha256Hex, writeFileAtomic } from '@counterweight/runtime';
 
 import { FASHION_MNIST_FILES, type FashionMnistFile } from './fashion-mnist.js';
 import { DEFAULT_IDX_DIR, maybeGunzip, readMaybeGzip } from './idx.js';
@@ -72,34 +71,9 @@ export async function verifyFashionMnistFile(path: string, file: FashionMnistFil
 
 function verifyContent(content: Uint8Array, file: FashionMnistFile, where: string): string | undefined {
   if (content.length !== file.size) return `${where}: decompressed size ${content.length} bytes, expected ${file.size}`;
-  const sha256 = createHash('sha256').update(content).digest('hex');
+  const sha256 = sha256Hex(content);
   if (sha256 !== file.sha256) return `${where}: decompressed SHA-256 ${sha256}, expected ${file.sha256}`;
   return undefined;
-}
-
-function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof DataFileError) return error.message.slice(error.file.length + 2);
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs / 1000} s`;
-  const cause = e.cause?.code ?? e.cause?.message;
-  return cause === undefined ? e.message : `${e.message} (${cause})`;
-}
-
-async function download(url: string, timeoutMs: number, quiet: boolean | undefined, name: string): Promise<Buffer> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-  if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status} ${response.statusText}`);
-  const total = Number(response.headers.get('content-length') ?? '0');
-  const progress = createProgress({ total: total > 0 ? total : 1, label: `download ${name}`, ...(quiet === undefined ? {} : { quiet }) });
-  const chunks: Uint8Array[] = [];
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      chunks.push(chunk);
-      if (total > 0) progress.tick(chunk.length);
-    }
-  } finally {
-    progress.stop();
-  }
-  return Buffer.concat(chunks);
 }
 
 /**
@@ -138,7 +112,7 @@ export async function fetchFashionMnist(options: FetchFashionMnistOptions = {}):
       const url = new URL(file.name, base.endsWith('/') ? base : `${base}/`).href;
       log(`fashion-mnist: downloading ${url}`);
       try {
-        const bytes = await download(url, timeoutMs, options.quiet, file.name);
+        const bytes = await downloadBytes(url, { timeoutMs, label: file.name, ...(options.quiet === undefined ? {} : { quiet: options.quiet }) });
         const { bytes: content } = await maybeGunzip(bytes, url);
         const problem = verifyContent(content, file, url);
         if (problem !== undefined) throw new Error(`checksum mismatch: ${problem}`);
@@ -146,7 +120,7 @@ export async function fetchFashionMnist(options: FetchFashionMnistOptions = {}):
         urls.push(url);
         missing.splice(missing.indexOf(file), 1);
       } catch (error) {
-        const reason = `${url}: ${describeFailure(error, timeoutMs)}`;
+        const reason = `${url}: ${describeDownloadFailure(error, timeoutMs)}`;
         failures.push(reason);
         log(`fashion-mnist: ${reason}`);
         break; // this base URL fails; try the next one for the remaining files

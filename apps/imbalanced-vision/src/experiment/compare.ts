@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { ConfigError, activeBackend, createProgress, formatBackendInfo, openRunDirectory } from '@counterweight/runtime';
+import { activeBackend, assertSameSettings, createProgress, formatBackendInfo, openRunDirectory } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { settingsOf, validateCompareOptions, type CompareOptions, type ExperimentSettings, type RunSpec } from './options.js';
+import { settingsOf, validateCompareOptions, type CompareOptions, type RunSpec } from './options.js';
 import { prepareData } from './prepare-data.js';
 import { writeReport, type ReportFiles } from './report.js';
 import { finishedResult, recipeContext, type RunResult } from './run-one.js';
@@ -27,24 +26,6 @@ export function runDirectory(out: string, recipe: string, seed: number): string 
   return join(out, 'runs', recipe, `seed-${seed}`);
 }
 
-async function checkSettings(configPath: string, settings: ExperimentSettings): Promise<void> {
-  let previous: { settings?: ExperimentSettings } | undefined;
-  try {
-    previous = JSON.parse(await readFile(configPath, 'utf8')) as { settings?: ExperimentSettings };
-  } catch {
-    return; // a new comparison
-  }
-  const before = previous.settings ?? ({} as Partial<ExperimentSettings>);
-  const keys = new Set([...Object.keys(before), ...Object.keys(settings)]) as Set<keyof ExperimentSettings>;
-  const changed = [...keys].filter((k) => JSON.stringify(before[k]) !== JSON.stringify(settings[k]));
-  if (changed.length > 0) {
-    throw new ConfigError(
-      '--out',
-      `${configPath} holds a comparison with other settings (${changed.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(settings[k])}`).join('; ')}); ` +
-        'use another --out directory, or the same settings to resume',
-    );
-  }
-}
 
 /**
  * Trains every recipe with every seed on the same split and writes the comparison to `options.out`: `config.json`,
@@ -60,7 +41,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   const settings = settingsOf(options);
   const data = await prepareData(settings);
   const out = await openRunDirectory(options.out, { app: 'imbalanced-vision', allowExisting: true });
-  await checkSettings(out.path('config.json'), settings);
+  await assertSameSettings(out.path('config.json'), settings);
   const backendInfo = activeBackend();
   const backend = backendInfo === undefined ? tf.getBackend() : formatBackendInfo(backendInfo).replace(/^backend: /, '');
   await out.writeConfig({

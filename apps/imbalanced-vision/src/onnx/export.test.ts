@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { initBackend, type LossFunction } from '@counterweight/runtime';
+import { onnx } from '@counterweight/runtime/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -11,7 +12,6 @@ import { FASHION_MNIST_TEST_IMAGES, fashionMnistImages, syntheticImages, type Im
 import { crossEntropy, trainBriefly } from '../models/test-support/training.js';
 import { createModel, type VisionModel } from '../models/vision-model.js';
 import { ONNX_INPUT, ONNX_IR_VERSION, ONNX_OPSET, ONNX_OPTIONS_KEY, ONNX_OUTPUT, exportOnnx } from './export.js';
-import { onnx } from './graph-builder.js';
 import { OnnxClassifier } from './predict.js';
 
 const COMBINATIONS: Array<[Architecture, HeadKind]> = (['cnn', 'resnet'] as const).flatMap((arch) =>

@@ -1,10 +1,9 @@
-import { writeFileAtomic } from '@counterweight/runtime';
+import { OnnxGraphBuilder, writeOnnxModel, type OnnxAttribute } from '@counterweight/runtime/onnx';
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { BATCH_NORM_EPSILON } from '../models/batch-norm.js';
 import { NORMALIZE_EPSILON, samePadding, type Layer } from '../models/layers.js';
 import type { VisionModel } from '../models/vision-model.js';
-import { OnnxGraphBuilder, type OnnxAttribute } from './graph-builder.js';
 
 /** ONNX operator set of exported models (default domain). */
 export const ONNX_OPSET = 13;
@@ -268,6 +267,6 @@ export async function buildOnnxModel(model: VisionModel, options: OnnxExportOpti
  */
 export async function exportOnnx(model: VisionModel, path: string, options: OnnxExportOptions = {}): Promise<OnnxExportResult> {
   const { bytes, nodes } = await buildOnnxModel(model, options);
-  await writeFileAtomic(path, bytes);
-  return { path, bytes: bytes.length, nodes, opset: ONNX_OPSET };
+  const written = await writeOnnxModel(path, bytes);
+  return { ...written, nodes, opset: ONNX_OPSET };
 }

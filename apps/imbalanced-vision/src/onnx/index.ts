@@ -12,8 +12,15 @@ export {
   type OnnxExportOptions,
   type OnnxExportResult,
 } from './export.js';
-export { OnnxGraphBuilder, onnx, type OnnxAttribute, type OnnxModelInfo, type OnnxValueInfo } from './graph-builder.js';
-export { OnnxModelError } from './onnx-model-error.js';
+// The generic ONNX mechanics live in @counterweight/runtime/onnx; re-exported so this app's public API is unchanged.
+export {
+  OnnxGraphBuilder,
+  OnnxModelError,
+  onnx,
+  type OnnxAttribute,
+  type OnnxModelInfo,
+  type OnnxValueInfo,
+} from '@counterweight/runtime/onnx';
 export {
   OnnxClassifier,
   teacherLogits,

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { SeededRandom, initBackend } from '@counterweight/runtime';
+import { OnnxGraphBuilder, OnnxModelError } from '@counterweight/runtime/onnx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createModel } from '../models/vision-model.js';
 import { buildOnnxModel } from './export.js';
-import { OnnxGraphBuilder } from './graph-builder.js';
-import { OnnxModelError } from './onnx-model-error.js';
 import { OnnxClassifier, teacherLogits } from './predict.js';
 
 const H = 6;

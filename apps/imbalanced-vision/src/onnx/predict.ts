@@ -1,9 +1,5 @@
-import { readFile } from 'node:fs/promises';
-
+import { OnnxModelError, createOnnxSession } from '@counterweight/runtime/onnx';
 import * as ort from 'onnxruntime-node';
-
-import { onnx } from './graph-builder.js';
-import { OnnxModelError } from './onnx-model-error.js';
 
 /** Axis order of a model's image input: `nhwc` (this app's exports, tfjs) or `nchw` (PyTorch exports). */
 export type ImageLayout = 'nhwc' | 'nchw';
@@ -63,12 +59,6 @@ function nhwcToNchw(values: Float32Array, batch: number, h: number, w: number, c
   return out;
 }
 
-/** `metadata_props` of an ONNX model (onnxruntime-node does not expose them). */
-function readMetadata(bytes: Uint8Array): Record<string, string> {
-  const model = onnx.ModelProto.decode(bytes);
-  return Object.fromEntries(model.metadataProps.map((p): [string, string] => [p.key ?? '', p.value ?? '']));
-}
-
 /**
  * An image classifier in an ONNX file, run by onnxruntime-node on the CPU (graph optimisation level `all`,
  * sequential execution, one inter-op thread, `intraOpNumThreads` configurable): this app's exported models, or a
@@ -97,29 +87,7 @@ export class OnnxClassifier {
    *   4-D float image input, or names an input/output it does not have.
    */
   static async load(path: string, options: OnnxClassifierOptions = {}): Promise<OnnxClassifier> {
-    const threads = options.intraOpNumThreads ?? 1;
-    if (!Number.isInteger(threads) || threads < 1) {
-      throw new OnnxModelError(path, `intraOpNumThreads must be a positive integer, got ${String(threads)}`);
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      throw new OnnxModelError(path, `cannot read the model file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
-    }
-    if (bytes.length === 0) throw new OnnxModelError(path, 'is empty, not an ONNX model');
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(bytes, {
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-      });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new OnnxModelError(path, `is not a valid ONNX model (onnxruntime: ${reason})`, { cause: error });
-    }
+    const { session, metadata: modelMetadata } = await createOnnxSession(path, { intraOpNumThreads: options.intraOpNumThreads });
     try {
       const inputName = options.inputName ?? (session.inputNames.length === 1 ? session.inputNames[0] : undefined);
       if (inputName === undefined || !session.inputNames.includes(inputName)) {
@@ -140,7 +108,7 @@ export class OnnxClassifier {
         throw new OnnxModelError(path, `input "${inputName}" must be a 4-D float32 image tensor`);
       }
       const layout = options.layout === undefined || options.layout === 'auto' ? detectLayout(dims, path) : options.layout;
-      return new OnnxClassifier(path, session, inputName, outputName, layout, dims, readMetadata(bytes));
+      return new OnnxClassifier(path, session, inputName, outputName, layout, dims, modelMetadata);
     } catch (error) {
       await session.release();
       throw error;

@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 
 import { ConfigError } from '../errors.js';
-import { groupedBarChart, heatmap, lineChart, reliabilityDiagram, renderChartPng } from './charts.js';
+import { groupedBarChart, heatmap, lineChart, reliabilityDiagram, renderChartPng, scatterChart } from './charts.js';
 import { ReportError } from './report-error.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -241,5 +241,31 @@ describe('builder validation', () => {
       groupedBarChart({ title: 't', data: [{ c: 'a', g: 'x', v: Number.NaN }], category: 'c', group: 'g', value: 'v' }),
     ).toThrow('finite numbers');
     expect(() => lineChart({ title: 't', data: history, x: 'epoch', y: 'train loss', width: 5 })).toThrow(ConfigError);
+  });
+});
+
+describe('scatterChart', () => {
+  it('renders coloured, labelled points with error bars', async () => {
+    const spec = scatterChart({
+      title: 'Welfare against logloss',
+      data: [
+        { loss: 'logloss', logloss: 0.25, welfare: 0.77, sx: 0.002, sy: 0.004, tag: 'λ=1' },
+        { loss: 'welfare', logloss: 0.41, welfare: 0.80, sx: 0.01, sy: 0.006, tag: 'λ=0' },
+      ],
+      x: 'logloss',
+      y: 'welfare',
+      series: 'loss',
+      label: 'tag',
+      xError: 'sx',
+      yError: 'sy',
+    });
+    const summary = await inspectPng(await renderChartPng(spec));
+    expect(summary.near(BLUE)).toBeGreaterThan(20);
+    expect(summary.near(ORANGE)).toBeGreaterThan(20);
+  });
+
+  it('rejects empty data and non-numeric axes, naming the option', () => {
+    expect(() => scatterChart({ title: 't', data: [], x: 'a', y: 'b' })).toThrow(ConfigError);
+    expect(() => scatterChart({ title: 't', data: [{ a: 'x', b: 1 }], x: 'a', y: 'b' })).toThrow(/field "a" must hold finite numbers/);
   });
 });

@@ -1,0 +1,127 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { removeTempDirs, tempDir } from './data/test-support/temp.js';
+import type { RunResult } from './experiment/run-one.js';
+
+const run = promisify(execFile);
+const CLI = resolve(import.meta.dirname, 'cli.ts');
+const NODE_ARGS = ['--conditions=@counterweight/source', '--import', 'tsx', CLI];
+const ENV = { ...process.env, COUNTERWEIGHT_BACKEND: 'wasm', COUNTERWEIGHT_QUIET: '1' };
+
+async function ctr(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...NODE_ARGS, ...args], { env: ENV });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+let root: string;
+beforeAll(async () => {
+  root = await tempDir('cli');
+});
+afterAll(removeTempDirs);
+
+describe('ctr-ranking CLI', () => {
+  it('compares losses on synthetic auctions (report, metrics, charts), resumes, exports a run and serves it', async () => {
+    const out = join(root, 'synthetic');
+    const args = ['compare', '--auctions', '600', '--epochs', '2', '--seeds', '2', '--losses', 'logloss,welfare,welfare-teacher,combined', '--lambdas', '0.3', '--out', out];
+    const compare = await ctr(...args);
+    expect(compare.stderr).toMatch(/^backend: wasm/m);
+    expect(compare.code).toBe(0);
+    for (const name of ['logloss', 'welfare', 'welfare-teacher', 'combined λ=0.3']) {
+      expect(compare.stdout).toMatch(new RegExp(`^${name} +welfare 0\\.\\d{4} {2}logloss \\d\\.\\d{4} \\(recalibrated \\d\\.\\d{4}\\) {2}AUC 0\\.\\d{4}$`, 'm'));
+    }
+    for (const file of ['report.md', 'metrics.json', 'config.json', 'tradeoff.png', 'reliability.png']) expect(existsSync(join(out, file))).toBe(true);
+    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { runs: RunResult[]; summaries: { label: string; seeds: number }[] };
+    expect(metrics.runs).toHaveLength(8);
+    expect(metrics.summaries.map((s) => [s.label, s.seeds])).toEqual([
+      ['logloss', 2],
+      ['welfare', 2],
+      ['welfare-teacher', 2],
+      ['combined λ=0.3', 2],
+    ]);
+    for (const r of metrics.runs) {
+      expect(r.test.welfareOutcome).toBe('exact');
+      expect(r.test.welfareRatio).toBeGreaterThan(0.4);
+      expect(r.test.welfareRatio).toBeLessThanOrEqual(1);
+    }
+    const report = await readFile(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/\| welfare-teacher +\| +0\.\d{4} ± 0\.\d{4} \|/);
+
+    // Same settings: every run is reused (results identical); other settings: refused.
+    const again = await ctr(...args);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(compare.stdout);
+    const other = await ctr(...args.map((a) => (a === '600' ? '700' : a)));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/--out.*other settings.*auctions/);
+
+    const model = join(root, 'welfare.onnx');
+    const exported = await ctr('export', '--run', join(out, 'runs', 'seed-0', 'welfare'), '--out', model);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(/welfare\.onnx: welfare, \d+ nodes, opset 13, \d+ bytes/);
+
+    const server = spawn(process.execPath, [...NODE_ARGS, 'serve', '--model', model, '--port', '0'], { env: ENV });
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        let text = '';
+        server.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          const match = /serving .* at (http:\/\/\S+)/.exec(text);
+          if (match?.[1] !== undefined) resolveUrl(match[1]);
+        });
+        server.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
+      expect(health.status).toBe('ok');
+      const x = (v: number): number[] => Array.from({ length: 8 }, (_, i) => v * (i - 3.5));
+      const ranked = await fetch(`${url}/rank`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ candidates: [{ id: 'a', bid: 1, numeric: x(0.1), categorical: [] }, { id: 'b', bid: 50, numeric: x(0.1), categorical: [] }] }),
+      });
+      expect(ranked.status).toBe(200);
+      const body = (await ranked.json()) as { candidates: { id: string }[] };
+      expect(body.candidates.map((c) => c.id)).toEqual(['b', 'a']); // same features: the higher bid wins
+      const bad = await fetch(`${url}/rank`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"candidates": [' });
+      expect(bad.status).toBe(400);
+    } finally {
+      server.kill('SIGTERM');
+    }
+  }, 240_000);
+
+  it('estimates the allocation off-policy on Open Bandit logs, with intervals', async () => {
+    const out = join(root, 'obd');
+    const compare = await ctr('compare', '--data', 'obd', '--epochs', '2', '--seeds', '1', '--losses', 'logloss,welfare', '--lr', '0.01', '--out', out);
+    expect(compare.code).toBe(0);
+    const report = await readFile(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/## Off-policy estimates on the logged test impressions/);
+    expect(report).toMatch(/\| logloss +\| +0 \| +\d+ \| +\d\.\d{3} \[-?\d\.\d{3}, \d\.\d{3}\] \|/);
+    expect(report).toMatch(/Uniform logging policy itself: clicks \/ 100 0\.\d{3} \[/);
+  }, 120_000);
+
+  it('reports a malformed table row with file, row and column, and bad arguments by name', async () => {
+    const table = join(root, 'bad.csv');
+    await writeFile(table, 'click,price,f1\n1,2.5,0.1\n0,abc,0.3\n');
+    const mapping = join(root, 'columns.json');
+    await writeFile(mapping, JSON.stringify({ label: 'click', bid: 'price', numeric: ['f1'], categorical: [] }));
+    const bad = await ctr('compare', '--data', table, '--columns', mapping, '--out', join(root, 'bad'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad\.csv.*(line|row) 3.*price/);
+    const loss = await ctr('compare', '--losses', 'logloss,hinge', '--out', join(root, 'x'));
+    expect(loss.code).toBe(1);
+    expect(loss.stderr).toMatch(/--losses.*unknown loss "hinge"/);
+    const noColumns = await ctr('compare', '--data', table, '--out', join(root, 'y'));
+    expect(noColumns.code).toBe(1);
+    expect(noColumns.stderr).toMatch(/--columns.*required/);
+  }, 60_000);
+});

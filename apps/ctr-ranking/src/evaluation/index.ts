@@ -1,0 +1,8 @@
+export {
+  argmaxWelfare,
+  evaluateCtrModel,
+  evaluateOffPolicy,
+  type Estimate,
+  type OffPolicyReport,
+  type RateAndWelfare,
+} from './off-policy.js';

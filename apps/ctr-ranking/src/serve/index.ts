@@ -1,0 +1,23 @@
+// HTTP serving of an exported CTR model: POST /rank (eCPM ranking) and GET /health, with fastify and onnxruntime-node.
+export {
+  MAX_ID_LENGTH,
+  findRankRequestProblem,
+  rankByEcpm,
+  rankRequestSchema,
+  type PackedCandidates,
+  type RankCandidate,
+  type RankRequest,
+  type RankResponse,
+  type RankedCandidate,
+} from './rank-request.js';
+export {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_MAX_CANDIDATES,
+  createServer,
+  startServer,
+  type CtrServerOptions,
+  type ErrorResponse,
+  type HealthResponse,
+  type RunningServer,
+  type StartServerOptions,
+} from './server.js';

@@ -1,0 +1,174 @@
+import fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+
+import { loadCtrOnnx, type CtrOnnxModel } from '../onnx/index.js';
+import { findRankRequestProblem, rankByEcpm, rankRequestSchema, type RankRequest, type RankResponse } from './rank-request.js';
+
+/** Default request body limit: 1 MiB (about 3,000 candidates of 13 dense + 26 categorical features). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Default cap on candidates per request. */
+export const DEFAULT_MAX_CANDIDATES = 10_000;
+
+/** Options of {@link createServer}. */
+export interface CtrServerOptions {
+  /** ONNX file written by `exportCtrModel`; its metadata gives the feature spec requests are validated against. */
+  readonly modelPath: string;
+  /** Largest request body in bytes (default {@link DEFAULT_BODY_LIMIT}); larger bodies get 413. */
+  readonly bodyLimit?: number;
+  /** fastify's logger option (default false; `true` logs JSON lines with pino). */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Most candidates per request (default {@link DEFAULT_MAX_CANDIDATES}); more get 400. */
+  readonly maxCandidates?: number;
+  /** onnxruntime `intraOpNumThreads` (default 1). */
+  readonly intraOpNumThreads?: number;
+}
+
+/** `GET /health` body. */
+export interface HealthResponse {
+  readonly status: 'ok';
+  readonly model: { readonly path: string; readonly bytes: number; readonly config: CtrOnnxModel['config'] };
+  readonly spec: CtrOnnxModel['spec'];
+  readonly uptimeSeconds: number;
+}
+
+/** Body of every 4xx/5xx response. */
+export interface ErrorResponse {
+  readonly statusCode: number;
+  readonly error: string;
+  readonly message: string;
+}
+
+const REASONS: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+function errorBody(statusCode: number, message: string): ErrorResponse {
+  return { statusCode, error: REASONS[statusCode] ?? (statusCode < 500 ? 'Client Error' : 'Server Error'), message };
+}
+
+/**
+ * A fastify app serving a CTR model (onnxruntime-node), not yet listening (use `app.inject` or `app.listen`):
+ *
+ * - `POST /rank` — body {@link RankRequest} (JSON, encoded features, see `RankCandidate`); all candidates are scored
+ *   in one onnxruntime batch and returned ranked by eCPM = bid · pCTR ({@link RankResponse}).
+ * - `GET /health` — {@link HealthResponse}: the loaded model, its feature spec and the uptime.
+ *
+ * Bad requests get `400` with a message naming the candidate and field: invalid JSON, missing or unknown fields,
+ * wrong types, wrong feature counts, non-finite numbers, categorical values outside their field's range, bids ≤ 0,
+ * an empty list, duplicate ids, too many candidates. Bodies over `bodyLimit` get `413`, non-JSON content types `415`.
+ * Errors are answered, never thrown out of the process; a failed inference is a `500` and is logged.
+ * The session is released when the app closes.
+ * @throws OnnxModelError (from `loadCtrOnnx`) when the model cannot be loaded.
+ */
+export async function createServer(options: CtrServerOptions): Promise<FastifyInstance> {
+  const model = await loadCtrOnnx(options.modelPath, { intraOpNumThreads: options.intraOpNumThreads });
+  const started = performance.now();
+  const app = fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Strict validation: no type coercion ("1" is not a number), unknown properties are errors, not silently removed.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+  // JSON only: without this, fastify's default text/plain parser would hand the schema a string.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onClose', async () => {
+    await model.release();
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.validation !== undefined ? 400 : typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(status).send(errorBody(status, 'internal error while scoring; see the server log'));
+    }
+    return reply.code(status).send(errorBody(status, error.message));
+  });
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url}; use POST /rank or GET /health`)));
+
+  app.get('/health', (): HealthResponse => ({
+    status: 'ok',
+    model: { path: model.path, bytes: model.bytes, config: model.config },
+    spec: model.spec,
+    uptimeSeconds: (performance.now() - started) / 1000,
+  }));
+
+  app.post<{ Body: RankRequest }>(
+    '/rank',
+    { schema: { body: rankRequestSchema(model.spec, options.maxCandidates ?? DEFAULT_MAX_CANDIDATES) } },
+    async (request, reply): Promise<RankResponse | ErrorResponse> => {
+      const checked = findRankRequestProblem(request.body, model.spec);
+      if ('problem' in checked) return reply.code(400).send(errorBody(400, checked.problem));
+      const { numeric, categorical, count } = checked.packed;
+      const { probability } = await model.score(numeric, categorical, count);
+      return { model: model.config.kind, candidates: rankByEcpm(request.body.candidates, probability) };
+    },
+  );
+  return app;
+}
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions extends CtrServerOptions {
+  /** TCP port; 0 picks a free one (default 8080). */
+  readonly port?: number;
+  /** Interface to bind (default `127.0.0.1`; `0.0.0.0` to accept remote connections). */
+  readonly host?: string;
+  /**
+   * Signals that shut the server down gracefully (stop accepting, finish in-flight requests, release the model):
+   * default `['SIGINT', 'SIGTERM']`; `false` installs none (tests, benches). A second signal during shutdown exits
+   * the process with code 1.
+   */
+  readonly signals?: readonly NodeJS.Signals[] | false;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  readonly port: number;
+  /** Closes the server (idempotent) and removes the signal handlers. */
+  close(): Promise<void>;
+}
+
+/**
+ * {@link createServer} plus `listen` on `host:port`, with graceful shutdown on SIGINT/SIGTERM — for the CLI.
+ * @throws OnnxModelError when the model cannot be loaded; the listen error (e.g. EADDRINUSE) when the port is taken.
+ */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const app = await createServer(options);
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await app.listen({ port: options.port ?? 8080, host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 8080);
+  const signals = options.signals === false ? [] : (options.signals ?? (['SIGINT', 'SIGTERM'] as const));
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      for (const signal of signals) process.off(signal, onSignal);
+      await app.close();
+    })();
+    return closing;
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    if (closing !== undefined) {
+      app.log.warn(`${signal} again during shutdown; exiting now`);
+      process.exit(1);
+    }
+    app.log.info(`${signal}: shutting down`);
+    // Keep a listener for a second signal while closing; the handlers are removed when close() finishes.
+    close().catch((error: unknown) => {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exitCode = 1;
+    });
+  }
+  for (const signal of signals) process.on(signal, onSignal);
+  return { app, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, close };
+}
