@@ -1,23 +1,13 @@
 import { join } from 'node:path';
 
-import { readCsvTable } from '../../data/csv-table.js';
+import { BANK_ADDITIONAL_NUMERIC, readBankAdditional } from '../../data/bank-marketing.js';
 import { sharedDataDir } from '../../data/shared-data.js';
 import { fitStandardizer } from '../../data/standardizer.js';
 import { SeededRandom } from '../../random.js';
 import { createDataset, fromArrowTable, type FeatureArray, type InMemoryDataset } from '../dataset.js';
 
 /** Numeric columns of UCI Bank Marketing (bank-additional-full) used as features. `duration` is left out (leaks y). */
-export const BANK_FEATURES = [
-  'age',
-  'campaign',
-  'pdays',
-  'previous',
-  'emp.var.rate',
-  'cons.price.idx',
-  'cons.conf.idx',
-  'euribor3m',
-  'nr.employed',
-] as const;
+export const BANK_FEATURES = BANK_ADDITIONAL_NUMERIC;
 
 /**
  * Loads bank-additional-full.csv.gz (41,188 rows, semicolon-delimited) through readCsvTable -> fromArrowTable,
@@ -28,21 +18,7 @@ export async function loadBankMarketing(options: { trainRows: number; validation
   train: InMemoryDataset;
   validation: InMemoryDataset;
 }> {
-  const table = await readCsvTable(join(sharedDataDir(), 'uci-bank-marketing', 'bank-additional-full.csv.gz'), {
-    delimiter: ';',
-    columns: {
-      age: 'int32',
-      campaign: 'int32',
-      pdays: 'int32',
-      previous: 'int32',
-      'emp.var.rate': 'float64',
-      'cons.price.idx': 'float64',
-      'cons.conf.idx': 'float64',
-      euribor3m: 'float64',
-      'nr.employed': 'float64',
-      y: { type: 'category', categories: ['no', 'yes'] },
-    },
-  });
+  const table = await readBankAdditional(join(sharedDataDir(), 'uci-bank-marketing', 'bank-additional-full.csv.gz'));
   const all = fromArrowTable(table, {
     inputs: { x: { columns: BANK_FEATURES, dtype: 'float32' } },
     target: { column: 'y', equals: 'yes' },
