@@ -1,28 +1,19 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 
+import { runSourceCli, type CliRun } from '@counterweight/runtime/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { removeTempDirs, tempDir } from './data/test-support/temp.js';
 import type { RunResult } from './experiment/run-one.js';
 
-const run = promisify(execFile);
 const CLI = resolve(import.meta.dirname, 'cli.ts');
 const NODE_ARGS = ['--conditions=@counterweight/source', '--import', 'tsx', CLI];
 const ENV = { ...process.env, COUNTERWEIGHT_BACKEND: 'wasm', COUNTERWEIGHT_QUIET: '1' };
 
-async function ctr(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...NODE_ARGS, ...args], { env: ENV });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const ctr = (...args: string[]): Promise<CliRun> => runSourceCli(CLI, args);
 
 let root: string;
 beforeAll(async () => {
@@ -98,6 +89,17 @@ describe('ctr-ranking CLI', () => {
       server.kill('SIGTERM');
     }
   }, 240_000);
+
+  it('trains with the loss-aware MoMo optimiser (the batch loss reaches the optimiser every step)', async () => {
+    const out = join(root, 'momo');
+    const momo = await ctr('compare', '--optimizer', 'momo', '--lr', '1', '--auctions', '300', '--epochs', '2', '--seeds', '1', '--losses', 'logloss,welfare', '--out', out);
+    expect(momo.code).toBe(0);
+    expect(momo.stdout).toMatch(/^welfare +welfare 0\.\d{4}/m);
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as { settings: { optimizer: string; learningRate: number } };
+    expect(config.settings).toMatchObject({ optimizer: 'momo', learningRate: 1 });
+    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { runs: RunResult[] };
+    for (const r of metrics.runs) expect(r.history.every((e) => Number.isFinite(e.loss))).toBe(true);
+  }, 60_000);
 
   it('estimates the allocation off-policy on Open Bandit logs, with intervals', async () => {
     const out = join(root, 'obd');

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 
 import { formatNumber, initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { integerArgument as integer, parsedListArgument, positiveNumberArgument as positive, unitIntervalArgument as unit } from '@counterweight/runtime/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { defaultCtrFetchDir, fetchCtrData } from './data/fetch.js';
@@ -15,41 +16,8 @@ import { CTR_MODEL_KINDS, type CtrModelConfig, type CtrModelKind } from './model
 import { loadCtrOnnx } from './onnx/index.js';
 import { DEFAULT_BODY_LIMIT, startServer } from './serve/index.js';
 
-function integer(min: number): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!Number.isSafeInteger(parsed) || parsed < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got "${value}"`);
-    return parsed;
-  };
-}
-
-function positive(value: string): number {
-  const parsed = Number(value);
-  if (!(Number.isFinite(parsed) && parsed > 0)) throw new InvalidArgumentError(`expected a number > 0, got "${value}"`);
-  return parsed;
-}
-
-function unit(value: string): number {
-  const parsed = Number(value);
-  if (!(parsed >= 0 && parsed <= 1)) throw new InvalidArgumentError(`expected a number in [0, 1], got "${value}"`);
-  return parsed;
-}
-
-function list(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-}
-
-function objectives(value: string): ObjectiveName[] {
-  try {
-    return list(value).map(checkObjective);
-  } catch (error) {
-    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
-  }
-}
-
-function lambdas(value: string): number[] {
-  return list(value).map(unit);
-}
+const objectives = parsedListArgument(checkObjective);
+const lambdas = parsedListArgument(unit);
 
 function modelKind(value: string): CtrModelKind {
   if (!(CTR_MODEL_KINDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${CTR_MODEL_KINDS.join(', ')}, got "${value}"`);

@@ -1,26 +1,14 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 
+import { runSourceCli, type CliRun } from '@counterweight/runtime/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { removeTempDirs, tempDir } from './data/test-support/fixtures.js';
 
-const run = promisify(execFile);
 const CLI = resolve(import.meta.dirname, 'cli.ts');
 
-async function vision(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--conditions=@counterweight/source', '--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, COUNTERWEIGHT_BACKEND: 'wasm', COUNTERWEIGHT_QUIET: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const vision = (...args: string[]): Promise<CliRun> => runSourceCli(CLI, args);
 
 let root: string;
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { formatNumber, initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { integerArgument as integer, listArgument as list, numberAtLeastArgument } from '@counterweight/runtime/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { defaultFetchDir, fetchFashionMnist } from './data/fetch.js';
@@ -10,19 +11,7 @@ import { COMPARE_DEFAULTS, defaultJobs, type CompareOptions, type Task } from '.
 import { predictImages } from './experiment/predict-images.js';
 import { RECIPES } from './recipes/index.js';
 
-function integer(min: number): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!Number.isSafeInteger(parsed) || parsed < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got "${value}"`);
-    return parsed;
-  };
-}
-
-function ratio(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 1) throw new InvalidArgumentError(`expected a number >= 1 (ρ = n_max / n_min), got "${value}"`);
-  return parsed;
-}
+const ratio = numberAtLeastArgument(1, 'ρ = n_max / n_min');
 
 function classOrder(value: string): 'natural' | 'shuffled' | number[] {
   if (value === 'natural' || value === 'shuffled') return value;
@@ -31,10 +20,6 @@ function classOrder(value: string): 'natural' | 'shuffled' | number[] {
     throw new InvalidArgumentError(`expected natural, shuffled or a comma-separated list of class ids, got "${value}"`);
   }
   return ids;
-}
-
-function list(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 const recipeHelp = (task: Task): string =>

@@ -40,6 +40,11 @@ const MAX_PROBABILITY = 1 - 1e-7;
  * Likelihood method: `c* = argmin_c −Σ w[y log(cp) + (1 − y) log(1 − cp)]`, found by bisection on the derivative
  * `Σ w(1 − y)p/(1 − cp) − Σ wy/c`, which increases in `c` (the objective is convex in `c`).
  *
+ * Limit: `c < 1/max p`, so a model whose predictions are too low overall but reach ≈ 1 for a few candidates (a rank
+ * loss can push scores that far) cannot be scaled up: `c` stops at the cap and calibration stays poor. No other map of
+ * the probabilities keeps every auction's winner for every bid, so this is a limit of post-hoc recalibration, not of
+ * the fit; the combined objective (`combinedWelfareLoss`) avoids it.
+ *
  * Shapes: `labels` (clicks in [0, 1]) and `probabilities` (in (0, 1]) flat, same length.
  * Reference: post-hoc calibration of ranking-trained CTR models (e.g. the calibration discussion of Lyu et al., ICML
  * 2023); the single-factor form is the one that provably keeps every auction's eCPM order.

@@ -2,15 +2,10 @@
 import { resolve } from 'node:path';
 
 import { initBackend, resolveBackendRequest, writeJsonAtomic } from '@counterweight/runtime';
-import { Command, InvalidArgumentError } from 'commander';
+import { positiveNumberArgument as positiveNumber } from '@counterweight/runtime/cli';
+import { Command } from 'commander';
 
 import { DEFAULT_POLICY, formatReport, runParity } from './run.js';
-
-function positiveNumber(value: string): number {
-  const parsed = Number(value);
-  if (!(parsed > 0) || !Number.isFinite(parsed)) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
-  return parsed;
-}
 
 const program = new Command()
   .name('counterweight-parity')

@@ -1,25 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 
+import { runSourceCli, type CliRun } from '@counterweight/runtime/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
 const CLI = resolve(import.meta.dirname, 'cli.ts');
 
-async function quickstart(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--conditions=@counterweight/source', '--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, COUNTERWEIGHT_BACKEND: 'wasm', COUNTERWEIGHT_QUIET: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failure = error as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
-}
+const quickstart = (...args: string[]): Promise<CliRun> => runSourceCli(CLI, args);
 
 let root: string;
 beforeAll(async () => {

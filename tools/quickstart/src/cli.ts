@@ -1,23 +1,10 @@
 #!/usr/bin/env node
 import { ConfigError, initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { integerArgument as integer, positiveNumberArgument as positive } from '@counterweight/runtime/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { RECIPE_NAMES, parseRecipes } from './recipes.js';
 import { runQuickstart } from './run.js';
-
-function integer(min: number): (value: string) => number {
-  return (value) => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got "${value}"`);
-    return parsed;
-  };
-}
-
-function positive(value: string): number {
-  const parsed = Number(value);
-  if (!(parsed > 0) || !Number.isFinite(parsed)) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
-  return parsed;
-}
 
 function recipes(value: string): ReturnType<typeof parseRecipes> {
   try {
