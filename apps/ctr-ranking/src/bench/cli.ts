@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { createOptimizer, initBackend, repositoryRoot, train, writeJsonAtomic } from '@counterweight/runtime';
-import { errorText, listOption } from '@counterweight/runtime/bench';
+import { errorText, listOption, median } from '@counterweight/runtime/bench';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { loadBankMarketing } from '../data/bank-marketing.js';
@@ -44,12 +44,6 @@ const METHOD =
 interface Measurement {
   readonly kind: string;
   readonly [key: string]: unknown;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** Candidates/s of `repetitions` timed epochs after a warm-up epoch. */

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { medianCallMilliseconds } from '@counterweight/runtime/bench';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ctrInputs, type CtrModel } from '../models/index.js';
@@ -50,26 +51,6 @@ export interface ScoringThroughput {
   readonly maxAbsLogitDifference: number;
 }
 
-async function medianMilliseconds(call: () => Promise<void>, minSeconds: number, repetitions: number): Promise<number> {
-  await call();
-  await call(); // warm-up: kernels, onnxruntime's first-run allocations
-  let calls = 1;
-  for (;;) {
-    const start = performance.now();
-    for (let i = 0; i < calls; i += 1) await call();
-    if ((performance.now() - start) / 1000 >= minSeconds || calls >= 1 << 16) break;
-    calls *= 2;
-  }
-  const perCall: number[] = [];
-  for (let r = 0; r < repetitions; r += 1) {
-    const start = performance.now();
-    for (let i = 0; i < calls; i += 1) await call();
-    perCall.push((performance.now() - start) / calls);
-  }
-  perCall.sort((a, b) => a - b);
-  return perCall[Math.floor(perCall.length / 2)] as number;
-}
-
 /**
  * Candidates per second of scoring `candidates` random candidates as one batch, in the same process on the same
  * inputs: tfjs (`model.predict` on the current backend, input tensors built from typed arrays and logits read back)
@@ -95,7 +76,7 @@ export async function measureScoringThroughput(options: ScoringThroughputOptions
   const onnxModel = await loadCtrOnnx(onnxPath, { intraOpNumThreads: threads });
   try {
     let tfjsLogits: Float32Array = new Float32Array(0);
-    const tfjsMs = await medianMilliseconds(
+    const tfjsMs = await medianCallMilliseconds(
       async () => {
         const inputs = ctrInputs(model.spec, data.numeric, data.categorical, count);
         const logits = model.predict(inputs, { training: false });
@@ -106,7 +87,7 @@ export async function measureScoringThroughput(options: ScoringThroughputOptions
       repetitions,
     );
     let onnxLogits: Float32Array = new Float32Array(0);
-    const onnxMs = await medianMilliseconds(
+    const onnxMs = await medianCallMilliseconds(
       async () => {
         onnxLogits = (await onnxModel.score(data.numeric, data.categorical, count)).logits;
       },

@@ -1,4 +1,5 @@
 import { SeededRandom } from '@counterweight/runtime';
+import { medianCallMilliseconds } from '@counterweight/runtime/bench';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { VisionModel } from '../models/vision-model.js';
@@ -36,26 +37,6 @@ export interface MeasureInferenceOptions {
   readonly repetitions?: number;
 }
 
-async function timeBatches(run: () => Promise<void>, minSeconds: number, repetitions: number): Promise<number> {
-  await run();
-  await run(); // warm-up (and onnxruntime's first-run allocations)
-  let calls = 1;
-  for (;;) {
-    const start = performance.now();
-    for (let i = 0; i < calls; i += 1) await run();
-    if ((performance.now() - start) / 1000 >= minSeconds || calls >= 1 << 16) break;
-    calls *= 2;
-  }
-  const perCall: number[] = [];
-  for (let r = 0; r < repetitions; r += 1) {
-    const start = performance.now();
-    for (let i = 0; i < calls; i += 1) await run();
-    perCall.push((performance.now() - start) / calls);
-  }
-  perCall.sort((a, b) => a - b);
-  return perCall[Math.floor(perCall.length / 2)] as number;
-}
-
 /**
  * Inference images/s of a model in tfjs (current backend, `model.logits` + `data()`) and of its ONNX export in
  * onnxruntime-node (graph optimisation `all`, each thread count), per batch size, on random normal images. Warm-up
@@ -77,7 +58,7 @@ export async function measureInference(options: MeasureInferenceOptions): Promis
     const images = random.normalArray(batchSize * h * w * c);
     const input = tf.tensor4d(images, [batchSize, h, w, c]);
     try {
-      const ms = await timeBatches(
+      const ms = await medianCallMilliseconds(
         async () => {
           const logits = model.logits(input);
           await logits.data();
@@ -93,7 +74,7 @@ export async function measureInference(options: MeasureInferenceOptions): Promis
     for (const threads of options.threads ?? [1, 2]) {
       const classifier = await OnnxClassifier.load(options.onnxPath, { intraOpNumThreads: threads });
       try {
-        const ms = await timeBatches(
+        const ms = await medianCallMilliseconds(
           async () => {
             await classifier.run(images, [batchSize, h, w, c]);
           },

@@ -40,7 +40,7 @@ export {
   ctrWorkload,
   type CtrWorkloadOptions,
 } from './ctr.js';
-export { measureLosses, measureWorkload, median, type MeasureOptions, type ThroughputSample } from './measure.js';
+export { measureLosses, measureWorkload, median, medianCallMilliseconds, type MeasureOptions, type ThroughputSample } from './measure.js';
 export {
   compareGradients,
   workloadGradients,

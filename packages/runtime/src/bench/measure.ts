@@ -112,3 +112,27 @@ export async function measureWorkload(workload: Workload, options: MeasureOption
   if (sample === undefined) throw new Error(`no measurement for ${workload.lossName}`);
   return sample;
 }
+
+/**
+ * Median milliseconds per call of an async `call`: two warm-up calls (kernel compilation, onnxruntime's first-run
+ * allocations), then the number of calls per repetition doubled until one repetition lasts `minSeconds`, then
+ * `repetitions` timed repetitions; the median of their per-call times. Used by the inference benches of the apps.
+ */
+export async function medianCallMilliseconds(call: () => Promise<void>, minSeconds: number, repetitions: number): Promise<number> {
+  await call();
+  await call();
+  let calls = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let i = 0; i < calls; i += 1) await call();
+    if ((performance.now() - start) / 1000 >= minSeconds || calls >= 1 << 16) break;
+    calls *= 2;
+  }
+  const perCall: number[] = [];
+  for (let r = 0; r < repetitions; r += 1) {
+    const start = performance.now();
+    for (let i = 0; i < calls; i += 1) await call();
+    perCall.push((performance.now() - start) / calls);
+  }
+  return median(perCall);
+}
