@@ -128,6 +128,23 @@ describe('renderChartPng with the builders', () => {
     expect(summary.near(ORANGE)).toBeGreaterThan(20_000);
   });
 
+  it('clamps error bars to a fixed value domain', () => {
+    const spec = groupedBarChart({
+      title: 't',
+      data: [{ c: 'a', g: 'x', v: 0.98, e: 0.05 }],
+      category: 'c',
+      group: 'g',
+      value: 'v',
+      error: 'e',
+      valueDomain: [0, 1],
+    }) as { transform: { calculate: string; as: string }[] };
+    expect(spec.transform.map((t) => t.calculate)).toEqual(['clamp(datum["v"] - datum["e"], 0, 1)', 'clamp(datum["v"] + datum["e"], 0, 1)']);
+    const open = groupedBarChart({ title: 't', data: [{ c: 'a', g: 'x', v: 0.98, e: 0.05 }], category: 'c', group: 'g', value: 'v', error: 'e' }) as {
+      transform: { calculate: string }[];
+    };
+    expect(open.transform[1]?.calculate).toBe('datum["v"] + datum["e"]');
+  });
+
   it('accepts numeric categories (class ids)', async () => {
     const data = [0, 1, 2].flatMap((label) => ['a', 'b'].map((method) => ({ label, method, recall: 0.5 + label / 10 })));
     const { png, warnings } = await render(groupedBarChart({ title: 'Recall', data, category: 'label', group: 'method', value: 'recall' }));

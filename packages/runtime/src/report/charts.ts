@@ -338,6 +338,11 @@ export function scatterChart<R extends object>(options: ScatterChartOptions<R>):
   };
 }
 
+/** A vega expression clamped to a fixed value domain (error bars of bounded quantities such as accuracies). */
+function clampExpression(expression: string, domain: readonly [number, number] | undefined): string {
+  return domain === undefined ? expression : `clamp(${expression}, ${domain[0]}, ${domain[1]})`;
+}
+
 /** Options of {@link groupedBarChart}. */
 export interface GroupedBarChartOptions<R extends object> extends ChartFrameOptions {
   /** One object per bar, e.g. `{ class: 'cat', method: 'focal loss', accuracy: 0.91, std: 0.01 }`. */
@@ -348,7 +353,10 @@ export interface GroupedBarChartOptions<R extends object> extends ChartFrameOpti
   readonly group: FieldOf<R>;
   /** Field with the bar height (numbers). */
   readonly value: FieldOf<R>;
-  /** Optional field with the half-width of an error bar drawn at value ± error (e.g. std over seeds). */
+  /**
+   * Optional field with the half-width of an error bar drawn at value ± error (e.g. std over seeds), clamped to
+   * `valueDomain` when one is given (an accuracy of 0.98 ± 0.03 draws up to 1, not past the axis).
+   */
   readonly error?: FieldOf<R>;
   readonly categoryTitle?: string;
   readonly groupTitle?: string;
@@ -390,8 +398,8 @@ export function groupedBarChart<R extends object>(options: GroupedBarChartOption
     error === undefined
       ? []
       : [
-          { calculate: `datum[${JSON.stringify(value)}] - datum[${JSON.stringify(error)}]`, as: '__low' },
-          { calculate: `datum[${JSON.stringify(value)}] + datum[${JSON.stringify(error)}]`, as: '__high' },
+          { calculate: clampExpression(`datum[${JSON.stringify(value)}] - datum[${JSON.stringify(error)}]`, options.valueDomain), as: '__low' },
+          { calculate: clampExpression(`datum[${JSON.stringify(value)}] + datum[${JSON.stringify(error)}]`, options.valueDomain), as: '__high' },
         ];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
