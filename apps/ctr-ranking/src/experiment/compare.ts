@@ -95,7 +95,8 @@ async function teacherScores(options: CompareOptions, repetition: number): Promi
     seed: deriveSeed(options.seed, 'teacher', repetition),
     dir: join(options.out, 'runs', `seed-${repetition}`, 'teacher'),
   };
-  const { model } = await trainCtrModel(options.data, spec, { quiet: options.quiet ?? true });
+  // Quiet: the comparison's own bar reports progress; the teacher's epochs would interleave with it.
+  const { model } = await trainCtrModel(options.data, spec, { quiet: true });
   try {
     return predictProbabilities(model, options.data.train);
   } finally {
