@@ -190,6 +190,9 @@ describe.each(TEST_BACKENDS)('combinedWelfareLoss on %s', (backend) => {
     expect(maxRelativeError([ll], [logloss64(LOGITS)])).toBeLessThan(1e-5);
     expect(maxRelativeError([rank], [welfare64(CLICKS, LOGITS, { bids: PADDED_BIDS, mask: MASK, normalization: 'batchWeight' })])).toBeLessThan(1e-5);
     expect(() => tf.tidy(() => combinedWelfareLoss(CLICKS, LOGITS, { bids: PADDED_BIDS, lambda: 2 }))).toThrow(/'options\.lambda'/);
+    // λ = 1 builds no pair tensors but checks its arguments all the same.
+    expect(() => tf.tidy(() => combinedWelfareLoss(CLICKS.map((r) => r.map(() => 3)), LOGITS, { bids: PADDED_BIDS, lambda: 1 }))).toThrow(/'targets' must lie in \[0, 1\]/);
+    expect(() => tf.tidy(() => combinedWelfareLoss(CLICKS, [[1, 2]], { bids: PADDED_BIDS, lambda: 1 }))).toThrow(/combinedWelfareLoss: argument 'targets'/);
   });
 });
 

@@ -306,19 +306,30 @@ function combinedWelfareLoss_(targets: TensorInput, logits: TensorInput, options
   const lambda = checkNumberOption(options.lambda ?? 0.5, (v) => v >= 0 && v <= 1, 'a number in [0, 1]', 'options.lambda', COMBINED);
   const { lambda: _unused, ...rankOptions } = options;
   void _unused;
-  const rank = welfareRankLoss(targets, logits, { ...rankOptions, normalization: 'batchWeight', reduction: 'mean' });
+  // Each term only when it has weight: λ = 1 is plain logloss (no pair tensors built), λ = 0 the rank term alone.
+  const rank = lambda === 1 ? undefined : welfareRankLoss(targets, logits, { ...rankOptions, normalization: 'batchWeight', reduction: 'mean' });
+  if (rank !== undefined && lambda === 0) return rank;
   // Logloss on the clicks (not the teacher mix): it is the calibration anchor.
   const y = toFloatTensor(targets, 'targets', COMBINED);
   const s = toFloatTensor(logits, 'logits', COMBINED);
   const valid = options.mask === undefined ? tf.ones(s.shape) : toFloatTensor(options.mask, 'options.mask', COMBINED);
+  if (rank === undefined) {
+    // The rank term did not run, so its argument checks did not either.
+    if (s.rank !== 2) throw new LossArgumentError(COMBINED, 'logits', `must have shape [A, S] (one auction per row), got [${s.shape.join(',')}]`);
+    assertSameShape(y, s, 'targets', 'logits', COMBINED);
+    assertSameShape(valid, s, 'options.mask', 'logits', COMBINED);
+    if (options.validate ?? true) {
+      assertFinite(s, 'logits', COMBINED);
+      checkUnitInterval(y, valid, 'targets', COMBINED);
+    }
+  }
   const isValid = tf.greater(valid, 0);
   const safeS = tf.where(isValid, s, tf.zerosLike(s));
   const safeY = tf.where(isValid, y, tf.zerosLike(y));
   // −[y log σ(s) + (1 − y) log σ(−s)] = softplus(s) − y·s
   const pointwise = tf.mul(tf.sub(softplus(safeS), tf.mul(safeY, safeS)), valid);
   const logloss = tf.div(tf.sum(pointwise), tf.maximum(tf.sum(valid), 1));
-  if (lambda === 1) return logloss;
-  if (lambda === 0) return rank;
+  if (rank === undefined) return logloss;
   return tf.add(tf.mul(logloss, lambda), tf.mul(rank, 1 - lambda));
 }
 
