@@ -61,6 +61,13 @@ describe('ctr-ranking CLI', () => {
     expect(exported.code).toBe(0);
     expect(exported.stdout).toMatch(/welfare\.onnx: welfare, \d+ nodes, opset 13, \d+ bytes/);
 
+    // The exported model as the teacher of the teacher-calibrated loss, run by onnxruntime-node.
+    const taught = await ctr('compare', '--auctions', '600', '--epochs', '1', '--seeds', '1', '--losses', 'welfare-teacher', '--teacher', model, '--out', join(root, 'onnx-teacher'));
+    expect(taught.code).toBe(0);
+    expect(taught.stdout).toMatch(/^welfare-teacher +welfare 0\.\d{4}/m);
+    const teacherConfig = JSON.parse(await readFile(join(root, 'onnx-teacher', 'config.json'), 'utf8')) as { settings: { teacher: unknown } };
+    expect(teacherConfig.settings.teacher).toEqual({ scores: `ONNX ${model}` });
+
     const server = spawn(process.execPath, [...NODE_ARGS, 'serve', '--model', model, '--port', '0'], { env: ENV });
     try {
       const url = await new Promise<string>((resolveUrl, reject) => {
@@ -110,6 +117,23 @@ describe('ctr-ranking CLI', () => {
     expect(report).toMatch(/\| logloss +\| +0 \| +\d+ \| +\d\.\d{3} \[-?\d\.\d{3}, \d\.\d{3}\] \|/);
     expect(report).toMatch(/Uniform logging policy itself: clicks \/ 100 0\.\d{3} \[/);
   }, 120_000);
+
+  it('reads Criteo-format files, stopping at a malformed line or skipping it under --skip-malformed', async () => {
+    const file = join(root, 'day_0.txt');
+    const row = (i: number): string =>
+      [i % 7 === 0 ? '1' : '0', ...Array.from({ length: 13 }, (_, j) => (j === 2 ? '' : String((i * (j + 3)) % 50))), ...Array.from({ length: 26 }, (_, j) => `${(i * 31 + j) % 5}a${j}`)].join('\t');
+    const lines = Array.from({ length: 400 }, (_, i) => row(i));
+    lines[41] = lines[41]?.replace(/^(\d)\t\d+/, '$1\tx12') ?? ''; // line 42: I1 is not an integer
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const strict = await ctr('compare', '--data', `criteo:${file}`, '--epochs', '1', '--seeds', '1', '--losses', 'logloss', '--out', join(root, 'criteo-strict'));
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toMatch(/day_0\.txt.*42.*I1/);
+    const out = join(root, 'criteo');
+    const lenient = await ctr('compare', '--data', `criteo:${file}`, '--skip-malformed', '--epochs', '2', '--seeds', '1', '--losses', 'logloss,welfare', '--out', out);
+    expect(lenient.code).toBe(0);
+    const report = await readFile(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/399 rows, \d+ clicks, consecutive groups of 10 with synthetic log-normal bids; 1 malformed line\(s\) skipped \(first: 42\)/);
+  }, 60_000);
 
   it('reports a malformed table row with file, row and column, and bad arguments by name', async () => {
     const table = join(root, 'bad.csv');

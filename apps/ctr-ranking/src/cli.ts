@@ -35,6 +35,8 @@ const program = new Command()
 interface CompareFlags {
   data: string;
   columns?: string;
+  skipMalformed?: boolean;
+  limit?: number;
   generator: 'A' | 'B';
   auctions: number;
   candidates: number;
@@ -66,6 +68,15 @@ function dataSource(flags: CompareFlags): DataSource {
     case 'bank':
       return { kind: 'bank', candidates: flags.candidates };
     default:
+      if (flags.data.startsWith('criteo:')) {
+        return {
+          kind: 'criteo',
+          path: flags.data.slice('criteo:'.length),
+          candidates: flags.candidates,
+          skipMalformed: flags.skipMalformed === true,
+          ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+        };
+      }
       return { kind: 'file', path: flags.data, columns: flags.columns ?? '', candidates: flags.candidates };
   }
 }
@@ -86,8 +97,14 @@ async function teacherSource(flags: CompareFlags): Promise<TeacherSource> {
 program
   .command('compare')
   .description('Train CTR models with each loss on the same auctions and compare welfare, revenue and calibration on held-out auctions.')
-  .option('--data <source>', 'synthetic, obd (Open Bandit, random policy), bank (UCI Bank Marketing) or a table file (.arrow, .parquet, .csv)', 'synthetic')
+  .option(
+    '--data <source>',
+    'synthetic, obd (Open Bandit, random policy), bank (UCI Bank Marketing), criteo:FILE (Criteo Display Advertising format, .txt or .txt.gz) or a table file (.arrow, .parquet, .csv)',
+    'synthetic',
+  )
   .option('--columns <mapping.json>', 'column mapping of a table file: { label, bid?, auction?, numeric, categorical, trueCtr? }')
+  .option('--skip-malformed', 'criteo: skip (and count) malformed lines instead of stopping at the first')
+  .option('--limit <rows>', 'criteo: read at most this many well-formed rows', integer(1))
   .addOption(new Option('--generator <name>', 'synthetic generator (papers-ctr.md, Pilot)').choices(['A', 'B']).default('A'))
   .option('--auctions <n>', 'synthetic: training (and test) auctions', integer(10), 20_000)
   .option('--candidates <n>', 'candidates per auction (synthetic; grouping size of obd, bank and tables without an auction column)', integer(2), 10)

@@ -2,6 +2,7 @@ import { ConfigError, deriveSeed } from '@counterweight/runtime';
 
 import type { AuctionSet } from '../data/auction-set.js';
 import { loadBankMarketing } from '../data/bank-marketing.js';
+import { loadCriteo } from '../data/criteo.js';
 import { loadOpenBandit, type ObdCampaign } from '../data/open-bandit.js';
 import type { OffPolicyLog } from '../data/off-policy-log.js';
 import { splitAuctions, standardizeSplits } from '../data/splits.js';
@@ -14,6 +15,7 @@ export type DataSource =
   | { readonly kind: 'synthetic'; readonly generator: SyntheticGenerator; readonly auctions: number; readonly candidates: number }
   | { readonly kind: 'obd'; readonly campaign: ObdCampaign; readonly dir?: string; readonly candidates: number }
   | { readonly kind: 'bank'; readonly path?: string; readonly candidates: number }
+  | { readonly kind: 'criteo'; readonly path: string; readonly candidates: number; readonly skipMalformed: boolean; readonly limit?: number }
   | { readonly kind: 'file'; readonly path: string; readonly columns: string; readonly candidates: number };
 
 /** Experiment data plus, for logged bandit feedback, the test impressions for off-policy evaluation. */
@@ -37,6 +39,9 @@ function withValidation(train: AuctionSet, test: AuctionSet, seed: number): Pick
  * - `obd`: Open Bandit (random policy) impressions split by the loader into train/test, 10 % of train held out for
  *   validation; the test impressions also come as an off-policy log (every item a candidate) for IPS estimates.
  * - `bank`: UCI Bank Marketing rows cut into auctions of `candidates` (bids 1), split 80/10/10.
+ * - `criteo`: a file in the Criteo Display Advertising format (vocabulary with min count 10 fitted on the file,
+ *   consecutive rows grouped into auctions, seeded log-normal bids), split 80/10/10 by auction; malformed lines fail
+ *   with their line number, or are skipped and counted with `skipMalformed`.
  * - `file`: an Arrow / Parquet / CSV table with a column-mapping file, split 80/10/10 by auction.
  */
 export async function prepareData(source: DataSource, seed: number): Promise<PreparedData> {
@@ -77,6 +82,23 @@ export async function prepareData(source: DataSource, seed: number): Promise<Pre
         test: bank.test,
         description: `UCI Bank Marketing (${bank.rows} clients, ${bank.positives} subscriptions; duration dropped), random groups of ${source.candidates} as auctions, bids 1`,
         config: { data: 'bank', candidates: source.candidates },
+      };
+    }
+    case 'criteo': {
+      const criteo = await loadCriteo(source.path, {
+        seed,
+        candidates: source.candidates,
+        skipMalformed: source.skipMalformed,
+        ...(source.limit === undefined ? {} : { limit: source.limit }),
+      });
+      const splits = splitAuctions(criteo.set, { seed });
+      const skipped = criteo.malformed.count === 0 ? '' : `; ${criteo.malformed.count} malformed line(s) skipped (first: ${criteo.malformed.firstLines.join(', ')})`;
+      return {
+        train: splits.train,
+        validation: splits.validation,
+        test: splits.test,
+        description: `Criteo-format file ${source.path}: ${criteo.rows} rows, ${criteo.clicks} clicks, consecutive groups of ${source.candidates} with synthetic log-normal bids${skipped}`,
+        config: { data: 'criteo', path: source.path, candidates: source.candidates, skipMalformed: source.skipMalformed, malformed: criteo.malformed.count },
       };
     }
     case 'file': {

@@ -160,7 +160,9 @@ describe('createCtrModel', () => {
   it('rejects bad specs, configs and inputs with errors naming them', () => {
     expect(() => createCtrModel({ numericNames: [], categoricalFields: [], buckets: [] }, { kind: 'logistic' }, 1)).toThrow(ConfigError);
     expect(() => createCtrModel({ ...TINY_SPEC, buckets: [5] }, { kind: 'logistic' }, 1)).toThrow('spec.buckets: needs one table size per categorical field (2), got 1');
-    expect(() => createCtrModel({ ...TINY_SPEC, buckets: [5, 1] }, { kind: 'logistic' }, 1)).toThrow('spec.buckets[1]');
+    expect(() => createCtrModel({ ...TINY_SPEC, buckets: [5, 0] }, { kind: 'logistic' }, 1)).toThrow('spec.buckets[1]');
+    // A field with only its missing/OOV row (always empty in the data) is a constant and allowed.
+    createCtrModel({ ...TINY_SPEC, buckets: [5, 1] }, { kind: 'logistic' }, 1).dispose();
     expect(() => createCtrModel(TINY_SPEC, { kind: 'fm', embeddingDim: 0 }, 1)).toThrow('fm.embeddingDim: must be a positive integer, got 0');
     withModel(TINY_SPEC, { kind: 'logistic' }, 1, (model) => {
       const inputs = ctrInputs(TINY_SPEC, new Float32Array(6), new Int32Array(4), 2);

@@ -3,9 +3,10 @@ import { ConfigError } from '@counterweight/runtime';
 import type { FeatureSpec } from '../data/auction-set.js';
 
 /**
- * Checks that a {@link FeatureSpec} can back a model: one bucket count per categorical field, each an integer ≥ 2
- * (index 0 is missing/OOV, so a field needs at least one real value), unique non-empty names, and at least one
- * feature overall.
+ * Checks that a {@link FeatureSpec} can back a model: one bucket count per categorical field, each an integer ≥ 1
+ * (index 0 is missing/OOV; a field with only that row — e.g. a Criteo column that is always empty or whose values are
+ * all below the minimum count — is a constant, which is allowed), unique non-empty names, and at least one feature
+ * overall.
  * @throws ConfigError naming the offending part of the spec.
  */
 export function checkFeatureSpec(spec: FeatureSpec): void {
@@ -17,8 +18,8 @@ export function checkFeatureSpec(spec: FeatureSpec): void {
     throw new ConfigError('spec.buckets', `needs one table size per categorical field (${categoricalFields.length}), got ${buckets.length}`);
   }
   buckets.forEach((b, f) => {
-    if (!Number.isSafeInteger(b) || b < 2) {
-      throw new ConfigError(`spec.buckets[${f}]`, `field "${categoricalFields[f]}" needs an integer table size ≥ 2 (index 0 is missing/OOV), got ${b}`);
+    if (!Number.isSafeInteger(b) || b < 1) {
+      throw new ConfigError(`spec.buckets[${f}]`, `field "${categoricalFields[f]}" needs an integer table size ≥ 1 (index 0 is missing/OOV), got ${b}`);
     }
   });
   const seen = new Set<string>();
