@@ -65,6 +65,7 @@ describe('compare (single-label, real Fashion-MNIST-LT)', () => {
     const report = await readFile(join(first.dir, 'report.md'), 'utf8');
     expect(report).toContain('mean ± std over 2 seeds');
     for (const recipe of SMALL.recipes) expect(report).toContain(`| \`${recipe}\``);
+    expect(report).toMatch(/Top-label ECE within each class group[\s\S]*\| recipe +\| +all ↓ \| +head ↓ \| +mid ↓ \| +tail ↓ \|/);
     const metrics = JSON.parse(await readFile(join(first.dir, 'metrics.json'), 'utf8')) as { summaries: unknown[]; runs: unknown[] };
     expect(metrics.summaries).toHaveLength(3);
     expect(metrics.runs).toHaveLength(6);
@@ -94,6 +95,12 @@ describe('compare (single-label, real Fashion-MNIST-LT)', () => {
         expect(v).toBeLessThanOrEqual(1);
       }
       expect(e.reliability.reduce((sum, b) => sum + b.count, 0)).toBe(300);
+      // Per-group ECE: the same bins within each group; by the triangle inequality inside every bin, the overall ECE
+      // is at most the image-weighted mean of the group ECEs (head 90, mid 120, tail 90 test images).
+      expect(Object.keys(e.groupEce)).toEqual(['head', 'mid', 'tail']);
+      const weighted = (90 * (e.groupEce['head'] ?? 0) + 120 * (e.groupEce['mid'] ?? 0) + 90 * (e.groupEce['tail'] ?? 0)) / 300;
+      expect(e.ece).toBeLessThanOrEqual(weighted + 1e-12);
+      for (const v of Object.values(e.groupEce)) expect(v >= 0 && v <= 1).toBe(true);
       expect(result.history).toHaveLength(SMALL.epochs);
       result.history.forEach((h) => expect(Number.isFinite(h.loss) && h.loss > 0).toBe(true));
       expect(result.imagesPerSecond).toBeGreaterThan(0);

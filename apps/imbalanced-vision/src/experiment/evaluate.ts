@@ -3,6 +3,7 @@ import {
   balancedAccuracy,
   confusionMatrix,
   expectedCalibrationError,
+  groupExpectedCalibrationError,
   groupAccuracy,
   macroF1,
   meanAveragePrecision,
@@ -46,6 +47,11 @@ export interface SingleLabelEvaluation {
   readonly perClassAccuracy: readonly number[];
   /** Accuracy per class group of the split's default grouping (head/mid/tail for Fashion-MNIST-LT). */
   readonly groups: Readonly<Record<string, number>>;
+  /**
+   * Top-label ECE (15 bins) of the test images of each group of the default grouping: whether a recipe's confidence is
+   * trustworthy on the tail as well as on the head. `NaN` for a group without test images.
+   */
+  readonly groupEce: Readonly<Record<string, number>>;
   /** Accuracy per many/medium/few-shot group (> 100, 20–100, < 20 training images); empty groups are left out. */
   readonly shotGroups: Readonly<Record<string, number>>;
   /** `confusion[i][j]`: test images of class `i` predicted as `j`. */
@@ -150,6 +156,7 @@ export function evaluateLogits(data: ExperimentData, logits: Float32Array): Eval
       ece: expectedCalibrationError(targets, probabilities, C, { bins: CALIBRATION_BINS }),
       perClassAccuracy: perClassAccuracy(targets, logits, C),
       groups: groupAccuracy(targets, logits, C, metricGrouping(grouping, C)),
+      groupEce: groupExpectedCalibrationError(targets, probabilities, C, metricGrouping(grouping, C), { bins: CALIBRATION_BINS }),
       shotGroups: groupAccuracy(targets, logits, C, metricGrouping(data.metadata.groupings['shot-count'], C)),
       confusion: confusionMatrix(targets, logits, C),
       reliability: reliabilityBins(targets, probabilities, C, { bins: CALIBRATION_BINS })

@@ -227,6 +227,20 @@ export async function writeReport(
   const single = data.task === 'single-label';
   const columns = single ? SINGLE_LABEL_COLUMNS : MULTI_LABEL_COLUMNS;
   const groupKeys = Object.keys(summaries[0]?.metrics ?? {}).filter((k) => k.startsWith('group.'));
+  const eceKeys = Object.keys(summaries[0]?.metrics ?? {}).filter((k) => k.startsWith('ece.'));
+  const groupEceTable =
+    eceKeys.length === 0
+      ? []
+      : [
+          '',
+          `Top-label ECE within each class group (%, 15 bins, mean ± std over seeds) — calibration where the data is scarce:`,
+          '',
+          markdownTable(
+            ['recipe', 'all ↓', ...eceKeys.map((k) => `${k.slice(4)} ↓`)],
+            summaries.map((s) => [`\`${s.recipe}\``, pct(s.metrics['ece'] as Spread), ...eceKeys.map((k) => pct(s.metrics[k] as Spread))]),
+            { align: ['left', 'right', ...eceKeys.map(() => 'right' as const)] },
+          ),
+        ];
   const table = markdownTable(
     ['recipe', ...columns.map(([, t]) => t), ...groupKeys.map((k) => `${k.slice(6)} ↑`), 'train s', 'img/s'],
     summaries.map((s) => [
@@ -266,6 +280,7 @@ export async function writeReport(
     '',
     table,
     ...deltas,
+    ...groupEceTable,
     '',
     single
       ? 'Top-1 and balanced accuracy coincide up to rounding because the test set is balanced. ECE: top-label expected calibration error, 15 bins.'

@@ -59,6 +59,8 @@ export function headlineMetrics(result: RunResult): Record<string, number> {
       ece: s.ece,
       ...Object.fromEntries(Object.entries(s.groups).map(([k, v]) => [`group.${k}`, v])),
       ...Object.fromEntries(Object.entries(s.shotGroups).map(([k, v]) => [`shot.${k}`, v])),
+      // Runs written before per-group ECE existed have none; their summaries simply lack the keys.
+      ...Object.fromEntries(Object.entries(s.groupEce ?? {}).map(([k, v]) => [`ece.${k}`, v])),
     };
   }
   const m: MultiLabelEvaluation = e;
