@@ -135,6 +135,14 @@ describe('ctr-ranking CLI', () => {
     expect(report).toMatch(/399 rows, \d+ clicks, consecutive groups of 10 with synthetic log-normal bids; 1 malformed line\(s\) skipped \(first: 42\)/);
   }, 60_000);
 
+  it('fetch, offline, verifies the shared copies and says what is missing', async () => {
+    const fetched = await ctr('fetch', '--offline', '--dir', join(root, 'fetch'));
+    expect(fetched.code).toBe(0);
+    expect(fetched.stdout).toMatch(/^shared +open-bandit-dataset\/random\/men\/men\.csv +→ .*men\.csv\.gz$/m);
+    expect(fetched.stdout).toMatch(/^missing +open-bandit-dataset\/random\/all\/all\.csv +\(/m);
+    expect(fetched.stdout).toMatch(/^12 of 14 files available and verified; 2 missing$/m);
+  }, 60_000);
+
   it('reports a malformed table row with file, row and column, and bad arguments by name', async () => {
     const table = join(root, 'bad.csv');
     await writeFile(table, 'click,price,f1\n1,2.5,0.1\n0,abc,0.3\n');

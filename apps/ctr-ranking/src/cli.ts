@@ -163,12 +163,22 @@ program
 
 program
   .command('fetch')
-  .description('Get the full Open Bandit sample and UCI Bank Marketing from their canonical sources (checksums verified); offline, from the local copies.')
-  .option('--dir <dir>', 'where the files go', defaultCtrFetchDir())
+  .description(
+    'Get the full Open Bandit sample and UCI Bank Marketing from their canonical sources (checksums verified) into --dir, ' +
+      'where compare finds them; without a network, verify the shared copies and use them in place.',
+  )
+  .option('--dir <dir>', 'where downloads go (compare reads from here first)', defaultCtrFetchDir())
+  .option('--offline', 'do not try the network')
+  .option('--json', 'one JSON object per file instead of the table')
   .addOption(quietOption)
-  .action(async (flags: { dir: string; quiet?: boolean }) => {
-    const files = await fetchCtrData({ dir: flags.dir, quiet: flags.quiet === true });
-    for (const f of files) process.stdout.write(`${JSON.stringify(f)}\n`);
+  .action(async (flags: { dir: string; offline?: boolean; json?: boolean; quiet?: boolean }) => {
+    const files = await fetchCtrData({ dir: flags.dir, offline: flags.offline === true, quiet: flags.quiet === true });
+    for (const f of files) {
+      if (flags.json === true) process.stdout.write(`${JSON.stringify(f)}\n`);
+      else process.stdout.write(`${f.source.padEnd(8)} ${f.name}${f.path === undefined ? `  (${f.failures.at(-1) ?? 'unavailable'})` : `  → ${f.path}`}\n`);
+    }
+    const missing = files.filter((f) => f.source === 'missing').length;
+    if (flags.json !== true) process.stdout.write(`${files.length - missing} of ${files.length} files available and verified${missing > 0 ? `; ${missing} missing` : ''}\n`);
   });
 
 program

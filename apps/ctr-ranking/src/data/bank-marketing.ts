@@ -1,14 +1,20 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { BANK_ADDITIONAL_CATEGORIES, BANK_ADDITIONAL_NUMERIC, readBankAdditional, sharedDataDir, type Standardizer } from '@counterweight/runtime';
 
 import type { FeatureSpec } from './auction-set.js';
+import { defaultCtrFetchDir } from './fetch.js';
 import { assembleAuctions, randomGroups } from './grouping.js';
 import { DEFAULT_SPLIT, splitAuctions, standardizeSplits, type AuctionSplits, type SplitFractions } from './splits.js';
 
-/** The full UCI Bank Marketing file in the shared data (41,188 rows, 4,640 positives). */
-export function bankMarketingPath(): string {
-  return join(sharedDataDir(), 'uci-bank-marketing', 'bank-additional-full.csv.gz');
+/**
+ * The default `bank-additional-full.csv`: the copy `ctr-ranking fetch` wrote to its directory ({@link defaultCtrFetchDir})
+ * when there is one, else the gzipped copy in the shared data.
+ */
+export function bankMarketingPath(env: NodeJS.ProcessEnv = process.env): string {
+  const fetched = join(defaultCtrFetchDir(env), 'uci-bank-marketing', 'bank-additional-full.csv');
+  return existsSync(fetched) ? fetched : join(sharedDataDir(), 'uci-bank-marketing', 'bank-additional-full.csv.gz');
 }
 
 const CATEGORICAL_FIELDS = Object.keys(BANK_ADDITIONAL_CATEGORIES) as (keyof typeof BANK_ADDITIONAL_CATEGORIES)[];

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,7 +7,9 @@ import { deflateRawSync, gunzipSync } from 'node:zlib';
 import { gitBlobSha1, sharedDataDir } from '@counterweight/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { bankMarketingPath } from './bank-marketing.js';
 import { CTR_DATA_FILES, defaultCtrFetchDir, fetchCtrData, verifyContent } from './fetch.js';
+import { openBanditDir } from './open-bandit.js';
 import { removeTempDirs, tempDir } from './test-support/temp.js';
 import { extractZipEntry } from './zip.js';
 
@@ -118,3 +120,21 @@ describe('extractZipEntry and verifyContent', () => {
     expect(gitBlobSha1(new Uint8Array(0))).toBe('e69de29bb2d1d6434b8b29ae775ad8c2e48c5391');
   });
 });
+
+describe('default data locations', () => {
+  it('prefer what `ctr-ranking fetch` wrote to its directory, else the shared data', async () => {
+    const cache = await tempDir('xdg');
+    const env = { XDG_CACHE_HOME: cache };
+    expect(openBanditDir('random', 'men', env)).toBe(join(sharedDataDir(), 'open-bandit-dataset', 'random', 'men'));
+    expect(bankMarketingPath(env)).toBe(join(sharedDataDir(), 'uci-bank-marketing', 'bank-additional-full.csv.gz'));
+    const obdDir = join(defaultCtrFetchDir(env), 'open-bandit-dataset', 'random', 'men');
+    await mkdir(obdDir, { recursive: true });
+    await writeFile(join(obdDir, 'men.csv'), 'a,b\n');
+    const bankDir = join(defaultCtrFetchDir(env), 'uci-bank-marketing');
+    await mkdir(bankDir, { recursive: true });
+    await writeFile(join(bankDir, 'bank-additional-full.csv'), 'a;b\n');
+    expect(openBanditDir('random', 'men', env)).toBe(obdDir);
+    expect(bankMarketingPath(env)).toBe(join(bankDir, 'bank-additional-full.csv'));
+  });
+});
+

@@ -6,6 +6,7 @@ import type { Table } from 'apache-arrow';
 
 import type { AuctionSet, FeatureSpec } from './auction-set.js';
 import { CategoryCounter, Vocabulary } from './encoding.js';
+import { defaultCtrFetchDir } from './fetch.js';
 import { assembleAuctions, fixedSizeGroups, groupsByKey } from './grouping.js';
 import type { OffPolicyLog } from './off-policy-log.js';
 import { splitIndices } from './splits.js';
@@ -85,8 +86,13 @@ function findCsv(dir: string, name: string): string {
   throw new DataFileError({ file: gz }, `file not found (nor ${plain})`);
 }
 
-/** The default directory of a policy/campaign in the shared data. */
-export function openBanditDir(policy: ObdPolicy, campaign: ObdCampaign): string {
+/**
+ * The default directory of a policy/campaign: the copy `ctr-ranking fetch` wrote to its directory
+ * ({@link defaultCtrFetchDir}) when it holds the log, else the shared data.
+ */
+export function openBanditDir(policy: ObdPolicy, campaign: ObdCampaign, env: NodeJS.ProcessEnv = process.env): string {
+  const fetched = join(defaultCtrFetchDir(env), 'open-bandit-dataset', policy, campaign);
+  if (existsSync(join(fetched, `${campaign}.csv`))) return fetched;
   return join(sharedDataDir(), 'open-bandit-dataset', policy, campaign);
 }
 
