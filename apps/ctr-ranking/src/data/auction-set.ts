@@ -47,3 +47,22 @@ export interface AuctionSet {
   /** What the rows are, for reports (e.g. "synthetic generator A, 10 candidates per auction"). */
   readonly description: string;
 }
+
+/** The per-slot arrays of an {@link AuctionSet}, all zeros. */
+export type AuctionArrays = Pick<AuctionSet, 'numeric' | 'categorical' | 'label' | 'bid' | 'mask'> & { readonly trueCtr?: Float32Array };
+
+/**
+ * Zero-filled arrays for `auctions × slots` candidate slots of `spec` (padding is all zeros: mask 0, bid 0, label 0,
+ * category 0), with `trueCtr` when asked for. The one place the {@link AuctionSet} layout is allocated.
+ */
+export function allocateAuctionArrays(spec: FeatureSpec, auctions: number, slots: number, withTrueCtr: boolean): AuctionArrays {
+  const n = auctions * slots;
+  return {
+    numeric: new Float32Array(n * spec.numericNames.length),
+    categorical: new Int32Array(n * spec.categoricalFields.length),
+    label: new Float32Array(n),
+    bid: new Float32Array(n),
+    mask: new Float32Array(n),
+    ...(withTrueCtr ? { trueCtr: new Float32Array(n) } : {}),
+  };
+}

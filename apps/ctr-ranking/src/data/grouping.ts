@@ -1,6 +1,6 @@
 import { ConfigError, SeededRandom } from '@counterweight/runtime';
 
-import type { AuctionSet, FeatureSpec } from './auction-set.js';
+import { allocateAuctionArrays, type AuctionSet, type FeatureSpec } from './auction-set.js';
 
 /**
  * Candidate rows before they are grouped into auctions: row `r` has `numeric[r·d .. r·d+d)`,
@@ -76,12 +76,8 @@ export function assembleAuctions(
   const d = rows.spec.numericNames.length;
   const f = rows.spec.categoricalFields.length;
   const auctions = groups.length;
-  const numeric = new Float32Array(auctions * width * d);
-  const categorical = new Int32Array(auctions * width * f);
-  const label = new Float32Array(auctions * width);
-  const bid = new Float32Array(auctions * width);
-  const mask = new Float32Array(auctions * width);
-  const trueCtr = rows.trueCtr === undefined ? undefined : new Float32Array(auctions * width);
+  const arrays = allocateAuctionArrays(rows.spec, auctions, width, rows.trueCtr !== undefined);
+  const { numeric, categorical, label, bid, mask, trueCtr } = arrays;
   groups.forEach((group, a) => {
     if (group.length === 0 || group.length > width) {
       throw new ConfigError('groups', `auction ${a} has ${group.length} candidates; expected 1..${width}`);
@@ -104,12 +100,7 @@ export function assembleAuctions(
     spec: rows.spec,
     auctions,
     slots: width,
-    numeric,
-    categorical,
-    label,
-    bid,
-    mask,
-    ...(trueCtr === undefined ? {} : { trueCtr }),
+    ...arrays,
     description,
   };
 }

@@ -1,4 +1,4 @@
-export type { AuctionSet, FeatureSpec } from './auction-set.js';
+export { allocateAuctionArrays, type AuctionArrays, type AuctionSet, type FeatureSpec } from './auction-set.js';
 export type { OffPolicyLog } from './off-policy-log.js';
 export { CategoryCounter, Vocabulary, checkBuckets, fnv1a32, hashBucket, type VocabularyJson } from './encoding.js';
 export { assembleAuctions, auctionSetStats, fixedSizeGroups, groupsByKey, randomGroups, type CandidateRows } from './grouping.js';

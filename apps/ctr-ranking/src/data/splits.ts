@@ -1,6 +1,6 @@
 import { ConfigError, SeededRandom, fitStandardizer, type Standardizer } from '@counterweight/runtime';
 
-import type { AuctionSet } from './auction-set.js';
+import { allocateAuctionArrays, type AuctionSet } from './auction-set.js';
 
 /** Fractions of a train/validation/test split; each in [0, 1], summing to 1 (within 1e-9). */
 export interface SplitFractions {
@@ -55,12 +55,8 @@ export function subsetAuctions(set: AuctionSet, indices: ArrayLike<number>, desc
   const d = set.spec.numericNames.length;
   const f = set.spec.categoricalFields.length;
   const n = indices.length;
-  const numeric = new Float32Array(n * s * d);
-  const categorical = new Int32Array(n * s * f);
-  const label = new Float32Array(n * s);
-  const bid = new Float32Array(n * s);
-  const mask = new Float32Array(n * s);
-  const trueCtr = set.trueCtr === undefined ? undefined : new Float32Array(n * s);
+  const arrays = allocateAuctionArrays(set.spec, n, s, set.trueCtr !== undefined);
+  const { numeric, categorical, label, bid, mask, trueCtr } = arrays;
   for (let i = 0; i < n; i += 1) {
     const a = indices[i] ?? -1;
     if (!(a >= 0 && a < set.auctions)) throw new ConfigError('indices', `auction ${a} is outside 0..${set.auctions - 1}`);
@@ -75,12 +71,7 @@ export function subsetAuctions(set: AuctionSet, indices: ArrayLike<number>, desc
     spec: set.spec,
     auctions: n,
     slots: s,
-    numeric,
-    categorical,
-    label,
-    bid,
-    mask,
-    ...(trueCtr === undefined ? {} : { trueCtr }),
+    ...arrays,
     description: description ?? set.description,
   };
 }
