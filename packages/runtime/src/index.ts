@@ -191,3 +191,4 @@ export {
   type GradientWorkerPoolOptions,
 } from './parallel/worker-pool.js';
 export { sharedDatasetSpec } from './parallel/shared-dataset.js';
+export { TaskFailedError, runTaskPool, serveTasks, startModuleWorker, type TaskPoolOptions } from './parallel/task-pool.js';

@@ -1,24 +1,11 @@
-import { Worker } from 'node:worker_threads';
-
-import { TrainingError, activeBackend, type BackendName } from '@counterweight/runtime';
+import { TaskFailedError, activeBackend, runTaskPool, type BackendName } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { RunSpec } from './options.js';
-import type { FromRunWorker, ToRunWorker } from './run-messages.js';
 import { runOne, type RunProgress, type RunResult } from './run-one.js';
 import type { ExperimentData } from './prepare-data.js';
 
 const WORKER_URL = new URL(`./run-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
-
-/**
- * A worker on {@link WORKER_URL}. From the TypeScript sources (tests, tsx) it registers tsx's loader first and
- * inherits the `@counterweight/source` condition; from `dist/` it runs the `.js` file directly.
- */
-function startWorker(backend: BackendName): Worker {
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { workerData: { backend } });
-  const code = `import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(WORKER_URL.href)});`;
-  return new Worker(code, { eval: true, workerData: { backend }, execArgv: ['--conditions=@counterweight/source'] });
-}
 
 /** Options of {@link runAll}. */
 export interface RunAllOptions {
@@ -44,45 +31,19 @@ export class RunFailedError extends Error {
 /** Trains runs in a thread of their own, `jobs` at a time; one worker trains its runs one after another. */
 async function runInWorkers(specs: readonly RunSpec[], options: RunAllOptions): Promise<RunResult[]> {
   const backend = (activeBackend()?.name ?? tf.getBackend()) as BackendName;
-  const results = new Array<RunResult | undefined>(specs.length);
-  let next = 0;
-  let failure: RunFailedError | undefined;
-  const drive = (worker: Worker): Promise<void> =>
-    new Promise<void>((resolve) => {
-      let current = -1;
-      const give = (): void => {
-        if (failure !== undefined || next >= specs.length) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        current = next;
-        next += 1;
-        worker.postMessage({ kind: 'run', spec: specs[current] as RunSpec } satisfies ToRunWorker);
-      };
-      worker.on('message', (message: FromRunWorker) => {
-        if (message.kind === 'epoch') options.onEpoch?.(message.progress);
-        else if (message.kind === 'done') {
-          results[current] = message.result;
-          options.onDone?.(message.result);
-          give();
-        } else {
-          failure ??= new RunFailedError(specs[current] as RunSpec, message.message);
-          give();
-        }
-      });
-      worker.on('error', (error) => {
-        failure ??= new RunFailedError(specs[current] as RunSpec, `worker crashed: ${error.message}`);
-        resolve();
-      });
-      give();
+  try {
+    return await runTaskPool<RunSpec, RunResult, RunProgress>({
+      url: WORKER_URL,
+      workerData: { backend },
+      jobs: options.jobs,
+      tasks: specs,
+      ...(options.onEpoch === undefined ? {} : { onProgress: options.onEpoch }),
+      ...(options.onDone === undefined ? {} : { onDone: (_index: number, result: RunResult) => options.onDone?.(result) }),
     });
-  const workers = Array.from({ length: Math.min(options.jobs, specs.length) }, () => startWorker(backend));
-  await Promise.all(workers.map(drive));
-  if (failure !== undefined) throw failure;
-  return results.map((r, i) => {
-    if (r === undefined) throw new TrainingError('runs', `run ${specs[i]?.recipe ?? ''} produced no result`);
-    return r;
-  });
+  } catch (error) {
+    if (error instanceof TaskFailedError) throw new RunFailedError(specs[error.index] as RunSpec, error.reason);
+    throw error;
+  }
 }
 
 /**

@@ -9,17 +9,12 @@ import type { TrainableModel } from '../training/model.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { trainableSignature, type ReplicaSpec } from './replica.js';
 import { sharedDatasetSpec } from './shared-dataset.js';
+import { startModuleWorker } from './task-pool.js';
 
 const WORKER_URL = new URL(`./gradient-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
-/**
- * Starts a worker on `WORKER_URL`. From TypeScript sources (tests, `tsx`), the worker first registers tsx's loader
- * and inherits the `@counterweight/source` condition; from the compiled package it runs the `.js` file directly.
- */
 function startWorker(): Worker {
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL);
-  const code = `import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(WORKER_URL.href)});`;
-  return new Worker(code, { eval: true, execArgv: ['--conditions=@counterweight/source'] });
+  return startModuleWorker(WORKER_URL);
 }
 
 /** Options of {@link GradientWorkerPool.start}. */
