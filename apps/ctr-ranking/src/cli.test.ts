@@ -48,6 +48,11 @@ describe('ctr-ranking CLI', () => {
     const report = await readFile(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/\| welfare-teacher +\| +0\.\d{4} ± 0\.\d{4} \|/);
 
+    // The same comparison on one thread gives the same numbers (default --jobs: the cores, here 2 workers).
+    const serial = await ctr(...args.map((a) => (a === out ? join(root, 'synthetic-serial') : a)), '--jobs', '1');
+    expect(serial.code).toBe(0);
+    expect(serial.stdout.replace(/report: .*/, '')).toBe(compare.stdout.replace(/report: .*/, ''));
+
     // Same settings: every run is reused (results identical); other settings: refused.
     const again = await ctr(...args);
     expect(again.code).toBe(0);

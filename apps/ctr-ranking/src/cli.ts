@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 import { formatNumber, initBackend, resolveBackendRequest } from '@counterweight/runtime';
@@ -54,6 +55,7 @@ interface CompareFlags {
   temperature: number;
   seed: number;
   seeds: number;
+  jobs: number;
   out: string;
   backend?: string;
   quiet?: boolean;
@@ -122,12 +124,14 @@ program
   .option('--temperature <tau>', 'τ of the welfare rank loss, in units of the batch mean bid', positive, 0.05)
   .option('--seed <n>', 'base seed of data generation, splits and training', integer(0), 1)
   .option('--seeds <n>', 'repetitions (training seeds derived from --seed)', integer(1), 3)
+  .option('--jobs <n>', 'runs trained at the same time, one worker thread each (results do not depend on it)', integer(1), availableParallelism())
   .requiredOption('--out <dir>', 'output directory (an existing one with the same settings is resumed)')
   .addOption(backendOption)
   .addOption(quietOption)
   .action(async (flags: CompareFlags) => {
     await initBackend(resolveBackendRequest(flags.backend));
-    const data = await prepareData(dataSource(flags), flags.seed);
+    const source = dataSource(flags);
+    const data = await prepareData(source, flags.seed);
     const model: CtrModelConfig = { kind: flags.model };
     const result = await compareObjectives({
       data,
@@ -144,6 +148,8 @@ program
       teacher: await teacherSource(flags),
       seed: flags.seed,
       seeds: flags.seeds,
+      jobs: flags.jobs,
+      source,
       out: flags.out,
       quiet: flags.quiet === true,
     });

@@ -7,6 +7,10 @@ import {
   createProgress,
   deriveSeed,
   openRunDirectory,
+  runTaskPool,
+  TaskFailedError,
+  TrainingError,
+  type BackendName,
   type RunDirectory,
 } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
@@ -16,6 +20,10 @@ import { predictProbabilities } from './auction-rows.js';
 import { writeCompareReport, type ReportFiles } from './report.js';
 import { runOne, trainCtrModel, type ExperimentData, type OptimizerName, type RunResult, type RunSpec } from './run-one.js';
 import { needsTeacher, type ObjectiveName } from './objectives.js';
+import type { DataSource } from './prepare-data.js';
+import type { RunTask, RunWorkerData } from './run-worker.js';
+
+const WORKER_URL = new URL(`./run-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /** Where the teacher of `welfare-teacher` comes from. */
 export type TeacherSource =
@@ -44,6 +52,13 @@ export interface CompareOptions {
   /** Output directory. */
   readonly out: string;
   readonly quiet?: boolean;
+  /**
+   * Runs trained at the same time, each in a worker thread on its own tfjs backend (wasm computes on one thread, so
+   * this is how a comparison uses every core). Default 1 (this thread). Results do not depend on it. Needs `source`.
+   */
+  readonly jobs?: number;
+  /** Where `data` came from, so that workers can prepare the same data (required with `jobs > 1`). */
+  readonly source?: DataSource;
 }
 
 /** A comparison's runs and where its report went. */
@@ -111,6 +126,9 @@ function checkOptions(options: CompareOptions): void {
     if (!(lambda >= 0 && lambda <= 1)) throw new ConfigError('--lambdas', `must lie in [0, 1], got ${lambda}`);
   }
   if (!(options.temperature > 0)) throw new ConfigError('--temperature', `must be > 0, got ${options.temperature}`);
+  const jobs = options.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError('--jobs', `must be a whole number >= 1, got ${jobs}`);
+  if (jobs > 1 && options.source === undefined) throw new ConfigError('--jobs', 'needs the data source (options.source) so that workers can load the same data');
 }
 
 /**
@@ -147,15 +165,40 @@ export async function compareObjectives(options: CompareOptions): Promise<Compar
   const specs = Array.from({ length: options.seeds }, (_, r) => runSpecs(options, r));
   const total = specs.reduce((n, s) => n + s.length, 0);
   const progress = createProgress({ total, label: 'runs', quiet: options.quiet ?? false });
-  const runs: RunResult[] = [];
+  const tasks: RunTask[] = [];
   try {
     for (const [repetition, list] of specs.entries()) {
       const teacher = list.some((s) => needsTeacher(s.objective)) ? await teacherScores(options, repetition) : undefined;
-      for (const spec of list) {
-        runs.push(await runOne(options.data, spec, { ...(needsTeacher(spec.objective) && teacher !== undefined ? { teacher } : {}), quiet: true }));
-        progress.tick(1, { run: `${runLabel(spec)} seed ${repetition}` });
+      for (const spec of list) tasks.push({ spec, ...(needsTeacher(spec.objective) && teacher !== undefined ? { teacher } : {}) });
+    }
+  } catch (error) {
+    progress.stop();
+    throw error;
+  }
+  const tick = (spec: RunSpec): void => progress.tick(1, { run: `${runLabel(spec)} seed ${spec.seed}` });
+  let runs: RunResult[];
+  try {
+    const jobs = Math.min(options.jobs ?? 1, tasks.length);
+    if (jobs > 1 && options.source !== undefined) {
+      const backend = (activeBackend()?.name ?? tf.getBackend()) as BackendName;
+      const workerData: RunWorkerData = { backend, source: options.source, seed: options.seed };
+      runs = await runTaskPool<RunTask, RunResult>({ url: WORKER_URL, workerData, jobs, tasks, onDone: (_i, r) => tick(r.spec) });
+    } else {
+      runs = [];
+      for (const task of tasks) {
+        runs.push(await runOne(options.data, task.spec, { ...(task.teacher === undefined ? {} : { teacher: task.teacher }), quiet: true }));
+        tick(task.spec);
       }
     }
+  } catch (error) {
+    if (error instanceof TaskFailedError) {
+      const spec = tasks[error.index]?.spec;
+      throw new TrainingError(
+        'runs',
+        `run ${spec === undefined ? error.index : `${runLabel(spec)} (${spec.dir})`} failed: ${error.reason}; its checkpoints are kept, so the same command resumes it`,
+      );
+    }
+    throw error;
   } finally {
     progress.stop();
   }
