@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 import {
   activeBackend,
@@ -175,7 +175,8 @@ export async function compareObjectives(options: CompareOptions): Promise<Compar
     progress.stop();
     throw error;
   }
-  const tick = (spec: RunSpec): void => progress.tick(1, { run: `${runLabel(spec)} seed ${spec.seed}` });
+  // The repetition as the run directory names it (seed-<r>), not the derived training seed.
+  const tick = (spec: RunSpec): void => progress.tick(1, { run: `${runLabel(spec)} ${basename(dirname(spec.dir))}` });
   let runs: RunResult[];
   try {
     const jobs = Math.min(options.jobs ?? 1, tasks.length);
