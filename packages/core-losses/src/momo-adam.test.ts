@@ -5,7 +5,7 @@ import { LossArgumentError } from './errors.js';
 import { MomoAdam, type MomoAdamOptions } from './momo-adam.js';
 import { MOMO_GLOBAL_STATE } from './momo.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
-import { SHAPES, X0, dot64, quadratic64, type Reference } from './test-support/quadratic.js';
+import { X0, dot64, makeVariables, quadratic64, quadraticStep, readVariables, tensorBits, type Reference } from './test-support/quadratic.js';
 import { maxRelativeError } from './test-support/random-inputs.js';
 
 interface Case {
@@ -69,22 +69,6 @@ function momoAdam64(c: Case, steps: number): Reference {
   return { ...out, resets };
 }
 
-function makeVariables(values: readonly number[]): tf.Variable[] {
-  return tf.tidy(() => [tf.variable(tf.tensor(values.slice(0, 3), SHAPES[0]), true), tf.variable(tf.tensor(values.slice(3), SHAPES[1]), true)]);
-}
-
-const read = (variables: readonly tf.Variable[]): number[] => variables.flatMap((v) => Array.from(v.dataSync()));
-
-function step(optimizer: MomoAdam, variables: readonly tf.Variable[], f0 = 0): number {
-  const { f, g } = quadratic64(read(variables), f0);
-  const gradients = [tf.tensor(g.slice(0, 3), SHAPES[0]), tf.tensor(g.slice(3), SHAPES[1])];
-  optimizer.step(f, variables.map((variable, i) => ({ variable, gradient: gradients[i] as tf.Tensor })));
-  tf.dispose(gradients);
-  return f;
-}
-
-const bits = (t: tf.Tensor) => Buffer.from(t.dataSync().buffer).toString('hex');
-
 const CASES: Case[] = [
   { title: 'defaults (α = 1e-2: every step capped at α/ρ)', options: {} },
   { title: 'α = 1 (model-based steps)', options: { learningRate: 1 } },
@@ -130,8 +114,8 @@ describe.each(TEST_BACKENDS)('MomoAdam on %s', (backend) => {
     const optimizer = new MomoAdam(c.options);
     for (let k = 0; k < 3; k += 1) {
       if (c.rates !== undefined) optimizer.learningRate = c.rates[k] as number;
-      step(optimizer, variables, c.f0);
-      expect(maxRelativeError(read(variables), ref.x[k] as number[], 1e-2), `x after step ${k + 1}`).toBeLessThan(2e-5);
+      quadraticStep(optimizer, variables, c.f0);
+      expect(maxRelativeError(readVariables(variables), ref.x[k] as number[], 1e-2), `x after step ${k + 1}`).toBeLessThan(2e-5);
       expect(optimizer.lowerBound, `f* after step ${k + 1}`).toBeCloseTo(ref.lowerBound[k] as number, 4);
     }
     optimizer.dispose();
@@ -141,9 +125,9 @@ describe.each(TEST_BACKENDS)('MomoAdam on %s', (backend) => {
   it('converges on a quadratic (α = 0.1)', () => {
     const variables = makeVariables(X0);
     const optimizer = new MomoAdam({ learningRate: 0.1 });
-    const first = step(optimizer, variables);
+    const first = quadraticStep(optimizer, variables);
     let last = first;
-    for (let k = 1; k < 200; k += 1) last = step(optimizer, variables);
+    for (let k = 1; k < 200; k += 1) last = quadraticStep(optimizer, variables);
     expect(last).toBeLessThan(1e-4 * first);
     optimizer.dispose();
     tf.dispose(variables);
@@ -153,10 +137,10 @@ describe.each(TEST_BACKENDS)('MomoAdam on %s', (backend) => {
     const before = tf.memory().numTensors;
     const variables = makeVariables(X0);
     const optimizer = new MomoAdam({ adaptLowerBound: true, weightDecay: 0.01 });
-    step(optimizer, variables);
+    quadraticStep(optimizer, variables);
     const afterFirst = tf.memory().numTensors;
     for (let k = 0; k < 4; k += 1) {
-      step(optimizer, variables);
+      quadraticStep(optimizer, variables);
       expect(tf.memory().numTensors).toBe(afterFirst);
     }
     const state = optimizer.getState();
@@ -174,8 +158,8 @@ describe.each(TEST_BACKENDS)('MomoAdam on %s', (backend) => {
   ])('state saved after step 2 and restored into a fresh optimiser continues bitwise identically (%s)', (_title, options) => {
     const a = makeVariables(X0);
     const original = new MomoAdam(options);
-    step(original, a);
-    step(original, a);
+    quadraticStep(original, a);
+    quadraticStep(original, a);
     const saved = original.getState();
     expect(saved.map((s) => s.name)).toEqual([
       ...MOMO_GLOBAL_STATE,
@@ -185,19 +169,19 @@ describe.each(TEST_BACKENDS)('MomoAdam on %s', (backend) => {
       `${a[1]?.name}/squaredGradientAverage`,
     ]);
 
-    const b = makeVariables(read(a));
+    const b = makeVariables(readVariables(a));
     const restored = new MomoAdam(options);
-    step(restored, b); // slots of its own, which setState must replace
+    quadraticStep(restored, b); // slots of its own, which setState must replace
     b.forEach((v, i) => v.assign(a[i] as tf.Variable));
     restored.setState(saved);
     tf.dispose(saved.map((s) => s.tensor));
     for (let k = 3; k <= 5; k += 1) {
-      step(original, a);
-      step(restored, b);
-      a.forEach((v, i) => expect(bits(b[i] as tf.Variable), `variable ${i} after step ${k}`).toBe(bits(v)));
+      quadraticStep(original, a);
+      quadraticStep(restored, b);
+      a.forEach((v, i) => expect(tensorBits(b[i] as tf.Variable), `variable ${i} after step ${k}`).toBe(tensorBits(v)));
     }
     const [sa, sb] = [original.getState(), restored.getState()];
-    expect(sb.map((s) => bits(s.tensor))).toEqual(sa.map((s) => bits(s.tensor)));
+    expect(sb.map((s) => tensorBits(s.tensor))).toEqual(sa.map((s) => tensorBits(s.tensor)));
     tf.dispose([...sa, ...sb].map((s) => s.tensor));
     original.dispose();
     restored.dispose();
@@ -222,7 +206,7 @@ describe('MomoAdam arguments', () => {
   it('rejects the state of a MoMo optimiser (other slots)', () => {
     const variables = makeVariables(X0);
     const adam = new MomoAdam();
-    step(adam, variables);
+    quadraticStep(adam, variables);
     const full = adam.getState();
     const state = full.filter((s) => !s.name.endsWith('/squaredGradientAverage'));
     const other = new MomoAdam();

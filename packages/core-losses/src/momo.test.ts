@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LossArgumentError } from './errors.js';
 import { MOMO_GLOBAL_STATE, Momo, type MomoOptions } from './momo.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
-import { B, SHAPES, X0, dot64, quadratic64, type Reference } from './test-support/quadratic.js';
+import { B, SHAPES, X0, dot64, makeVariables, quadratic64, quadraticStep, readVariables, tensorBits, type Reference } from './test-support/quadratic.js';
 import { maxRelativeError } from './test-support/random-inputs.js';
 
 interface Case {
@@ -66,25 +66,6 @@ function momo64(c: Case, steps: number): Reference {
   return { ...out, resets };
 }
 
-/** Variables holding `values` split as w [1, 3] and u [2]. */
-function makeVariables(values: readonly number[]): tf.Variable[] {
-  // tidy releases the initial-value tensors; variables survive it.
-  return tf.tidy(() => [tf.variable(tf.tensor(values.slice(0, 3), SHAPES[0]), true), tf.variable(tf.tensor(values.slice(3), SHAPES[1]), true)]);
-}
-
-const read = (variables: readonly tf.Variable[]): number[] => variables.flatMap((v) => Array.from(v.dataSync()));
-
-/** One step: the float64 loss and gradient at the variables' current values, handed to the optimiser. */
-function step(optimizer: Momo, variables: readonly tf.Variable[], f0 = 0): number {
-  const { f, g } = quadratic64(read(variables), f0);
-  const gradients = [tf.tensor(g.slice(0, 3), SHAPES[0]), tf.tensor(g.slice(3), SHAPES[1])];
-  optimizer.step(f, variables.map((variable, i) => ({ variable, gradient: gradients[i] as tf.Tensor })));
-  tf.dispose(gradients);
-  return f;
-}
-
-const bits = (t: tf.Tensor) => Buffer.from(t.dataSync().buffer).toString('hex');
-
 const CASES: Case[] = [
   { title: 'defaults (α = 1, β = 0.9, f* = 0)', options: {} },
   { title: 'weight decay 0.1 (proximal)', options: { weightDecay: 0.1 } },
@@ -125,8 +106,8 @@ describe.each(TEST_BACKENDS)('Momo on %s', (backend) => {
     const optimizer = new Momo(c.options);
     for (let k = 0; k < 3; k += 1) {
       if (c.rates !== undefined) optimizer.learningRate = c.rates[k] as number;
-      step(optimizer, variables, c.f0);
-      expect(maxRelativeError(read(variables), ref.x[k] as number[], 1e-2), `x after step ${k + 1}`).toBeLessThan(2e-5);
+      quadraticStep(optimizer, variables, c.f0);
+      expect(maxRelativeError(readVariables(variables), ref.x[k] as number[], 1e-2), `x after step ${k + 1}`).toBeLessThan(2e-5);
       expect(optimizer.lowerBound, `f* after step ${k + 1}`).toBeCloseTo(ref.lowerBound[k] as number, 4);
     }
     expect(optimizer.iterations).toBe(3);
@@ -137,11 +118,11 @@ describe.each(TEST_BACKENDS)('Momo on %s', (backend) => {
   it('converges on a quadratic with the defaults', () => {
     const variables = makeVariables(X0);
     const optimizer = new Momo();
-    const first = step(optimizer, variables);
+    const first = quadraticStep(optimizer, variables);
     let last = first;
-    for (let k = 1; k < 200; k += 1) last = step(optimizer, variables);
+    for (let k = 1; k < 200; k += 1) last = quadraticStep(optimizer, variables);
     expect(last).toBeLessThan(1e-4 * first);
-    expect(maxRelativeError(read(variables), B, 1e-2)).toBeLessThan(1e-2);
+    expect(maxRelativeError(readVariables(variables), B, 1e-2)).toBeLessThan(1e-2);
     optimizer.dispose();
     tf.dispose(variables);
   });
@@ -150,10 +131,10 @@ describe.each(TEST_BACKENDS)('Momo on %s', (backend) => {
     const before = tf.memory().numTensors;
     const variables = makeVariables(X0);
     const optimizer = new Momo({ adaptLowerBound: true, weightDecay: 0.01 });
-    step(optimizer, variables);
+    quadraticStep(optimizer, variables);
     const afterFirst = tf.memory().numTensors;
     for (let k = 0; k < 4; k += 1) {
-      step(optimizer, variables);
+      quadraticStep(optimizer, variables);
       expect(tf.memory().numTensors).toBe(afterFirst);
     }
     const state = optimizer.getState();
@@ -170,7 +151,7 @@ describe.each(TEST_BACKENDS)('Momo on %s', (backend) => {
     const optimizer = new Momo({ adaptLowerBound: true });
     const zeros = SHAPES.map((s) => tf.zeros(s));
     optimizer.step(1.5, variables.map((variable, i) => ({ variable, gradient: zeros[i] as tf.Tensor })));
-    expect(read(variables)).toEqual(Array.from(Float32Array.from(X0)));
+    expect(readVariables(variables)).toEqual(Array.from(Float32Array.from(X0)));
     expect(Number.isFinite(optimizer.lowerBound)).toBe(true);
     optimizer.dispose();
     tf.dispose([...zeros, ...variables]);
@@ -182,23 +163,23 @@ describe.each(TEST_BACKENDS)('Momo on %s', (backend) => {
   ])('state saved after step 2 and restored into a fresh optimiser continues bitwise identically (%s)', (_title, options) => {
     const a = makeVariables(X0);
     const original = new Momo(options);
-    step(original, a);
-    step(original, a);
+    quadraticStep(original, a);
+    quadraticStep(original, a);
     const saved = original.getState();
     expect(saved.map((s) => s.name)).toEqual([...MOMO_GLOBAL_STATE, `${a[0]?.name}/gradientAverage`, `${a[1]?.name}/gradientAverage`]);
 
-    const b = makeVariables(read(a)); // other tf names: slots follow positions
+    const b = makeVariables(readVariables(a)); // other tf names: slots follow positions
     const restored = new Momo(options);
     restored.setState(saved);
     tf.dispose(saved.map((s) => s.tensor));
     expect(restored.iterations).toBe(2);
     for (let k = 3; k <= 5; k += 1) {
-      step(original, a);
-      step(restored, b);
-      a.forEach((v, i) => expect(bits(b[i] as tf.Variable), `variable ${i} after step ${k}`).toBe(bits(v)));
+      quadraticStep(original, a);
+      quadraticStep(restored, b);
+      a.forEach((v, i) => expect(tensorBits(b[i] as tf.Variable), `variable ${i} after step ${k}`).toBe(tensorBits(v)));
     }
     const [sa, sb] = [original.getState(), restored.getState()];
-    expect(sb.map((s) => bits(s.tensor))).toEqual(sa.map((s) => bits(s.tensor)));
+    expect(sb.map((s) => tensorBits(s.tensor))).toEqual(sa.map((s) => tensorBits(s.tensor)));
     expect(sb.map((s) => s.name.replace(/^.*\//, ''))).toEqual(sa.map((s) => s.name.replace(/^.*\//, '')));
     tf.dispose([...sa, ...sb].map((s) => s.tensor));
     original.dispose();
@@ -243,7 +224,7 @@ describe('Momo arguments', () => {
   it('setState rejects incomplete or foreign state without changing anything', () => {
     const variables = makeVariables(X0);
     const momo = new Momo();
-    step(momo, variables);
+    quadraticStep(momo, variables);
     const state = momo.getState();
     const other = new Momo();
     expect(() => other.setState(state.filter((s) => s.name !== 'lowerBound'))).toThrow(
