@@ -6,6 +6,7 @@ import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
 import { maxRelativeError } from './test-support/random-inputs.js';
 import { hinge64, pairTerms64, perListPairs64, reduce64 } from './test-support/ranking64.js';
+import { scalarOf } from './test-support/tensors.js';
 
 const B = 4;
 const L = 4;
@@ -28,8 +29,6 @@ const ITEM_WEIGHTS = [
   [1, 1, 1, 1],
   [2, 0, 1, 1.5],
 ];
-
-const scalarOf = (t: tf.Tensor): number => t.dataSync()[0] ?? Number.NaN;
 
 describe.each(TEST_BACKENDS)('pairwiseHingeLoss on %s', (backend) => {
   it('matches the float64 definition under every reduction, with and without item weights', async () => {

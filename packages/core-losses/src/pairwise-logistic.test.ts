@@ -7,6 +7,7 @@ import { checkGradient } from './test-support/gradient-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { logistic64, pairTerms64, perListPairs64, reduce64 } from './test-support/ranking64.js';
 import { rows } from './test-support/reference64.js';
+import { scalarOf } from './test-support/tensors.js';
 
 const B = 5;
 const L = 4;
@@ -22,8 +23,6 @@ const random = makeRandom(11);
 const LOGITS = rows(uniformArray(random, B * L, -3, 3), L);
 const ITEM_WEIGHTS = rows(uniformArray(random, B * L, 0.5, 2), L);
 const LIST_WEIGHTS = [2, 0.5, 1, 3, 0];
-
-const scalarOf = (t: tf.Tensor): number => t.dataSync()[0] ?? Number.NaN;
 
 describe.each(TEST_BACKENDS)('pairwiseLogisticLoss on %s', (backend) => {
   it('matches the float64 definition under every reduction (default: sum / number of pairs)', async () => {

@@ -6,23 +6,16 @@ import { softmaxListwiseLoss } from './softmax-listwise.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
-import { reduce64, softmaxTerms64 } from './test-support/ranking64.js';
+import { LISTWISE_LABELS, reduce64, softmaxTerms64 } from './test-support/ranking64.js';
 import { logSoftmax64, rows } from './test-support/reference64.js';
+import { scalarOf } from './test-support/tensors.js';
 
 const B = 5;
 const L = 4;
-const LABELS = [
-  [2, 0, 1, -1],
-  [0, 0, 0, 0],
-  [-1, -1, -1, -1],
-  [3, 1, 2, 0],
-  [0, 1, 0, -1],
-];
+const LABELS = LISTWISE_LABELS;
 const random = makeRandom(23);
 const LOGITS = rows(uniformArray(random, B * L, -3, 3), L);
 const ITEM_WEIGHTS = rows(uniformArray(random, B * L, 0.5, 2), L);
-
-const scalarOf = (t: tf.Tensor): number => t.dataSync()[0] ?? Number.NaN;
 
 describe.each(TEST_BACKENDS)('poly1SoftmaxListwiseLoss on %s', (backend) => {
   it('matches the float64 definition CE + ε(1 − p_t) for several ε and every reduction', async () => {

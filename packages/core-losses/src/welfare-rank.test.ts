@@ -8,6 +8,7 @@ import { pilotGeneratorA, welfareRatio } from './test-support/pilot-auctions.js'
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { rows } from './test-support/reference64.js';
 import { welfare64, welfareGradient64, welfarePerAuction64, type Welfare64Options } from './test-support/welfare64.js';
+import { scalarOf } from './test-support/tensors.js';
 import { combinedWelfareLoss, welfareRankLoss, type WelfareRankLossOptions } from './welfare-rank.js';
 
 const A = 4;
@@ -39,8 +40,6 @@ const CONFIGS: readonly { name: string; options: Omit<Welfare64Options, 'bids'> 
   { name: 'batch-weight normalisation, auction weights, sumOverWeights', options: { normalization: 'batchWeight', weights: [1, 2, 0.5, 0], reduction: 'sumOverWeights' } },
   { name: 'teacher mix 0.3', options: { teacher: TEACHER, teacherMix: 0.3, temperature: 0.2 } },
 ];
-
-const scalarOf = (t: tf.Tensor): number => t.dataSync()[0] ?? Number.NaN;
 
 function tfOptions(o: Omit<Welfare64Options, 'bids'>): WelfareRankLossOptions {
   return { ...o, bids: PADDED_BIDS, mask: MASK };

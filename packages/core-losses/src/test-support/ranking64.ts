@@ -128,3 +128,16 @@ export function perListPairs64({ losses, weights }: Terms64, batch: number): { l
   }
   return out;
 }
+
+/**
+ * Graded lists for the listwise tests: padding (−1), a list whose labels are all 0 (uniform target, weight 0), an
+ * all-padding list and a list with padding at the end.
+ */
+export const LISTWISE_LABELS: readonly (readonly number[])[] = [
+  [2, 0, 1, -1],
+  [0, 0, 0, 0],
+  [-1, -1, -1, -1],
+  [3, 1, 2, 0],
+  [0, 1, 0, -1],
+];
+
