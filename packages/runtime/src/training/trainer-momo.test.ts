@@ -1,41 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createOptimizer, type OptimizerConfig, type TrainingOptimizer } from './optimizers.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
-import { disposeModel, handWrittenMlp, readVariables, syntheticClassification } from './test-support/fixtures.js';
-import { binaryAccuracy, sigmoidCrossEntropy } from './test-support/losses.js';
+import { useTempDirs } from './test-support/temp-dirs.js';
+import { disposeModel, handWrittenMlp, readVariables, classificationSplit, baseTrainOptions } from './test-support/fixtures.js';
 import { train, type StepEndInfo, type TrainOptions, type WeightPerturbation } from './trainer.js';
 
-let root: string;
-let counter = 0;
-const freshDir = () => join(root, `run-${(counter += 1)}`);
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cw-momo-'));
-});
-afterAll(() => rm(root, { recursive: true, force: true }));
+const freshDir = useTempDirs('cw-momo-');
 
-const all = syntheticClassification(240, 6, 1);
-const trainSet = all.subset(Array.from({ length: 200 }, (_, i) => i));
-const validationSet = all.subset(Array.from({ length: 40 }, (_, i) => 200 + i));
+const split = classificationSplit();
 const REPLICA_MODULE = new URL('../parallel/test-support/mlp-replica.ts', import.meta.url).href;
 
-function baseOptions(seed = 11): Omit<TrainOptions, 'model' | 'optimizer'> {
-  return {
-    loss: sigmoidCrossEntropy,
-    train: trainSet,
-    validation: validationSet,
-    epochs: 3,
-    batchSize: 32,
-    seed,
-    metrics: { accuracy: binaryAccuracy },
-    progress: { quiet: true },
-  };
-}
+const baseOptions = (seed = 11): Omit<TrainOptions, 'model' | 'optimizer'> => baseTrainOptions(split, seed);
 
 /** Delegates to `inner`, recording the loss every `applyGradients` call receives. */
 function recording(inner: TrainingOptimizer, losses: number[]): TrainingOptimizer {

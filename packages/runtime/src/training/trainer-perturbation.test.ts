@@ -1,27 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { applyMaxNorm, awpGradients, classNorms, maxNormThreshold, samGradients } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TrainingError } from '../errors.js';
 import { disposeBatch, InMemoryDataset } from './dataset.js';
 import type { TrainableModel } from './model.js';
 import { createOptimizer } from './optimizers.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
+import { useTempDirs } from './test-support/temp-dirs.js';
 import { disposeModel, handWrittenMlp, readVariables, syntheticClassification } from './test-support/fixtures.js';
 import { sigmoidCrossEntropy } from './test-support/losses.js';
 import { train, type TrainOptions, type WeightPerturbation } from './trainer.js';
 
-let root: string;
-let counter = 0;
-const freshDir = () => join(root, `run-${(counter += 1)}`);
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cw-perturb-'));
-});
-afterAll(() => rm(root, { recursive: true, force: true }));
+const freshDir = useTempDirs('cw-perturb-');
 
 const data = syntheticClassification(48, 6, 4);
 const BATCH = 16; // 3 steps per epoch

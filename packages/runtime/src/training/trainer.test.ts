@@ -1,11 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TrainingError } from '../errors.js';
 import { createDataset } from './dataset.js';
@@ -13,34 +10,17 @@ import { learningRateAt, type LrScheduleConfig } from './lr-schedule.js';
 import { fromLayersModel } from './model.js';
 import { createOptimizer } from './optimizers.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
-import { disposeModel, handWrittenMlp, readVariables, syntheticClassification } from './test-support/fixtures.js';
+import { useTempDirs } from './test-support/temp-dirs.js';
+import { disposeModel, handWrittenMlp, readVariables, classificationSplit, baseTrainOptions } from './test-support/fixtures.js';
 import { binaryAccuracy, sigmoidCrossEntropy } from './test-support/losses.js';
 import { evaluate, train, type TrainOptions } from './trainer.js';
 
-let root: string;
-let counter = 0;
-const freshDir = () => join(root, `run-${(counter += 1)}`);
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'cw-train-'));
-});
-afterAll(() => rm(root, { recursive: true, force: true }));
+const freshDir = useTempDirs('cw-train-');
 
-const all = syntheticClassification(240, 6, 1);
-const trainSet = all.subset(Array.from({ length: 200 }, (_, i) => i));
-const validationSet = all.subset(Array.from({ length: 40 }, (_, i) => 200 + i));
+const split = classificationSplit();
+const { validationSet } = split;
 
-function baseOptions(seed = 11): Omit<TrainOptions, 'model' | 'optimizer'> {
-  return {
-    loss: sigmoidCrossEntropy,
-    train: trainSet,
-    validation: validationSet,
-    epochs: 3,
-    batchSize: 32,
-    seed,
-    metrics: { accuracy: binaryAccuracy },
-    progress: { quiet: true },
-  };
-}
+const baseOptions = (seed = 11): Omit<TrainOptions, 'model' | 'optimizer'> => baseTrainOptions(split, seed);
 
 describe.each(TEST_BACKENDS)('train() on %s', (backend) => {
   beforeAll(() => useBackend(backend));

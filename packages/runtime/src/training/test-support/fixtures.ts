@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom } from '../../random.js';
 import { createDataset, type InMemoryDataset } from '../dataset.js';
 import { fromVariables, isSingleInput, type ModelInputs, type TrainableModel } from '../model.js';
+import type { TrainOptions } from '../trainer.js';
+import { binaryAccuracy, sigmoidCrossEntropy } from './losses.js';
 
 /**
  * A synthetic binary classification problem: `features` standard-normal inputs, label 1 when a fixed random linear
@@ -55,3 +57,30 @@ export function disposeModel(model: TrainableModel): void {
 export function readVariables(model: TrainableModel): Record<string, Float32Array | Int32Array | Uint8Array> {
   return Object.fromEntries(model.variables.map((v) => [v.name, v.variable.dataSync() as Float32Array]));
 }
+
+/** The trainer tests' data: 200 training and 40 validation rows of {@link syntheticClassification}(240, 6, seed 1). */
+export function classificationSplit(): { readonly trainSet: InMemoryDataset; readonly validationSet: InMemoryDataset } {
+  const all = syntheticClassification(240, 6, 1);
+  return {
+    trainSet: all.subset(Array.from({ length: 200 }, (_, i) => i)),
+    validationSet: all.subset(Array.from({ length: 40 }, (_, i) => 200 + i)),
+  };
+}
+
+/** The trainer tests' options besides model and optimiser: sigmoid CE, 3 epochs of 32, accuracy, quiet. */
+export function baseTrainOptions(
+  split: { readonly trainSet: InMemoryDataset; readonly validationSet: InMemoryDataset },
+  seed = 11,
+): Omit<TrainOptions, 'model' | 'optimizer'> {
+  return {
+    loss: sigmoidCrossEntropy,
+    train: split.trainSet,
+    validation: split.validationSet,
+    epochs: 3,
+    batchSize: 32,
+    seed,
+    metrics: { accuracy: binaryAccuracy },
+    progress: { quiet: true },
+  };
+}
+
