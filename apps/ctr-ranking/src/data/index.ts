@@ -15,7 +15,7 @@ export {
   type IndexSplit,
   type SplitFractions,
 } from './splits.js';
-export { generateSyntheticAuctions, welfareRatio, type SyntheticGenerator, type SyntheticOptions } from './synthetic.js';
+export { generateSyntheticAuctions, type SyntheticGenerator, type SyntheticOptions } from './synthetic.js';
 export {
   CRITEO_CATEGORICAL_FIELDS,
   CRITEO_COLUMNS,

@@ -131,30 +131,3 @@ export function generateSyntheticAuctions(options: SyntheticOptions): AuctionSet
       `offset ${offset}, nonlinearity ${lambda}, bid σ ${bidSigma}, bid–feature coefficient ${rho}`,
   };
 }
-
-/**
- * Welfare ratio of an allocation rule on auctions with known CTRs: Σ_auctions b·p of the candidate with the highest
- * `score` / Σ_auctions max_i b_i·p_i (the Pilot's metric; 1 = the oracle allocation). Padded slots never win.
- * @throws ConfigError when `set` has no `trueCtr` or `score` has the wrong length.
- */
-export function welfareRatio(set: AuctionSet, score: ArrayLike<number>): number {
-  const p = set.trueCtr;
-  if (p === undefined) throw new ConfigError('trueCtr', 'the set has no true CTRs (synthetic auctions only)');
-  if (score.length !== set.auctions * set.slots) throw new ConfigError('score', `has ${score.length} values, expected ${set.auctions * set.slots}`);
-  let achieved = 0;
-  let best = 0;
-  for (let a = 0; a < set.auctions; a += 1) {
-    let winner = -1;
-    let top = 0;
-    for (let s = 0; s < set.slots; s += 1) {
-      const i = a * set.slots + s;
-      if (set.mask[i] !== 1) continue;
-      const welfare = (set.bid[i] ?? 0) * (p[i] ?? 0);
-      top = Math.max(top, welfare);
-      if (winner < 0 || (score[i] ?? -Infinity) > (score[winner] ?? -Infinity)) winner = i;
-    }
-    best += top;
-    if (winner >= 0) achieved += (set.bid[winner] ?? 0) * (p[winner] ?? 0);
-  }
-  return best === 0 ? 0 : achieved / best;
-}
