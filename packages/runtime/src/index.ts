@@ -19,6 +19,7 @@ export {
 export type { WasmTrainingKernel } from './wasm/kernel-calls.js';
 export { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 export { CheckpointError, ConfigError, DataFileError, TrainingError, type DataLocation } from './errors.js';
+export { finiteNumberOption, integerOption } from './option-checks.js';
 export { QUIET_ENV, createProgress, quietFromEnv, type Progress, type ProgressOptions } from './progress.js';
 export { SeededRandom, deriveSeed, type RandomState } from './random.js';
 export {

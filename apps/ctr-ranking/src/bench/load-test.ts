@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
 
+import { integerOption } from '@counterweight/runtime';
+
 import type { FeatureSpec } from '../data/auction-set.js';
 import { startServer, type HealthResponse } from '../serve/index.js';
 import { rankCandidates } from './random-candidates.js';
@@ -83,11 +85,6 @@ export interface LoadTestResult {
   readonly candidatesPerRequest: number;
 }
 
-function positiveInteger(value: number, option: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${option} must be a positive integer, got ${value}`);
-  return value;
-}
-
 /**
  * Load-tests the ranking server: starts {@link startServer} on loopback port 0 (no signal handlers), checks that
  * one request succeeds, then drives `POST /rank` with autocannon — every request the same body of
@@ -97,9 +94,9 @@ function positiveInteger(value: number, option: string): number {
  * @throws RangeError for invalid options; Error when the warm-up request fails (with the server's answer).
  */
 export async function loadTestServer(options: LoadTestOptions): Promise<LoadTestResult> {
-  const candidatesPerRequest = positiveInteger(options.candidatesPerRequest ?? 100, 'candidatesPerRequest');
-  const connections = positiveInteger(options.connections ?? 10, 'connections');
-  const pipelining = positiveInteger(options.pipelining ?? 1, 'pipelining');
+  const candidatesPerRequest = integerOption(options.candidatesPerRequest ?? 100, 'candidatesPerRequest');
+  const connections = integerOption(options.connections ?? 10, 'connections');
+  const pipelining = integerOption(options.pipelining ?? 1, 'pipelining');
   const durationSeconds = options.durationSeconds ?? 10;
   if (!(Number.isFinite(durationSeconds) && durationSeconds > 0)) throw new RangeError(`durationSeconds must be > 0, got ${durationSeconds}`);
   const workers = options.clientWorkers ?? 0;

@@ -1,4 +1,4 @@
-import { ConfigError, SeededRandom } from '@counterweight/runtime';
+import { ConfigError, SeededRandom, integerOption } from '@counterweight/runtime';
 
 import type { AuctionSet } from './auction-set.js';
 
@@ -53,11 +53,6 @@ const GENERATORS: Readonly<Record<SyntheticGenerator, GeneratorParameters>> = {
   },
 };
 
-function positiveInteger(value: number, option: string, minimum = 1): number {
-  if (!Number.isSafeInteger(value) || value < minimum) throw new ConfigError(option, `must be an integer ≥ ${minimum}, got ${value}`);
-  return value;
-}
-
 function finite(value: number, option: string): number {
   if (!Number.isFinite(value)) throw new ConfigError(option, `must be a finite number, got ${value}`);
   return value;
@@ -84,9 +79,9 @@ function finite(value: number, option: string): number {
 export function generateSyntheticAuctions(options: SyntheticOptions): AuctionSet {
   const params = GENERATORS[options.generator] as GeneratorParameters | undefined;
   if (params === undefined) throw new ConfigError('generator', `must be "A" or "B", got ${JSON.stringify(options.generator)}`);
-  const auctions = positiveInteger(options.auctions ?? 20_000, 'auctions');
-  const k = positiveInteger(options.candidates ?? 10, 'candidates');
-  const d = positiveInteger(options.features ?? 8, 'features', params.minFeatures);
+  const auctions = integerOption(options.auctions ?? 20_000, 'auctions');
+  const k = integerOption(options.candidates ?? 10, 'candidates');
+  const d = integerOption(options.features ?? 8, 'features', params.minFeatures);
   const offset = finite(options.baseOffset ?? -3, 'baseOffset');
   const lambda = finite(options.nonlinearity ?? 1, 'nonlinearity');
   const bidSigma = finite(options.bidSigma ?? params.bidSigma, 'bidSigma');

@@ -1,4 +1,4 @@
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError, finiteNumberOption, integerOption } from '@counterweight/runtime';
 
 /** Logistic regression on hashed features (see `logisticLogits`). */
 export interface LogisticConfig {
@@ -55,21 +55,6 @@ export const CTR_MODEL_DEFAULTS = {
   dnn: { embeddingDim: 8, hidden: [64, 32] as readonly number[], wide: false, l2: 1e-6, initStd: 0.05 },
 } as const;
 
-function positiveInteger(value: number, option: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(option, `must be a positive integer, got ${value}`);
-  return value;
-}
-
-function nonNegative(value: number, option: string): number {
-  if (!Number.isFinite(value) || value < 0) throw new ConfigError(option, `must be a finite number ≥ 0, got ${value}`);
-  return value;
-}
-
-function positive(value: number, option: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(option, `must be a finite number > 0, got ${value}`);
-  return value;
-}
-
 /**
  * Fills in defaults and validates a config.
  * @throws ConfigError naming the option (e.g. `fm.embeddingDim`) for a value out of range or an unknown kind.
@@ -77,26 +62,26 @@ function positive(value: number, option: string): number {
 export function resolveCtrModelConfig(config: CtrModelConfig): ResolvedCtrModelConfig {
   switch (config.kind) {
     case 'logistic':
-      return { kind: 'logistic', l2: nonNegative(config.l2 ?? CTR_MODEL_DEFAULTS.logistic.l2, 'logistic.l2') };
+      return { kind: 'logistic', l2: finiteNumberOption(config.l2 ?? CTR_MODEL_DEFAULTS.logistic.l2, 'logistic.l2', 'nonNegative') };
     case 'fm': {
       const d = CTR_MODEL_DEFAULTS.fm;
       return {
         kind: 'fm',
-        embeddingDim: positiveInteger(config.embeddingDim ?? d.embeddingDim, 'fm.embeddingDim'),
-        l2: nonNegative(config.l2 ?? d.l2, 'fm.l2'),
-        initStd: positive(config.initStd ?? d.initStd, 'fm.initStd'),
+        embeddingDim: integerOption(config.embeddingDim ?? d.embeddingDim, 'fm.embeddingDim'),
+        l2: finiteNumberOption(config.l2 ?? d.l2, 'fm.l2', 'nonNegative'),
+        initStd: finiteNumberOption(config.initStd ?? d.initStd, 'fm.initStd'),
       };
     }
     case 'dnn': {
       const d = CTR_MODEL_DEFAULTS.dnn;
-      const hidden = (config.hidden ?? d.hidden).map((h, i) => positiveInteger(h, `dnn.hidden[${i}]`));
+      const hidden = (config.hidden ?? d.hidden).map((h, i) => integerOption(h, `dnn.hidden[${i}]`));
       return {
         kind: 'dnn',
-        embeddingDim: positiveInteger(config.embeddingDim ?? d.embeddingDim, 'dnn.embeddingDim'),
+        embeddingDim: integerOption(config.embeddingDim ?? d.embeddingDim, 'dnn.embeddingDim'),
         hidden,
         wide: config.wide ?? d.wide,
-        l2: nonNegative(config.l2 ?? d.l2, 'dnn.l2'),
-        initStd: positive(config.initStd ?? d.initStd, 'dnn.initStd'),
+        l2: finiteNumberOption(config.l2 ?? d.l2, 'dnn.l2', 'nonNegative'),
+        initStd: finiteNumberOption(config.initStd ?? d.initStd, 'dnn.initStd'),
       };
     }
     default: {
