@@ -1,6 +1,8 @@
 // Test-only: generator A of the CTR research note's pilot (synthetic single-slot auctions with known CTRs), written
 // from its definition, and the exact welfare ratio of an allocation. The app (apps/ctr-ranking) has the full,
 // configurable generator; this one exists so core-losses can test the loss's promise without depending on an app.
+import { auctionWelfare } from '@counterweight/metrics';
+
 import { makeRandom } from './random-inputs.js';
 
 export interface PilotAuctions {
@@ -47,26 +49,8 @@ export function pilotGeneratorA(auctions: number, seed: number, candidates = 10)
   return { auctions, candidates, x, bids, clicks, trueCtr };
 }
 
-/** Σ_q b·p of the candidate with the highest b·σ(score), over Σ_q max_i b_i·p_i (exact: true CTRs are known). */
+/** Exact welfare ratio of allocating by `b·σ(score)` (true CTRs known), with the metrics package's `auctionWelfare`. */
 export function welfareRatio(data: PilotAuctions, scores: ArrayLike<number>): number {
-  let won = 0;
-  let best = 0;
-  for (let q = 0; q < data.auctions; q += 1) {
-    let chosen = -1;
-    let chosenEcpm = Number.NEGATIVE_INFINITY;
-    let optimum = 0;
-    for (let i = 0; i < data.candidates; i += 1) {
-      const r = q * data.candidates + i;
-      const s = scores[r] ?? 0;
-      const ecpm = (data.bids[r] ?? 0) / (1 + Math.exp(-s));
-      if (ecpm > chosenEcpm) {
-        chosenEcpm = ecpm;
-        chosen = r;
-      }
-      optimum = Math.max(optimum, (data.bids[r] ?? 0) * (data.trueCtr[r] ?? 0));
-    }
-    won += (data.bids[chosen] ?? 0) * (data.trueCtr[chosen] ?? 0);
-    best += optimum;
-  }
-  return won / best;
+  const predicted = Float64Array.from({ length: scores.length }, (_, i) => 1 / (1 + Math.exp(-(scores[i] ?? 0))));
+  return auctionWelfare({ slots: data.candidates, bids: data.bids, predicted, outcome: data.trueCtr }).ratio;
 }
