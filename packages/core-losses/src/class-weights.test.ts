@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -9,10 +11,22 @@ import {
   inverseClassFrequencyWeights,
   inverseFrequencyWeights,
   rankBasedFrequencyWeights,
-  roundHalfEvenLikePython,
+  roundLikeNumpy,
   sqrtInverseFrequencyWeights,
   type ClassWeightStrategy,
 } from './class-weights.js';
+import { roundHalfEvenLikePython } from './test-support/python-round.js';
+
+/**
+ * Every (n, N), 1 ≤ n ≤ N < 1000, where NumPy's rounding of 1/f (f = 100·n/N, a numpy.float64 as in the NLBSE'25
+ * reference, moritzmock/NLBSE2025 `transformer/main.py` line 219) differs from Python's round() on a built-in float:
+ * `[n, N, NumPy value, Python value]`, written by running NumPy (`test-support/icf-numpy-rounding.py`).
+ */
+const NUMPY_PAIRS = (
+  JSON.parse(readFileSync(new URL('./test-support/icf-numpy-rounding.json', import.meta.url), 'utf8')) as {
+    pairs: [number, number, number, number][];
+  }
+).pairs;
 
 const closeTo = (actual: readonly number[], expected: readonly number[], digits = 12): void => {
   expect(actual).toHaveLength(expected.length);
@@ -83,20 +97,47 @@ describe('effective number through computeClassWeights', () => {
   });
 });
 
-describe('roundHalfEvenLikePython', () => {
-  it('reproduces Python round() on stored binary values (documented cases)', () => {
-    // Python docs: round(2.675, 2) == 2.67 (2.675 is stored just below); exact ties go to the even digit.
+describe('roundLikeNumpy', () => {
+  it('is NumPy\'s multiply, round half to even, divide (np.round), not a correctly rounded round()', () => {
+    // NumPy: np.round(0.025, 2) == 0.02 (0.025·100 is exactly 2.5, a tie, to even), where Python's round(0.025, 2)
+    // gives 0.03 (0.025 is stored just above); likewise np.round(2.675, 2) == 2.68 against Python's 2.67 (2.675 is
+    // stored just below, 2.675·100 rounds up to 267.5). Every value here was computed with NumPy 2.4.6.
+    expect(roundLikeNumpy(0.025, 2)).toBe(0.02);
+    expect(roundHalfEvenLikePython(0.025, 2)).toBe(0.03);
+    expect(roundLikeNumpy(2.675, 2)).toBe(2.68);
     expect(roundHalfEvenLikePython(2.675, 2)).toBe(2.67);
-    expect(roundHalfEvenLikePython(0.125, 2)).toBe(0.12);
-    expect(roundHalfEvenLikePython(0.375, 2)).toBe(0.38);
-    expect(roundHalfEvenLikePython(0.135, 2)).toBe(0.14);
-    expect(roundHalfEvenLikePython(0.145, 2)).toBe(0.14);
-    expect(roundHalfEvenLikePython(2.5, 0)).toBe(2);
-    expect(roundHalfEvenLikePython(3.5, 0)).toBe(4);
-    expect(roundHalfEvenLikePython(1 / 3, 2)).toBe(0.33);
-    expect(roundHalfEvenLikePython(0.004, 2)).toBe(0);
-    expect(roundHalfEvenLikePython(-0.125, 2)).toBe(-0.12);
-    expect(roundHalfEvenLikePython(0.999, 2)).toBe(1);
+    expect(roundLikeNumpy(0.125, 2)).toBe(0.12);
+    expect(roundLikeNumpy(0.375, 2)).toBe(0.38);
+    expect(roundLikeNumpy(2.5, 0)).toBe(2);
+    expect(roundLikeNumpy(3.5, 0)).toBe(4);
+    expect(roundLikeNumpy(-2.5, 0)).toBe(-2);
+    expect(roundLikeNumpy(-3.5, 0)).toBe(-4);
+    expect(roundLikeNumpy(1 / 3, 2)).toBe(0.33);
+    expect(roundLikeNumpy(0.004, 2)).toBe(0);
+    expect(roundLikeNumpy(0.999, 2)).toBe(1);
+  });
+
+  it('gives NumPy\'s value on every (n, N), N < 1000, where NumPy and Python disagree, and agrees elsewhere', () => {
+    expect(NUMPY_PAIRS).toHaveLength(923);
+    const differing = new Map(NUMPY_PAIRS.map(([n, total, byNumpy, byPython]) => [`${n}/${total}`, { byNumpy, byPython }]));
+    let checked = 0;
+    for (let total = 1; total < 1000; total += 1) {
+      for (let n = 1; n <= total; n += 1) {
+        const inverse = 1 / ((n / total) * 100);
+        const ours = roundLikeNumpy(inverse, 2);
+        const python = roundHalfEvenLikePython(inverse, 2);
+        const expected = differing.get(`${n}/${total}`);
+        if (expected === undefined) {
+          // Not in NumPy's list: NumPy agrees with Python here, and so must we.
+          if (ours !== python) throw new Error(`roundLikeNumpy(1/f, 2) = ${ours}, NumPy = Python = ${python} at n = ${n}, N = ${total}`);
+        } else {
+          expect(python).toBe(expected.byPython);
+          if (ours !== expected.byNumpy) throw new Error(`roundLikeNumpy(1/f, 2) = ${ours}, NumPy ${expected.byNumpy} at n = ${n}, N = ${total}`);
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBe(923);
   });
 });
 
@@ -128,6 +169,20 @@ describe('inverseClassFrequencyWeights (ICF, NLBSE\'25)', () => {
     closeTo(computeClassWeights('icf', counts, { roundTo: null }).weights, [0.125 / 4.145, 0.02 / 4.145, 4 / 4.145]);
   });
 
+  it('rounds as the reference\'s numpy.float64 does (NumPy\'s rule) on every pair where Python\'s round differs', () => {
+    // The issue's example: 2 and 1 positives of 5 samples → 1/f = 0.025, 0.05 → NumPy 0.02, 0.05 → 0.286, 0.714
+    // (Python's round would give 0.03 → 0.375, 0.625).
+    closeTo(inverseClassFrequencyWeights({ counts: [2, 1], numSamples: 5 }).weights, [0.02 / 0.07, 0.05 / 0.07], 15);
+    // Each pair (n, N) as two labels: n positives and N positives (1/f = 0.01 under both rules).
+    for (const [n, total, byNumpy] of NUMPY_PAIRS) {
+      const { weights } = inverseClassFrequencyWeights({ counts: [n, total], numSamples: total });
+      const expected = [byNumpy / (byNumpy + 0.01), 0.01 / (byNumpy + 0.01)];
+      if (Math.abs((weights[0] ?? 0) - (expected[0] ?? 0)) > 1e-15) {
+        throw new Error(`ICF weight of ${n} positives of ${total}: ${weights[0]}, NumPy rule ${expected[0]}`);
+      }
+    }
+  });
+
   it('names the label without positives, a weight rounded to 0, and bad rows or options', () => {
     expect(() => inverseClassFrequencyWeights({ multiHot: [[1, 0], [1, 0]] })).toThrow(
       "inverseClassFrequencyWeights: argument 'source.multiHot' gives class 1 a count of 0: its weight would be infinite",
@@ -147,11 +202,15 @@ describe('inverseClassFrequencyWeights (ICF, NLBSE\'25)', () => {
 
 describe('rankBasedFrequencyWeights (RBF, NLBSE\'25)', () => {
   it('gives each label the rate (percent) of the label at the mirrored rank, unnormalised', () => {
-    // Rates 10, 40, 5, 40 %: ascending order 2 (5), 0 (10), 1 (40), 3 (40; tie after 1) → mirrored 40, 40, 10, 5.
+    // The reference (moritzmock/NLBSE2025 transformer/main.py lines 232–237) sorts label ids by descending rate with
+    // Python's stable sorted(…, reverse=True) and hands them the ascending rates: rates 10, 40, 5, 40 % → order
+    // 1, 3, 0, 2 (the tie 1, 3 kept in id order) gets 5, 10, 40, 40 → [40, 5, 40, 10] (run with Python 3.11).
     const result = rankBasedFrequencyWeights({ counts: [10, 40, 5, 40], numSamples: 100 });
-    expect(result.weights).toEqual([40, 10, 40, 5]);
+    expect(result.weights).toEqual([40, 5, 40, 10]);
     expect(result.normalization).toBe('none');
-    expect(computeClassWeights('rbf', { counts: [10, 40, 5, 40], numSamples: 100 }).weights).toEqual([40, 10, 40, 5]);
+    expect(computeClassWeights('rbf', { counts: [10, 40, 5, 40], numSamples: 100 }).weights).toEqual([40, 5, 40, 10]);
+    // Three-way tie and a tie at the bottom: rates 20, 20, 20, 30, 10 → order 3, 0, 1, 2, 4 gets 10, 20, 20, 20, 30.
+    expect(rankBasedFrequencyWeights({ counts: [20, 20, 20, 30, 10], numSamples: 100 }).weights).toEqual([20, 20, 20, 10, 30]);
     // From rows: 4 samples, label rates 75 %, 25 %, 50 % → rarest (1) gets 75, most common (0) gets 25.
     const rows = [
       [1, 0, 1],

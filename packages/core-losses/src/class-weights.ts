@@ -316,27 +316,22 @@ export function classBalancedWeights(
 }
 
 /**
- * Python's `round(x, decimals)` for a float: the exact binary value of `x` rounded to `decimals` digits, ties to
- * even (so `round(0.125, 2) = 0.12` but `round(0.135, 2) = 0.14`, because 0.135 is stored as 0.13500000000000000888).
+ * NumPy's rounding of a float64, `np.round(x, decimals)` (which is also what Python's `round(x, decimals)` does when
+ * `x` is a `numpy.float64`, as the ICF reference's `round(1/freq, 2)` is): multiply by `10^decimals`, round to the
+ * nearest integer with ties to even (`np.rint`), divide by `10^decimals`, each step in float64. This is NOT
+ * Python's correctly rounded `round` on a built-in float: the product can land on a tie (or across one) that the
+ * exact value does not, e.g. `1/40 = 0.025` (stored as 0.025000000000000001) gives 0.02 here (`0.025·100 = 2.5`
+ * exactly, ties to even) and 0.03 in Python. Negative `decimals` (divide, round, multiply) are not needed and not
+ * accepted by the callers. Values whose product reaches 2^52 are already integers and come back unchanged.
+ *
+ * Reference: NumPy `PyArray_Round` (`numpy/_core/src/multiarray/calculation.c`: `multiply`, `rint`, `true_divide`).
  */
-export function roundHalfEvenLikePython(x: number, decimals: number): number {
-  if (!Number.isFinite(x) || x === 0 || Math.abs(x) >= 1e15) return x;
-  const negative = x < 0;
-  // toFixed(100) is exact: a double m·2^e has a terminating expansion of −e decimals, and the weights rounded here
-  // (1/f with f <= 100, so >= 0.01, e >= −60) need far fewer than 100. (Below ~1e-70 digits beyond the 100th would
-  // be cut, which cannot change a rounding to at most 15 decimals.)
-  const exact = Math.abs(x).toFixed(100);
-  const point = exact.indexOf('.');
-  const keep = exact.slice(0, point) + exact.slice(point + 1, point + 1 + decimals);
-  const rest = exact.slice(point + 1 + decimals);
-  const firstDropped = rest.charCodeAt(0) - 48;
-  const anyAfter = /[1-9]/.test(rest.slice(1));
-  let digits = BigInt(keep);
-  const lastKept = Number(digits % 10n);
-  if (firstDropped > 5 || (firstDropped === 5 && (anyAfter || lastKept % 2 === 1))) digits += 1n;
-  const text = digits.toString().padStart(decimals + 1, '0');
-  const value = Number(`${text.slice(0, text.length - decimals)}.${text.slice(text.length - decimals) || '0'}`);
-  return negative ? -value : value;
+export function roundLikeNumpy(x: number, decimals: number): number {
+  const factor = 10 ** decimals; // exact for decimals ≤ 22, as NumPy's power of ten
+  const y = x * factor;
+  let r = Math.round(y); // ties towards +∞; below, a tie that went to an odd integer moves to the even one
+  if (r - y === 0.5 && r % 2 !== 0) r -= 1;
+  return r / factor;
 }
 
 /**
@@ -345,14 +340,17 @@ export function roundHalfEvenLikePython(x: number, decimals: number): number {
  *
  *     f_c = 100 · n_c / N   (positive rate of label c in percent),   r_c = round(1 / f_c, 2),   w_c = r_c · (1 / Σ_k r_k)
  *
- * The rounding to 2 decimals is the reference's (Python `round`, ties to even on the stored binary value); turn it
- * off with `roundTo: null`. Normalisation `sumToOne`, so the weights are small (the loss shrinks by about 1/C
+ * The rounding to 2 decimals is the reference's: its `1/freq` is a `numpy.float64`, so Python's `round` defers to
+ * NumPy's multiply-round-divide rule ({@link roundLikeNumpy}), which differs from a correctly rounded `round` on about
+ * 0.07 % of (count, N) pairs with N < 3000 (e.g. 2 positives of 5 samples: 1/f = 0.025 → 0.02); turn it off with
+ * `roundTo: null`. Normalisation `sumToOne`, so the weights are small (the loss shrinks by about 1/C
  * compared with unweighted BCE — the paper's setting, kept). Feeds `classWeights` of `sigmoidCrossEntropy`.
  *
  * Source: multi-hot rows `{ multiHot }`, or positive counts per label with `{ counts, numSamples }` (N = number of
  * samples); single-label `{ labels, numClasses }` also works (N = number of labels).
  *
- * Reference: `generate_weights` in moritzmock/NLBSE2025 (`MTL/main.py`, commit 09ba2b0; `transformer/main.py`).
+ * Reference: `generate_weights` in moritzmock/NLBSE2025 (`transformer/main.py` lines 210–223, commit e905ea4 and later;
+ * `MTL/main.py`, commit 09ba2b0).
  *
  * @param options.roundTo decimals of the rounding (integer 0–15), or null for none. Default 2.
  * @throws LossArgumentError naming the label with no positives (its weight would be infinite), a label whose
@@ -370,7 +368,7 @@ export function inverseClassFrequencyWeights(
   const { counts, numSamples } = resolveSource(source, fn, true, true);
   const rounded = counts.map((n, c) => {
     const frequency = (n / numSamples) * 100;
-    const r = roundTo === null ? 1 / frequency : roundHalfEvenLikePython(1 / frequency, roundTo);
+    const r = roundTo === null ? 1 / frequency : roundLikeNumpy(1 / frequency, roundTo);
     if (!(r > 0)) {
       throw new LossArgumentError(fn, 'options.roundTo', `rounds the weight of label ${c} (1/${frequency}%) to 0; use more decimals`);
     }
@@ -381,37 +379,42 @@ export function inverseClassFrequencyWeights(
 }
 
 /**
- * Rank-based mirrored frequency (RBF, the `ranked` weighting of Mock et al., NLBSE'25): labels are sorted by their
- * positive rate `f_c = 100 · n_c / N` (percent), and each label gets the rate of the label at the mirrored rank:
+ * Rank-based mirrored frequency (RBF, the `ranked` weighting of Mock et al., NLBSE'25): each label gets the positive
+ * rate `f_c = 100 · n_c / N` (percent) of the label at the mirrored rank, so the rarest label gets the largest rate and
+ * the most common the smallest. As the reference code:
  *
- *     order = labels by ascending f (ties: lower label id first),   w_{order[i]} = f_{order[K−1−i]}
+ *     order  = labels by descending f, ties in label-id order (a stable sort)
+ *     rates  = the rates sorted ascending
+ *     w_{order[i]} = rates[i]
  *
- * so the rarest label gets the largest rate and the most common the smallest. NOT normalised (normalisation
- * `none`): weights are percentages, O(1–100), which also scales the effective learning rate — as in the paper.
- * Feeds `classWeights` of `sigmoidCrossEntropy`. Sources as {@link inverseClassFrequencyWeights}.
+ * Among tied labels the lower id therefore gets the smaller weight: rates [10, 40, 5, 40] give [40, 5, 40, 10].
+ * NOT normalised (normalisation `none`): weights are percentages, O(1–100), which also scales the effective learning
+ * rate — as in the paper. Feeds `classWeights` of `sigmoidCrossEntropy`. Sources as {@link inverseClassFrequencyWeights}.
  *
- * Reference: the `ranked` weighting described in Mock et al. (arXiv 2501.15854) and the moritzmock/NLBSE2025 README
- * (the stored snapshots of that repository do not contain its code; tie order is our choice and documented here).
+ * Reference: `generate_weights(weighted_loss="ranked")` in moritzmock/NLBSE2025, `transformer/main.py` lines 225–239
+ * (added in commit e905ea4); Mock et al., arXiv 2501.15854.
  *
  * @throws LossArgumentError when a label has no positives (the most common label would get weight 0 and never be
- *   learnt), for bad rows or counts.
+ *   learnt; the reference would train it with weight 0), for bad rows or counts.
  */
 export function rankBasedFrequencyWeights(source: ClassCountSource): ClassWeights {
   const fn = 'rankBasedFrequencyWeights';
   const { counts, numSamples, countsArg } = resolveSource(source, fn, true, false);
   const frequencies = counts.map((n) => (n / numSamples) * 100);
-  const order = frequencies.map((_, c) => c).sort((a, b) => (frequencies[a] ?? 0) - (frequencies[b] ?? 0) || a - b);
+  // Array.prototype.sort is stable (ES2019), as Python's sorted(…, reverse=True): ties keep label-id order.
+  const order = frequencies.map((_, c) => c).sort((a, b) => (frequencies[b] ?? 0) - (frequencies[a] ?? 0));
+  const ascending = [...frequencies].sort((a, b) => a - b);
   const empty = counts.findIndex((n) => n === 0);
   if (empty >= 0) {
     throw new LossArgumentError(
       fn,
       countsArg,
-      `gives label ${empty} no positives, so the most common label (${order[order.length - 1] ?? 0}) would get weight 0`,
+      `gives label ${empty} no positives, so the most common label (${order[0] ?? 0}) would get weight 0`,
     );
   }
   const weights = new Array<number>(counts.length).fill(0);
   order.forEach((label, i) => {
-    weights[label] = frequencies[order[order.length - 1 - i] ?? 0] ?? 0;
+    weights[label] = ascending[i] ?? 0;
   });
   return { weights, normalization: 'none', feeds: 'classWeights' };
 }

@@ -25,6 +25,7 @@ export {
   inverseClassFrequencyWeights,
   inverseFrequencyWeights,
   rankBasedFrequencyWeights,
+  roundLikeNumpy,
   sqrtInverseFrequencyWeights,
   type ClassBalancedWeights,
   type ClassCountSource,
