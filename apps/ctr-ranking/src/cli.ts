@@ -2,7 +2,8 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
-import { formatNumber, initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { formatNumber } from '@counterweight/reports';
+import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
 import { integerArgument as integer, parsedListArgument, positiveNumberArgument as positive, unitIntervalArgument as unit } from '@counterweight/runtime/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 

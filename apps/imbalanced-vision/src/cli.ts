@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { formatNumber, initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { formatNumber } from '@counterweight/reports';
+import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
 import { integerArgument as integer, listArgument as list, numberAtLeastArgument } from '@counterweight/runtime/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 

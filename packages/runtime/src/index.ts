@@ -43,7 +43,6 @@ export {
 export { describeDownloadFailure, downloadBytes, gitBlobSha1, sha256Hex, type DownloadOptions } from './data/download.js';
 export { fitStandardizer, type Standardizer } from './data/standardizer.js';
 export { SHARED_DATA_ENV, repositoryRoot, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
-export { ReportError, type ReportLocation } from './report/report-error.js';
 export { strictJsonStringify } from './report/strict-json.js';
 export { assertSameSettings } from './report/settings-guard.js';
 export {
@@ -55,34 +54,6 @@ export {
   type OpenRunDirectoryOptions,
   type RunDirectory,
 } from './report/run-dir.js';
-export {
-  CHART_CONFIG,
-  CHART_FONT,
-  groupedBarChart,
-  heatmap,
-  lineChart,
-  reliabilityDiagram,
-  renderChartPng,
-  scatterChart,
-  type ChartFrameOptions,
-  type FieldOf,
-  type GroupedBarChartOptions,
-  type HeatmapOptions,
-  type LineChartOptions,
-  type ReliabilityBin,
-  type ReliabilityDiagramOptions,
-  type RenderChartOptions,
-  type ScatterChartOptions,
-} from './report/charts.js';
-export {
-  formatMeanStd,
-  formatNumber,
-  markdownTable,
-  meanAndStd,
-  type MarkdownAlign,
-  type MarkdownCell,
-  type MarkdownTableOptions,
-} from './report/markdown.js';
 export {
   fromLayersModel,
   fromVariables,

@@ -1,16 +1,12 @@
 import { join } from 'node:path';
 
+import { formatMeanStd, groupedBarChart, lineChart, markdownTable, meanAndStd } from '@counterweight/reports';
 import {
   activeBackend,
   createOptimizer,
   createRunDirectory,
   evaluate,
   formatBackendInfo,
-  formatMeanStd,
-  groupedBarChart,
-  lineChart,
-  markdownTable,
-  meanAndStd,
   train,
   type MetricFunction,
   type RunDirectory,

@@ -1,11 +1,5 @@
-import {
-  formatNumber,
-  markdownTable,
-  meanAndStd,
-  reliabilityDiagram,
-  scatterChart,
-  type RunDirectory,
-} from '@counterweight/runtime';
+import { formatNumber, markdownTable, meanAndStd, reliabilityDiagram, scatterChart } from '@counterweight/reports';
+import type { RunDirectory } from '@counterweight/runtime';
 
 import type { CtrEvaluation } from './evaluate.js';
 import type { RunResult } from './run-one.js';

@@ -5,8 +5,8 @@ import {
   lineChart,
   markdownTable,
   reliabilityDiagram,
-  type RunDirectory,
-} from '@counterweight/runtime';
+} from '@counterweight/reports';
+import type { RunDirectory } from '@counterweight/runtime';
 
 import type { Recipe } from '../recipes/recipe.js';
 import { CALIBRATION_BINS, frequencyThirds } from './evaluate.js';

@@ -1,4 +1,4 @@
-import { meanAndStd } from '@counterweight/runtime';
+import { meanAndStd } from '@counterweight/reports';
 
 import type { Recipe } from '../recipes/recipe.js';
 import type { MultiLabelEvaluation, SingleLabelEvaluation } from './evaluate.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ReportOptionError } from './report-option-error.js';
 
 /** Column alignment in a {@link markdownTable}. */
 export type MarkdownAlign = 'left' | 'right' | 'center';
@@ -37,23 +37,23 @@ function textWidth(text: string): number {
  *
  * @param headers column titles (at least one).
  * @param rows one array of cells per row, each as long as `headers`.
- * @throws ConfigError when there are no headers, a row has the wrong number of cells, or `align` has the wrong length.
+ * @throws ReportOptionError when there are no headers, a row has the wrong number of cells, or `align` has the wrong length.
  */
 export function markdownTable(
   headers: readonly MarkdownCell[],
   rows: readonly (readonly MarkdownCell[])[],
   options: MarkdownTableOptions = {},
 ): string {
-  if (headers.length === 0) throw new ConfigError('headers', 'must name at least one column');
+  if (headers.length === 0) throw new ReportOptionError('headers', 'must name at least one column');
   rows.forEach((row, i) => {
     if (row.length !== headers.length) {
-      throw new ConfigError(`rows[${i}]`, `has ${row.length} cells, expected ${headers.length} (one per header)`);
+      throw new ReportOptionError(`rows[${i}]`, `has ${row.length} cells, expected ${headers.length} (one per header)`);
     }
   });
   const align = options.align ?? 'left';
   const aligns: readonly MarkdownAlign[] = typeof align === 'string' ? headers.map(() => align) : align;
   if (aligns.length !== headers.length) {
-    throw new ConfigError('align', `has ${aligns.length} entries, expected ${headers.length} (one per header)`);
+    throw new ReportOptionError('align', `has ${aligns.length} entries, expected ${headers.length} (one per header)`);
   }
 
   const cells = [headers, ...rows].map((row) => row.map(escapeCell));
@@ -72,7 +72,7 @@ export function markdownTable(
 
 function checkDigits(digits: number): void {
   if (!(Number.isInteger(digits) && digits >= 0 && digits <= 15)) {
-    throw new ConfigError('digits', `must be an integer in [0, 15], got ${digits}`);
+    throw new ReportOptionError('digits', `must be an integer in [0, 15], got ${digits}`);
   }
 }
 
@@ -82,7 +82,7 @@ function checkDigits(digits: number): void {
  * notation with `digits` significant decimals (`2.000e-5`). `NaN` is `NaN`, infinities are `∞` and `-∞`; negative
  * zero prints as zero.
  *
- * @throws ConfigError when `digits` is not an integer in [0, 15].
+ * @throws ReportOptionError when `digits` is not an integer in [0, 15].
  */
 export function formatNumber(value: number, digits = 3): string {
   checkDigits(digits);
@@ -99,11 +99,11 @@ export function formatNumber(value: number, digits = 3): string {
  * `formatMeanStd([0.808, 0.812, 0.816])` is `0.812 ± 0.004`. With a single value there is no spread to report, and
  * the result is just the formatted value. Non-finite values make the result `NaN ± NaN` (or contain `∞`).
  *
- * @throws ConfigError when `values` is empty or `digits` is out of range.
+ * @throws ReportOptionError when `values` is empty or `digits` is out of range.
  */
 export function formatMeanStd(values: ArrayLike<number>, digits = 3): string {
   checkDigits(digits);
-  if (values.length === 0) throw new ConfigError('values', 'must not be empty');
+  if (values.length === 0) throw new ReportOptionError('values', 'must not be empty');
   const { mean, std } = meanAndStd(values);
   if (values.length === 1) return formatNumber(mean, digits);
   return `${formatNumber(mean, digits)} ± ${formatNumber(std, digits)}`;
@@ -112,11 +112,11 @@ export function formatMeanStd(values: ArrayLike<number>, digits = 3): string {
 /**
  * Mean and sample standard deviation (n − 1 in the denominator; 0 for a single value) of `values`, the spread over
  * seeds that reports show. Non-finite values give non-finite results.
- * @throws ConfigError when `values` is empty.
+ * @throws ReportOptionError when `values` is empty.
  */
 export function meanAndStd(values: ArrayLike<number>): { readonly mean: number; readonly std: number } {
   const n = values.length;
-  if (n === 0) throw new ConfigError('values', 'must not be empty');
+  if (n === 0) throw new ReportOptionError('values', 'must not be empty');
   let sum = 0;
   for (let i = 0; i < n; i += 1) sum += values[i] ?? Number.NaN;
   const mean = sum / n;

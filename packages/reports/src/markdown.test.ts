@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError } from '../errors.js';
+import { ReportOptionError } from './report-option-error.js';
 import { formatMeanStd, formatNumber, markdownTable, meanAndStd } from './markdown.js';
 
 describe('markdownTable', () => {
@@ -34,10 +34,10 @@ describe('markdownTable', () => {
   });
 
   it('rejects rows of the wrong length and bad alignment lists', () => {
-    expect(() => markdownTable(['a', 'b'], [['1']])).toThrow(ConfigError);
+    expect(() => markdownTable(['a', 'b'], [['1']])).toThrow(ReportOptionError);
     expect(() => markdownTable(['a', 'b'], [['1']])).toThrow('rows[0]');
     expect(() => markdownTable(['a'], [], { align: ['left', 'right'] })).toThrow('align');
-    expect(() => markdownTable([], [])).toThrow(ConfigError);
+    expect(() => markdownTable([], [])).toThrow(ReportOptionError);
     expect(markdownTable(['only'], [])).toBe('| only |\n| :--- |\n');
   });
 });
@@ -60,7 +60,7 @@ describe('formatNumber', () => {
     expect(formatNumber(Number.NaN)).toBe('NaN');
     expect(formatNumber(Infinity)).toBe('∞');
     expect(formatNumber(-Infinity)).toBe('-∞');
-    expect(() => formatNumber(1, 1.5)).toThrow(ConfigError);
+    expect(() => formatNumber(1, 1.5)).toThrow(ReportOptionError);
   });
 });
 
@@ -70,7 +70,7 @@ describe('formatMeanStd', () => {
     expect(formatMeanStd(new Float32Array([1, 3]), 1)).toBe('2.0 ± 1.4');
     expect(formatMeanStd([0.5])).toBe('0.500');
     expect(formatMeanStd([1, Number.NaN])).toBe('NaN ± NaN');
-    expect(() => formatMeanStd([])).toThrow(ConfigError);
+    expect(() => formatMeanStd([])).toThrow(ReportOptionError);
   });
 });
 
