@@ -153,8 +153,11 @@ describe.each(TEST_BACKENDS)('overlap losses on %s', (backend) => {
       const g = tf.grad((v: tf.Tensor) => f(y, v, opts))(tf.tensor(X, SHAPE));
       return tf.where(tf.less(tf.abs(g), 1e-3), tf.mul(g, 1.05), g);
     });
-    const skewed = tf.customGrad((x: tf.Tensor) => ({ value: f(y, x, opts), gradFunc: (dy: tf.Tensor) => tf.mul(dy, skewedGrad) }));
-    const wrapped = (v: tf.Tensor): tf.Tensor => skewed(v) as tf.Tensor;
+    const skewed = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+      value: f(y, inputs[0] as tf.Tensor, opts),
+      gradFunc: (dy: tf.Tensor) => tf.mul(dy, skewedGrad),
+    }));
+    const wrapped = (v: tf.Tensor): tf.Tensor => skewed(v);
     expect(checkGradientAgainst64(wrapped, X, SHAPE, loss64(k, a, b), GRADIENT_TOLERANCE).worstExcess).toBeGreaterThan(0);
     // The former check (float32 differences, |analytic − numeric| ≤ 1e-3 + 1e-2·|numeric|) let it through.
     expect(checkGradient(wrapped, X, SHAPE, { h: 1e-2, atol: 1e-3, rtol: 1e-2 }).worstExcess).toBeLessThanOrEqual(0);
