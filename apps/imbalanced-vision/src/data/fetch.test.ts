@@ -23,10 +23,14 @@ async function serve(mode: 'debian' | 'corrupt-train-images' | 'hang' | 'not-fou
       response.writeHead(404).end('not found');
       return;
     }
-    void readFile(join(DEFAULT_IDX_DIR, name)).then((bytes) => {
-      const body = mode === 'corrupt-train-images' && name.startsWith('train-images') ? bytes.subarray(0, bytes.length - 1000) : bytes;
-      response.writeHead(200, { 'content-length': String(body.length) }).end(body);
-    });
+    readFile(join(DEFAULT_IDX_DIR, name)).then(
+      (bytes) => {
+        const body = mode === 'corrupt-train-images' && name.startsWith('train-images') ? bytes.subarray(0, bytes.length - 1000) : bytes;
+        response.writeHead(200, { 'content-length': String(body.length) }).end(body);
+      },
+      // A missing source file answers at once (the test then fails on the status), never leaves the request open.
+      (error: unknown) => response.writeHead(500).end(String(error)),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
