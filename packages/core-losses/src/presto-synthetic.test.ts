@@ -48,11 +48,16 @@ describe('seededUniform', () => {
 });
 
 describe('sparseDifferencesData', () => {
-  it("uses the paper's defaults: n = 2500, p = 10, K = 4, intercepts (0, 3, 5), sparse ±0.5 differences", () => {
+  it("uses the reference script's defaults: n = 2500, p = 10, K = 4, intercepts (0, 3, 5), β_1 ∈ {0, 0.5}, sparse ±0.5 differences", () => {
+    // gregfaletto/presto 4_1_sparse_diffs.R lines 55 and 59–61: intcpt_list c(0, 3, 5), …; n = 2500, p = 10, K = 4,
+    // beta = rep(.5, 10), dev_size = .5, dev_prob 1/3 (first) and 1/2. Kept base coefficients equal beta
+    // (Simulations/model_functions.R lines 85–91), the others are 0.
     const data = sparseDifferencesData({ seed: 1 });
     checkConsistent(data, 2500, 10, 4);
     expect(Array.from(data.intercepts)).toEqual([0, 3, 5]);
-    expect(Array.from(data.coefficients[0] ?? []).every((v) => v === 0 || v === 1)).toBe(true);
+    const base = Array.from(data.coefficients[0] ?? []);
+    expect(base.every((v) => v === 0 || v === 0.5)).toBe(true);
+    expect(base.some((v) => v === 0.5)).toBe(true);
     for (let k = 1; k < 3; k += 1) {
       const diff = (data.coefficients[k] ?? new Float64Array(0)).map((v, c) => v - (data.coefficients[k - 1]?.[c] ?? 0));
       expect(Array.from(diff).every((v) => v === 0 || Math.abs(Math.abs(v) - 0.5) < 1e-12)).toBe(true);
@@ -74,9 +79,9 @@ describe('sparseDifferencesData', () => {
   });
 
   it('honours devProb, devSize, baseValue, intercepts and K', () => {
-    const data = sparseDifferencesData({ seed: 3, n: 800, p: 4, numClasses: 5, intercepts: [-1, 0.5, 2, 3.5], devProb: 1, devSize: 0.25, baseValue: 0.5 });
+    const data = sparseDifferencesData({ seed: 3, n: 800, p: 4, numClasses: 5, intercepts: [-1, 0.5, 2, 3.5], devProb: 1, devSize: 0.25, baseValue: 0.75 });
     checkConsistent(data, 800, 4, 5);
-    expect(Array.from(data.coefficients[0] ?? [])).toEqual([0.5, 0.5, 0.5, 0.5]);
+    expect(Array.from(data.coefficients[0] ?? [])).toEqual([0.75, 0.75, 0.75, 0.75]);
     const diff = (data.coefficients[3] ?? new Float64Array(0)).map((v, c) => v - (data.coefficients[2]?.[c] ?? 0));
     expect(Array.from(diff).every((v) => Math.abs(Math.abs(v) - 0.25) < 1e-12)).toBe(true);
   });

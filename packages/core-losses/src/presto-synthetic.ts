@@ -54,7 +54,7 @@ export interface SparseDifferencesOptions extends PrestoSyntheticOptions {
   readonly devProb?: number;
   /** Magnitude of a non-zero difference (random sign). Default 0.5. */
   readonly devSize?: number;
-  /** Value of a kept base coefficient β_1. Default 1 (the reference script's `beta = rep(1, 20)`). */
+  /** Value of a kept base coefficient β_1. Default 0.5 (the reference script's `beta = rep(.5, 10)`). */
   readonly baseValue?: number;
 }
 
@@ -208,8 +208,9 @@ function generate(
  *
  * Coefficients are redrawn (up to 100 times) when a class probability at a drawn x is negative, and x, y are
  * redrawn (up to 10 times per coefficient draw) until every class occurs, as in the reference. Defaults:
- * devProb 1/3, devSize 0.5, baseValue 1 — the reference script passes `beta = rep(1, 20)`; our research note
- * recorded 0.5, which the code does not show. Class ids are 0-based; class K − 1 is the rare one.
+ * devProb 1/3, devSize 0.5, baseValue 0.5 — the reference script `4_1_sparse_diffs.R` (line 60, since commit 31a2c0a
+ * "Tweak settings to match ICML submitted draft") passes `beta = rep(.5, 10)`, `dev_size = .5`, dev_prob 1/3 and 1/2;
+ * the `rep(1, 20)` of the §4.2 script is not used by that design. Class ids are 0-based; class K − 1 is the rare one.
  *
  * @throws LossArgumentError for bad options or when no valid data set is found.
  */
@@ -218,7 +219,7 @@ export function sparseDifferencesData(options: SparseDifferencesOptions): Presto
   const s = settings(options, SPARSE_DIFFERENCES_INTERCEPTS[0] ?? [], fn);
   const devProb = options.devProb ?? 1 / 3;
   const devSize = options.devSize ?? 0.5;
-  const baseValue = options.baseValue ?? 1;
+  const baseValue = options.baseValue ?? 0.5;
   if (!(devProb >= 0 && devProb <= 1)) throw new LossArgumentError(fn, 'options.devProb', `must be in [0, 1], got ${String(devProb)}`);
   if (!Number.isFinite(devSize)) throw new LossArgumentError(fn, 'options.devSize', `must be finite, got ${String(devSize)}`);
   if (!Number.isFinite(baseValue)) throw new LossArgumentError(fn, 'options.baseValue', `must be finite, got ${String(baseValue)}`);
