@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
-import { BACKEND_ENV, formatBackendInfo, initBackend, resolveBackendRequest } from './backend.js';
+import { BACKEND_ENV, describeLoadError, formatBackendInfo, initBackend, resolveBackendRequest } from './backend.js';
 import { ConfigError } from './errors.js';
 
 describe('resolveBackendRequest', () => {
@@ -48,7 +48,10 @@ describe('initBackend', () => {
       expect(info.simd).toBe(true);
       expect(info.threads).toBeGreaterThanOrEqual(1);
       expect(info.skipped[0]?.name).toBe('tensorflow');
-      expect(formatBackendInfo(info)).toMatch(/^backend: wasm \(SIMD, \d+ threads?; .*skipped tensorflow: @tensorflow\/tfjs-node is not usable here/);
+      expect(formatBackendInfo(info)).toMatch(
+        /^backend: wasm \(SIMD, \d+ threads?(; tfjs-backend-wasm is single-threaded in Node)?\), chosen because tensorflow is unavailable: @tensorflow\/tfjs-node is not installed \(its install step downloads libtensorflow/,
+      );
+      expect(formatBackendInfo(info)).not.toMatch(/\/(work|home|root|usr|tmp)\b|file:/);
     }
   });
 
@@ -58,7 +61,17 @@ describe('initBackend', () => {
       return;
     }
     await expect(initBackend('tensorflow', { log: null })).rejects.toThrow(
-      /^backend: no usable backend for request "tensorflow" \(tensorflow: @tensorflow\/tfjs-node is not usable here/,
+      /^backend: no usable backend for request "tensorflow" \(tensorflow: @tensorflow\/tfjs-node is not installed/,
     );
+  });
+});
+
+describe('describeLoadError', () => {
+  it('keeps the first line and shortens absolute paths and file URLs to their last component', () => {
+    const error = new Error(
+      "Cannot find package '/work/main/node_modules/@tensorflow/tfjs-node/index.js' imported from file:///work/main/packages/runtime/src/backend.ts\nRequire stack:\n- /x",
+    );
+    expect(describeLoadError(error)).toBe("Cannot find package 'index.js' imported from backend.ts");
+    expect(describeLoadError('libtensorflow.so.2: cannot open shared object file')).toBe('libtensorflow.so.2: cannot open shared object file');
   });
 });

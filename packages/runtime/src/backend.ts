@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-layers registers the gradient functions of every op; without it, tf.grad fails with
 // "gradient function not found". Imported for that side effect (and for apps that build layers models).
 import '@tensorflow/tfjs-layers';
+import { registerWasmTrainingKernels } from '@counterweight/wasm-kernels';
 
 import { ConfigError } from './errors.js';
-import { registerWasmTrainingKernels } from './wasm/register.js';
 
 /** Backends Counterweight can run on, in order of preference. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -47,20 +47,37 @@ export function resolveBackendRequest(cliValue?: string, env: NodeJS.ProcessEnv 
   throw new ConfigError(source, `unknown backend "${raw}"; use one of auto, ${BACKEND_NAMES.join(', ')}`);
 }
 
-function describeError(error: unknown): string {
+/**
+ * The first line of a load error with every absolute path (and `file://` URL) shortened to its last component, so
+ * that a message logged into a report names no folder of the machine that wrote it:
+ * `Cannot find package '/a/b/node_modules/x/index.js'` → `Cannot find package 'index.js'`.
+ */
+export function describeLoadError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/(?:file:\/\/)?(?:\/[^\s'"(),/]+)+\/?/g, (path) => path.replace(/\/$/, '').split('/').at(-1) ?? path);
+}
+
+function isMissingModule(error: unknown, name: string): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'MODULE_NOT_FOUND') &&
+    error.message.includes(name)
+  );
 }
 
 async function tryTensorflow(): Promise<BackendInfo | string> {
+  const tfnode = '@tensorflow/tfjs-node';
   try {
     // Optional dependency: absent wherever its install script could not download libtensorflow.
-    const tfnode = '@tensorflow/tfjs-node';
     await import(tfnode);
     if (!(await tf.setBackend('tensorflow'))) return 'tfjs-node loaded but the tensorflow backend did not initialise';
     return { name: 'tensorflow', threads: availableParallelism(), simd: undefined, skipped: [] };
   } catch (error) {
-    return `@tensorflow/tfjs-node is not usable here (${describeError(error)})`;
+    return isMissingModule(error, tfnode)
+      ? `${tfnode} is not installed (its install step downloads libtensorflow, which needs a connection)`
+      : `${tfnode} is installed but did not load (${describeLoadError(error)})`;
   }
 }
 
@@ -75,7 +92,7 @@ async function tryWasm(): Promise<BackendInfo | string> {
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
     return { name: 'wasm', threads: wasm.getThreadsCount(), simd, skipped: [] };
   } catch (error) {
-    return `@tensorflow/tfjs-backend-wasm failed to load (${describeError(error)})`;
+    return `@tensorflow/tfjs-backend-wasm failed to load (${describeLoadError(error)})`;
   }
 }
 
@@ -85,7 +102,7 @@ async function tryCpu(): Promise<BackendInfo | string> {
     if (!(await tf.setBackend('cpu'))) return 'the cpu backend did not initialise';
     return { name: 'cpu', threads: 1, simd: undefined, skipped: [] };
   } catch (error) {
-    return `@tensorflow/tfjs-backend-cpu failed to load (${describeError(error)})`;
+    return `@tensorflow/tfjs-backend-cpu failed to load (${describeLoadError(error)})`;
   }
 }
 
@@ -96,21 +113,21 @@ const ATTEMPTS: Record<BackendName, () => Promise<BackendInfo | string>> = {
 };
 
 /**
- * One line describing the backend, e.g.
- * `backend: wasm (SIMD, 1 thread; tfjs-backend-wasm is single-threaded in Node; skipped tensorflow: ...)`.
+ * One line saying which backend runs and, when a more-preferred one was unavailable, why, e.g.
+ * `backend: wasm (SIMD, 1 thread; tfjs-backend-wasm is single-threaded in Node), chosen because tensorflow is
+ * unavailable: @tensorflow/tfjs-node is not installed (…)`. It names no path of the machine.
  */
 export function formatBackendInfo(info: BackendInfo): string {
   const details = [
     ...(info.simd === undefined ? [] : [info.simd ? 'SIMD' : 'no SIMD']),
     `${info.threads} thread${info.threads === 1 ? '' : 's'}`,
   ].join(', ');
-  const notes = [
-    ...(info.name === 'wasm' && info.threads < availableParallelism()
-      ? ['tfjs-backend-wasm is single-threaded in Node']
-      : []),
-    ...info.skipped.map((s) => `skipped ${s.name}: ${s.reason}`),
-  ];
-  return `backend: ${info.name} (${[details, ...notes].join('; ')})`;
+  const note = info.name === 'wasm' && info.threads < availableParallelism() ? '; tfjs-backend-wasm is single-threaded in Node' : '';
+  const why =
+    info.skipped.length === 0
+      ? ''
+      : `, chosen because ${info.skipped.map((s) => `${s.name} is unavailable: ${s.reason}`).join('; ')}`;
+  return `backend: ${info.name} (${details}${note})${why}`;
 }
 
 let active: BackendInfo | undefined;
