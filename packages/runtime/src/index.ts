@@ -10,13 +10,6 @@ export {
   type BackendRequest,
   type InitBackendOptions,
 } from './backend.js';
-export {
-  WASM_TRAINING_KERNELS,
-  registerWasmTrainingKernels,
-  unregisterWasmTrainingKernels,
-  wasmTrainingKernelsRegistered,
-} from './wasm/register.js';
-export type { WasmTrainingKernel } from './wasm/kernel-calls.js';
 export { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 export { CheckpointError, ConfigError, DataFileError, TrainingError, type DataLocation } from './errors.js';
 export { finiteNumberOption, integerOption } from './option-checks.js';

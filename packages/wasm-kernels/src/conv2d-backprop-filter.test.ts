@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { ConfigError } from '../errors.js';
+import { KernelInputError } from './kernel-input-error.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { expectClose, expectNoLeak, expectSameOnBothBackends, normal, runKernel, runOn, tensorOf, useWasm } from './test-support/compare.js';
 
@@ -171,11 +171,11 @@ describe('Conv2DBackpropFilter on wasm', () => {
     tf.dispose([x, dy]);
   });
 
-  it('rejects non-float32 data with a ConfigError naming the attribute', async () => {
+  it('rejects non-float32 data with a KernelInputError naming the attribute', async () => {
     await tf.setBackend('wasm');
     const x = tf.zeros([1, 4, 4, 1], 'int32');
     const dy = tf.zeros([1, 2, 2, 1], 'int32');
-    expect(() => runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 1, 1] })).toThrow(ConfigError);
+    expect(() => runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 1, 1] })).toThrow(KernelInputError);
     expect(() => runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', filterShape: [3, 3, 1, 1] })).toThrow(/Conv2DBackpropFilter\.dtype/);
     tf.dispose([x, dy]);
   });

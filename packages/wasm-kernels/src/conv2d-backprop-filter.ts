@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { ConfigError } from '../errors.js';
+import { KernelInputError } from './kernel-input-error.js';
 import {
   heapFloat32,
   wasmArgs,
@@ -176,7 +176,7 @@ export const conv2DBackpropFilterKernel: WasmTrainingKernel = {
     const { x, dy } = inputs as tf.Conv2DBackpropFilterInputs;
     if (x === undefined || dy === undefined) throw new Error('Conv2DBackpropFilter needs inputs x and dy');
     if (x.dtype !== 'float32' || dy.dtype !== 'float32') {
-      throw new ConfigError('Conv2DBackpropFilter.dtype', `wasm supports float32 x and dy, got ${x.dtype} and ${dy.dtype}`);
+      throw new KernelInputError('Conv2DBackpropFilter.dtype', `wasm supports float32 x and dy, got ${x.dtype} and ${dy.dtype}`);
     }
     return withKernelScope(backend, (scope) => {
       const channelsFirst = attrs['dataFormat'] === 'NCHW';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { SeededRandom } from '../random.js';
+import { TestRandom } from './test-support/random.js';
 import { sliceKernel, splitVKernel, unpackKernel } from './slice.js';
 import { expectNoLeak, expectSameOnBothBackends, integers, normal, tensorOf, useWasm } from './test-support/compare.js';
 
@@ -15,7 +15,7 @@ describe('Slice, SplitV and Unpack on wasm', () => {
   });
 
   it('slices random boxes of ranks 1-5 like cpu (float32, int32, bool; short and long runs)', async () => {
-    const random = SeededRandom.fromSeed(91, 'slice');
+    const random = TestRandom.fromSeed(91, 'slice');
     for (let trial = 0; trial < 30; trial += 1) {
       const rank = random.int(1, 5);
       const shape = Array.from({ length: rank }, () => random.int(1, 20));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { SeededRandom } from '../random.js';
+import { TestRandom } from './test-support/random.js';
 import { TANH_SERIES_LIMIT, tanhKernel } from './tanh.js';
 import { expectClose, expectNoLeak, expectSameOnBothBackends, normal, runOn, tensorOf, useWasm } from './test-support/compare.js';
 
@@ -13,7 +13,7 @@ describe('Tanh on wasm', () => {
   });
 
   it('agrees with Math.tanh to a few float32 ulps over many magnitudes, around the series limit included', async () => {
-    const random = SeededRandom.fromSeed(101, 'tanh');
+    const random = TestRandom.fromSeed(101, 'tanh');
     const values = new Float32Array(20_000);
     for (let i = 0; i < values.length; i += 1) {
       const magnitude = 10 ** (-12 + 13.3 * random.uniform()); // 1e-12 … 20

@@ -9,10 +9,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { createDataset } from '../training/dataset.js';
-import { fromVariables, isSingleInput, type ModelInputs } from '../training/model.js';
-import { createOptimizer } from '../training/optimizers.js';
-import { train } from '../training/trainer.js';
 import { expectSameOnBothBackends, integers, normal, tensorOf, useWasm, type Data } from './test-support/compare.js';
 
 beforeAll(useWasm);
@@ -193,50 +189,4 @@ describe('training every model family on wasm', () => {
     }, { rtol: 1e-4, atol: 1e-5 });
   });
 
-  it("1,000 steps of the runtime's train() on wasm keep the tensor count and the wasm heap's buffers flat", async () => {
-    await tf.setBackend('wasm');
-    const rows = 64;
-    const x = normal([rows, 5], 10, 'x');
-    const ids = integers([rows, 2], 0, 19, 10, 'ids');
-    const y = Float32Array.from({ length: rows }, (_, i) => ((x.values[i * 5] as number) > 0 ? 1 : 0));
-    const w = tf.variable(tensorOf(normal([5 + 2 * 3, 8], 10, 'w', 0.3)));
-    const table = tf.variable(tensorOf(normal([20, 3], 10, 'table', 0.3)));
-    const out = tf.variable(tensorOf(normal([8, 1], 10, 'out', 0.3)));
-    const model = fromVariables({
-      variables: { w, table, out },
-      forward: (inputs: ModelInputs) =>
-        tf.tidy(() => {
-          if (isSingleInput(inputs)) throw new Error('expects named inputs');
-          const features = tf.concat([inputs['x'] as tf.Tensor2D, tf.reshape(tf.gather(table, inputs['ids'] as tf.Tensor), [-1, 6])], 1);
-          const h = tf.tanh(tf.matMul(features as tf.Tensor2D, w));
-          return tf.matMul(h, out);
-        }),
-    });
-    const data = createDataset({
-      inputs: { x: { values: x.values, shape: [5] }, ids: { values: ids.values, shape: [2] } },
-      targets: { values: y, shape: [1] },
-    });
-    const loss = (t: tf.Tensor, p: tf.Tensor) => tf.losses.sigmoidCrossEntropy<tf.Tensor, tf.Scalar>(t, p);
-    const counts: Array<[number, number]> = [];
-    const history = await train({
-      model,
-      loss,
-      train: data,
-      epochs: 125, // 8 steps per epoch
-      batchSize: 8,
-      seed: 1,
-      optimizer: createOptimizer({ name: 'adam', learningRate: 0.01 }),
-      progress: { quiet: true },
-      callbacks: {
-        onStepEnd: (info) => {
-          if (info.globalStep === 10 || info.globalStep % 100 === 0) counts.push([tf.memory().numTensors, tf.backend().numDataIds()]);
-        },
-      },
-    });
-    expect(history.globalStep).toBe(1000);
-    expect(counts).toHaveLength(11);
-    for (const count of counts) expect(count).toEqual(counts[0]);
-    expect(history.epochs.at(-1)?.loss).toBeLessThan(history.epochs[0]?.loss ?? 0);
-    tf.dispose([w, table, out]);
-  });
 });

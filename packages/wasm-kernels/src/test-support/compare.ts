@@ -1,13 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// tfjs-layers registers the gradient functions of every op (tf.grad fails without them), as the runtime's backend does.
+import '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
 
-import { initBackend } from '../../backend.js';
-import { SeededRandom } from '../../random.js';
+import { registerWasmTrainingKernels } from '../register.js';
+import { TestRandom } from './random.js';
 
-/** Selects the wasm backend through `initBackend` (which registers the training kernels), silently. */
+/** Selects the wasm backend and registers the training kernels, as `initBackend('wasm')` of the runtime does. */
 export async function useWasm(): Promise<void> {
-  await initBackend('wasm', { log: null });
+  await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+  registerWasmTrainingKernels();
 }
 
 /** Plain data of a tensor argument, so the same inputs can be built on either backend. */
@@ -20,13 +24,13 @@ export interface Data {
 /** Standard-normal float32 data from a seeded generator. */
 export function normal(shape: readonly number[], seed: number, ...labels: Array<string | number>): Data {
   const size = shape.reduce((a, b) => a * b, 1);
-  return { values: SeededRandom.fromSeed(seed, 'wasm-test', ...labels).normalArray(size), shape };
+  return { values: TestRandom.fromSeed(seed, 'wasm-test', ...labels).normalArray(size), shape };
 }
 
 /** Uniform integers in `[low, high]` as int32 data. */
 export function integers(shape: readonly number[], low: number, high: number, seed: number, ...labels: Array<string | number>): Data {
   const size = shape.reduce((a, b) => a * b, 1);
-  const random = SeededRandom.fromSeed(seed, 'wasm-int', ...labels);
+  const random = TestRandom.fromSeed(seed, 'wasm-int', ...labels);
   return { values: Int32Array.from({ length: size }, () => random.int(low, high)), shape, dtype: 'int32' };
 }
 
