@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { runSourceCli, type CliRun } from '@counterweight/runtime/cli';
+import { runSourceCli, type CliRun } from '@counterweight/experiment/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { removeTempDirs, tempDir } from './data/test-support/fixtures.js';

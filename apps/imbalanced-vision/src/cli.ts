@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { formatNumber } from '@counterweight/reports';
 import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
-import { integerArgument as integer, listArgument as list, numberAtLeastArgument } from '@counterweight/runtime/cli';
+import { integerArgument as integer, listArgument as list, numberAtLeastArgument } from '@counterweight/experiment/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { defaultFetchDir, fetchFashionMnist } from './data/fetch.js';

@@ -7,10 +7,10 @@ import sharp from 'sharp';
 import type { TopLevelSpec } from 'vega-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { ConfigError } from '../errors.js';
-import { lineChart } from './charts.js';
-import { markdownTable } from './markdown.js';
-import { ReportError } from './report-error.js';
+import { lineChart, markdownTable, ReportError } from '@counterweight/reports';
+import { ConfigError } from '@counterweight/runtime';
+
+import { RunFileError } from './run-file-error.js';
 import { createRunDirectory, newRunId, openRunDirectory } from './run-dir.js';
 
 async function listFiles(dir: string): Promise<string[]> {
@@ -69,7 +69,7 @@ describe('createRunDirectory', () => {
   it('refuses NaN in metrics, naming file and key path, and leaves no file behind', async () => {
     const run = await createRunDirectory({ app: 'nan-app', root });
     const write = run.writeMetrics({ auc: 0.8, perClass: { yes: Number.NaN } });
-    await expect(write).rejects.toBeInstanceOf(ReportError);
+    await expect(write).rejects.toBeInstanceOf(RunFileError);
     await expect(write).rejects.toMatchObject({ file: run.path('metrics.json'), keyPath: '$.perClass.yes' });
     expect(await listFiles(run.dir)).toEqual([]);
   });
@@ -91,24 +91,35 @@ describe('createRunDirectory', () => {
     expect(await listFiles(run.dir)).toEqual(['good.png']);
   });
 
-  it('refuses an existing run directory unless allowExisting is set', async () => {
-    await createRunDirectory({ app: 'again', runId: 'fixed-id', root });
-    await expect(createRunDirectory({ app: 'again', runId: 'fixed-id', root })).rejects.toBeInstanceOf(ConfigError);
-    const reopened = await createRunDirectory({ app: 'again', runId: 'fixed-id', root, allowExisting: true });
+  it('refuses an existing run directory for a new run, and a missing one for a resumed run, in user terms', async () => {
+    const first = await createRunDirectory({ app: 'again', runId: 'fixed-id', root });
+    expect(first.created).toBe(true);
+    const again = createRunDirectory({ app: 'again', runId: 'fixed-id', root });
+    await expect(again).rejects.toBeInstanceOf(ConfigError);
+    await expect(again).rejects.toThrow(/^--run-id: run .*fixed-id exists already; add --resume to continue it, or choose another --run-id$/);
+    const reopened = await createRunDirectory({ app: 'again', runId: 'fixed-id', root, mode: 'resume' });
     expect(reopened.dir).toBe(join(root, 'again', 'fixed-id'));
+    expect(reopened.created).toBe(false);
+    await reopened.discardIfCreated();
+    expect(existsSync(reopened.dir)).toBe(true);
+    const unknown = createRunDirectory({ app: 'again', runId: 'unknown', root, mode: 'resume' });
+    await expect(unknown).rejects.toThrow(/^--run-id: there is no run to resume at .*unknown; check the name/);
+    expect(existsSync(join(root, 'again', 'unknown'))).toBe(false);
+    await first.discardIfCreated();
+    expect(existsSync(first.dir)).toBe(false);
   });
 
   it('accepts only safe path segments', async () => {
     for (const app of ['', '..', '.hidden', 'a/b', 'a\\b', 'spaces here', '-dash']) {
       await expect(createRunDirectory({ app, root }), app).rejects.toBeInstanceOf(ConfigError);
     }
-    await expect(createRunDirectory({ app: 'ok', runId: '../escape', root })).rejects.toThrow('runId');
+    await expect(createRunDirectory({ app: 'ok', runId: '../escape', root })).rejects.toThrow('--run-id');
     const run = await createRunDirectory({ app: 'ok', root });
     expect(run.path('charts/loss.png')).toBe(join(run.dir, 'charts', 'loss.png'));
     for (const name of ['../x.json', '/abs.json', 'a//b', '.tmp', 'a/../../b']) {
-      expect(() => run.path(name), name).toThrow(ReportError);
+      expect(() => run.path(name), name).toThrow(RunFileError);
     }
-    await expect(run.writeJson('../outside', {})).rejects.toBeInstanceOf(ReportError);
+    await expect(run.writeJson('../outside', {})).rejects.toBeInstanceOf(RunFileError);
     expect(existsSync(join(run.dir, '..', 'outside.json'))).toBe(false);
   });
 });
@@ -131,8 +142,9 @@ describe('openRunDirectory', () => {
     expect(run.app).toBe('vision');
     await run.writeMetrics({ a: 1 });
     expect(JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8'))).toEqual({ a: 1 });
-    await expect(openRunDirectory(dir, { app: 'vision' })).rejects.toThrow(/already exists/);
-    const again = await openRunDirectory(dir, { app: 'vision', allowExisting: true });
+    await expect(openRunDirectory(dir, { app: 'vision' })).rejects.toThrow(/^--out: directory .* exists already/);
+    const again = await openRunDirectory(dir, { app: 'vision', mode: 'new-or-resume' });
+    expect(again.created).toBe(false);
     expect(existsSync(again.path('metrics.json'))).toBe(true);
     await expect(openRunDirectory(join(root, 'x'), { app: '../bad' })).rejects.toThrow(ConfigError);
   });

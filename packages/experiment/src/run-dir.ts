@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
+import type { RenderChartOptions } from '@counterweight/reports';
+import { ConfigError, writeFileAtomic } from '@counterweight/runtime';
 import type { TopLevelSpec } from 'vega-lite';
 
-import { writeFileAtomic } from '../atomic-write.js';
-import { ConfigError } from '../errors.js';
-import { renderChartPng, type RenderChartOptions } from './charts.js';
-import { ReportError } from './report-error.js';
+import { RunFileError } from './run-file-error.js';
 import { strictJsonStringify } from './strict-json.js';
 
 /** A safe path segment: starts with a letter or digit, then letters, digits, `.`, `_`, `-`; at most 128 characters. */
@@ -24,9 +23,18 @@ export interface CreateRunDirectoryOptions {
   readonly runId?: string;
   /** Parent of all apps' runs. Default `runs` (relative to the current directory). */
   readonly root?: string;
-  /** Accept a run directory that already exists (e.g. to add to a resumed run). Default false: that is an error. */
-  readonly allowExisting?: boolean;
+  /** New run, resumed run, or either (see {@link OpenMode}). Default `new`. */
+  readonly mode?: OpenMode;
+  /** The command-line option named in errors about the directory. Default `--run-id`. */
+  readonly option?: string;
 }
+
+/**
+ * How a run directory is opened: `new` refuses an existing directory (a new run never writes into an old one),
+ * `resume` requires one (resuming a run that does not exist is an error, not a new run), `new-or-resume` accepts
+ * either (a comparison's `--out`, which resumes when it exists).
+ */
+export type OpenMode = 'new' | 'resume' | 'new-or-resume';
 
 /**
  * The output directory of one run, `<root>/<app>/<run-id>/`. Every write is atomic ({@link writeFileAtomic}): a
@@ -34,13 +42,17 @@ export interface CreateRunDirectoryOptions {
  * the file's name relative to the run directory, e.g. `loss.png`, ready to embed in `report.md`.
  *
  * File names are relative paths of safe segments (letters, digits, `.`, `_`, `-`; no leading dot) separated by `/`;
- * anything else is a {@link ReportError}. Subdirectories are created as needed.
+ * anything else is a {@link RunFileError}. Subdirectories are created as needed.
  */
 export interface RunDirectory {
   readonly app: string;
   readonly runId: string;
   /** Absolute path of the run directory. */
   readonly dir: string;
+  /** True when this call created the directory (it did not exist before). */
+  readonly created: boolean;
+  /** Removes the directory and everything in it when this call created it (a failed start leaves nothing behind). */
+  discardIfCreated(): Promise<void>;
   /** Absolute path of `name` inside the run directory (nothing is created). */
   path(name: string): string;
   /** Writes `config.json` (see {@link writeJson} for the JSON rules). */
@@ -52,14 +64,14 @@ export interface RunDirectory {
   /**
    * Renders a vega-lite spec with {@link renderChartPng} and writes it as `<name>.png` (`.png` is added unless `name`
    * has it). Rendering happens before anything is written, so a rejected spec leaves no file.
-   * @throws ReportError naming the file when the spec cannot be rendered.
+   * @throws ReportError (of `@counterweight/reports`) naming the file when the spec cannot be rendered.
    */
   writeChart(name: string, spec: TopLevelSpec, options?: RenderChartOptions): Promise<string>;
   /**
    * Writes pretty-printed JSON to `<name>.json` (`.json` is added unless `name` has it). Values are checked by
    * {@link strictJsonStringify}: NaN and ±Infinity are refused with an error naming the key path (never silently
    * written as null); encode them yourself, e.g. as strings, if they must be kept.
-   * @throws ReportError naming the file and key path of a value JSON cannot hold.
+   * @throws RunFileError naming the file and key path of a value JSON cannot hold.
    */
   writeJson(name: string, value: unknown): Promise<string>;
 }
@@ -98,12 +110,17 @@ class RunDirectoryImpl implements RunDirectory {
     readonly app: string,
     readonly runId: string,
     readonly dir: string,
+    readonly created: boolean,
   ) {}
+
+  async discardIfCreated(): Promise<void> {
+    if (this.created) await rm(this.dir, { recursive: true, force: true });
+  }
 
   path(name: string): string {
     const segments = name.split('/');
     if (!segments.every((segment) => SAFE_SEGMENT.test(segment))) {
-      throw new ReportError(
+      throw new RunFileError(
         { file: join(this.dir, name) },
         'not a safe relative file name (segments of letters, digits, ".", "_", "-" separated by "/", no leading dot)',
       );
@@ -127,6 +144,8 @@ class RunDirectoryImpl implements RunDirectory {
   async writeChart(name: string, spec: TopLevelSpec, options?: RenderChartOptions): Promise<string> {
     const file = withExtension(name, '.png');
     const path = this.path(file);
+    // Loaded here, not at the top: a worker thread that trains (and never draws) does not load vega or sharp.
+    const { renderChartPng, ReportError } = await import('@counterweight/reports');
     let png: Buffer;
     try {
       png = await renderChartPng(spec, options);
@@ -146,56 +165,62 @@ class RunDirectoryImpl implements RunDirectory {
   }
 }
 
+/** Creates `dir` (with its parents) or finds it, as `mode` allows. Returns whether it was created. */
+async function makeDirectory(dir: string, mode: OpenMode, option: string, what: string): Promise<boolean> {
+  await mkdir(dirname(dir), { recursive: true });
+  if (mode === 'resume') {
+    const found = await stat(dir).catch(() => undefined);
+    if (found?.isDirectory() === true) return false;
+    throw new ConfigError(option, `there is no ${what} to resume at ${dir}; check the name, or leave out --resume to start a new one`);
+  }
+  try {
+    await mkdir(dir);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (mode === 'new') {
+      throw new ConfigError(option, `${what} ${dir} exists already; add --resume to continue it, or choose another ${option}`);
+    }
+    return false;
+  }
+}
+
 /**
- * Creates the run directory `<root>/<app>/<run-id>/` (and its parents) and returns a {@link RunDirectory} to write
- * the run's config, metrics, charts and report into.
+ * Creates (or, as `mode` allows, reopens) the run directory `<root>/<app>/<run-id>/` and returns a
+ * {@link RunDirectory} to write the run's config, metrics, charts and report into.
  *
- * @throws ConfigError when `app` or `runId` is not a safe path segment, or the run directory exists already and
- *   `allowExisting` is not set.
+ * @throws ConfigError naming `option` (default `--run-id`) when `app` or `runId` is not a safe path segment, when
+ *   the directory exists and `mode` is `new` (the default), or when it does not exist and `mode` is `resume`.
  */
 export async function createRunDirectory(options: CreateRunDirectoryOptions): Promise<RunDirectory> {
   checkSegment('app', options.app);
+  const option = options.option ?? '--run-id';
   const runId = options.runId ?? newRunId();
-  checkSegment('runId', runId);
-  const appDir = resolve(options.root ?? DEFAULT_RUNS_ROOT, options.app);
-  const dir = join(appDir, runId);
-  await mkdir(appDir, { recursive: true });
-  try {
-    await mkdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    if (options.allowExisting !== true) {
-      throw new ConfigError('runId', `run directory ${dir} already exists (pass allowExisting to add to it)`);
-    }
-  }
-  return new RunDirectoryImpl(options.app, runId, dir);
+  checkSegment(option, runId);
+  const dir = join(resolve(options.root ?? DEFAULT_RUNS_ROOT, options.app), runId);
+  const created = await makeDirectory(dir, options.mode ?? 'new', option, 'run');
+  return new RunDirectoryImpl(options.app, runId, dir, created);
 }
 
 /** Options of {@link openRunDirectory}. */
 export interface OpenRunDirectoryOptions {
   /** The app the run belongs to (a safe path segment); recorded on the returned {@link RunDirectory}. */
   readonly app: string;
-  /** Accept a directory that exists already (e.g. to resume into it). Default false: an existing one is an error. */
-  readonly allowExisting?: boolean;
+  /** New, resumed, or either (see {@link OpenMode}). Default `new`. */
+  readonly mode?: OpenMode;
+  /** The command-line option named in errors. Default `--out`. */
+  readonly option?: string;
 }
 
 /**
  * A {@link RunDirectory} at an explicit path (a CLI's `--out DIR`) instead of `<root>/<app>/<run-id>/`; the
  * directory and its parents are created. Its run id is the directory's base name.
  *
- * @throws ConfigError when `app` is not a safe path segment, or the directory exists and `allowExisting` is not set.
+ * @throws ConfigError when `app` is not a safe path segment, or the directory's existence contradicts `mode`.
  */
 export async function openRunDirectory(dir: string, options: OpenRunDirectoryOptions): Promise<RunDirectory> {
   checkSegment('app', options.app);
   const absolute = resolve(dir);
-  await mkdir(dirname(absolute), { recursive: true });
-  try {
-    await mkdir(absolute);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    if (options.allowExisting !== true) {
-      throw new ConfigError('out', `directory ${absolute} already exists (resume into it, or choose another)`);
-    }
-  }
-  return new RunDirectoryImpl(options.app, basename(absolute), absolute);
+  const created = await makeDirectory(absolute, options.mode ?? 'new', options.option ?? '--out', 'directory');
+  return new RunDirectoryImpl(options.app, basename(absolute), absolute, created);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '@counterweight/runtime';
 import { assertSameSettings } from './settings-guard.js';
 
 describe('assertSameSettings', () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
-import { ConfigError } from '../errors.js';
+import { ConfigError } from '@counterweight/runtime';
 
 /**
  * Guards a resumable output directory: when `configPath` (a `config.json` written by an earlier run) exists, its

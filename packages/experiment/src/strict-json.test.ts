@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
 
-import { ReportError } from './report-error.js';
+import { RunFileError } from './run-file-error.js';
 import { strictJsonStringify } from './strict-json.js';
 
-function errorOf(fn: () => unknown): ReportError {
+function errorOf(fn: () => unknown): RunFileError {
   try {
     fn();
   } catch (error) {
-    if (error instanceof ReportError) return error;
+    if (error instanceof RunFileError) return error;
     throw error;
   }
-  throw new Error('expected a ReportError');
+  throw new Error('expected a RunFileError');
 }
 
 describe('strictJsonStringify', () => {

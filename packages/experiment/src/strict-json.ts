@@ -1,4 +1,4 @@
-import { ReportError } from './report-error.js';
+import { RunFileError } from './run-file-error.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -26,7 +26,7 @@ function hasToJson(value: object): value is { toJSON: (key: string) => unknown }
  */
 function toPlainJson(value: unknown, path: string, file: string | undefined, ancestors: Set<object>): unknown {
   const fail = (problem: string): never => {
-    throw new ReportError({ file, keyPath: path }, problem);
+    throw new RunFileError({ file, keyPath: path }, problem);
   };
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
@@ -41,10 +41,11 @@ function toPlainJson(value: unknown, path: string, file: string | undefined, anc
   if (ancestors.has(value)) return fail('circular reference');
   ancestors.add(value);
   try {
-    if (hasToJson(value)) return toPlainJson(value.toJSON(''), path, file, ancestors);
+    // Before toJSON: vega-lite gives Set.prototype a toJSON, so a Set would pass silently once vega-lite is loaded.
     if (value instanceof Map || value instanceof Set) {
       return fail(`a ${describe(value)} would be written as {}; convert it to an object or array first`);
     }
+    if (hasToJson(value)) return toPlainJson(value.toJSON(''), path, file, ancestors);
     if (ArrayBuffer.isView(value)) {
       if (value instanceof DataView || value instanceof BigInt64Array || value instanceof BigUint64Array) {
         return fail(`${describe(value)} has no JSON encoding`);
@@ -77,7 +78,7 @@ function toPlainJson(value: unknown, path: string, file: string | undefined, anc
  * - Typed arrays (`Float32Array` etc.) become plain arrays of numbers; objects with `toJSON` (e.g. `Date`) use it.
  *
  * @param options.file the file the text is for, named in errors.
- * @throws ReportError naming the file and the key path (e.g. `$.history[3].loss`) of the first offending value.
+ * @throws RunFileError naming the file and the key path (e.g. `$.history[3].loss`) of the first offending value.
  */
 export function strictJsonStringify(value: unknown, options: { readonly file?: string } = {}): string {
   return `${JSON.stringify(toPlainJson(value, '$', options.file, new Set()), null, 2)}\n`;

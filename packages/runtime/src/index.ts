@@ -36,17 +36,6 @@ export {
 export { describeDownloadFailure, downloadBytes, gitBlobSha1, sha256Hex, type DownloadOptions } from './data/download.js';
 export { fitStandardizer, type Standardizer } from './data/standardizer.js';
 export { SHARED_DATA_ENV, repositoryRoot, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
-export { strictJsonStringify } from './report/strict-json.js';
-export { assertSameSettings } from './report/settings-guard.js';
-export {
-  DEFAULT_RUNS_ROOT,
-  createRunDirectory,
-  newRunId,
-  openRunDirectory,
-  type CreateRunDirectoryOptions,
-  type OpenRunDirectoryOptions,
-  type RunDirectory,
-} from './report/run-dir.js';
 export {
   fromLayersModel,
   fromVariables,

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 
 import { initBackend, resolveBackendRequest, writeJsonAtomic } from '@counterweight/runtime';
-import { positiveNumberArgument as positiveNumber } from '@counterweight/runtime/cli';
+import { positiveNumberArgument as positiveNumber } from '@counterweight/experiment/cli';
 import { Command } from 'commander';
 
 import { DEFAULT_POLICY, formatReport, runParity } from './run.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-import { runSourceCli, type CliRun } from '@counterweight/runtime/cli';
+import { runSourceCli, type CliRun } from '@counterweight/experiment/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CLI = resolve(import.meta.dirname, 'cli.ts');

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, initBackend, resolveBackendRequest } from '@counterweight/runtime';
-import { integerArgument as integer, positiveNumberArgument as positive } from '@counterweight/runtime/cli';
+import { integerArgument as integer, positiveNumberArgument as positive } from '@counterweight/experiment/cli';
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { RECIPE_NAMES, parseRecipes } from './recipes.js';

@@ -1,15 +1,14 @@
 import { join } from 'node:path';
 
+import { createRunDirectory, type RunDirectory } from '@counterweight/experiment';
 import { formatMeanStd, groupedBarChart, lineChart, markdownTable, meanAndStd } from '@counterweight/reports';
 import {
   activeBackend,
   createOptimizer,
-  createRunDirectory,
   evaluate,
   formatBackendInfo,
   train,
   type MetricFunction,
-  type RunDirectory,
 } from '@counterweight/runtime';
 import { binaryAuc, binaryBalancedAccuracy, binaryConfusion, binaryLogLoss, binaryRecall } from '@counterweight/metrics';
 import * as tf from '@tensorflow/tfjs-core';
@@ -87,7 +86,7 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
     app: 'quickstart',
     root: options.out,
     ...(options.runId === undefined ? {} : { runId: options.runId }),
-    allowExisting: options.resume === true,
+    mode: options.resume === true ? 'resume' : 'new',
   });
   const backend = activeBackend();
   await run.writeConfig({

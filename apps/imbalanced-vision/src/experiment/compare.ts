@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
-import { activeBackend, assertSameSettings, createProgress, formatBackendInfo, openRunDirectory } from '@counterweight/runtime';
+import { assertSameSettings, openRunDirectory } from '@counterweight/experiment';
+import { activeBackend, createProgress, formatBackendInfo } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { settingsOf, validateCompareOptions, type CompareOptions, type RunSpec } from './options.js';
@@ -40,7 +41,7 @@ export async function compare(options: CompareOptions): Promise<CompareResult> {
   const recipes = validateCompareOptions(options);
   const settings = settingsOf(options);
   const data = await prepareData(settings);
-  const out = await openRunDirectory(options.out, { app: 'imbalanced-vision', allowExisting: true });
+  const out = await openRunDirectory(options.out, { app: 'imbalanced-vision', mode: 'new-or-resume' });
   await assertSameSettings(out.path('config.json'), settings);
   const backendInfo = activeBackend();
   const backend = backendInfo === undefined ? tf.getBackend() : formatBackendInfo(backendInfo).replace(/^backend: /, '');

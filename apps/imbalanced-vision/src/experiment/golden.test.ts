@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { formatNumber, initBackend } from '@counterweight/runtime';
+import { formatNumber } from '@counterweight/reports';
+import { initBackend } from '@counterweight/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { embeddedSampleDir } from '../data/sample.js';

@@ -6,7 +6,7 @@ import {
   markdownTable,
   reliabilityDiagram,
 } from '@counterweight/reports';
-import type { RunDirectory } from '@counterweight/runtime';
+import type { RunDirectory } from '@counterweight/experiment';
 
 import type { Recipe } from '../recipes/recipe.js';
 import { CALIBRATION_BINS, frequencyThirds } from './evaluate.js';

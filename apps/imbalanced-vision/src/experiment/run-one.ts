@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { applyMaxNorm, maxNormThreshold } from '@counterweight/core-losses';
+import { strictJsonStringify } from '@counterweight/experiment';
 import {
   ConfigError,
   activeBackend,
   createDataset,
   createOptimizer,
   deriveSeed,
-  strictJsonStringify,
   train,
   writeFileAtomic,
   writeJsonAtomic,

@@ -1,4 +1,4 @@
-// @counterweight/runtime/cli: what every Counterweight command line shares.
+// @counterweight/experiment/cli: what every Counterweight command line shares.
 export {
   integerArgument,
   listArgument,
@@ -7,4 +7,15 @@ export {
   positiveNumberArgument,
   unitIntervalArgument,
 } from './arguments.js';
+export {
+  addComparisonOptions,
+  backendOption,
+  createProgram,
+  defaultJobs,
+  isInteractive,
+  quietOption,
+  runProgram,
+  type ComparisonFlags,
+  type ComparisonOptionDefaults,
+} from './program.js';
 export { runSourceCli, type CliRun } from './run-cli.js';

@@ -1,0 +1,52 @@
+import { resolve } from 'node:path';
+
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+
+import { addComparisonOptions, defaultJobs } from './program.js';
+import { runSourceCli } from './run-cli.js';
+
+const DEMO = resolve(import.meta.dirname, 'test-support', 'demo-cli.ts');
+
+describe('addComparisonOptions', () => {
+  it('adds --seed --seeds --jobs --out --backend --quiet with their defaults and checks', async () => {
+    let seen: unknown;
+    const command = addComparisonOptions(new Command('compare').exitOverride(), { seeds: 3, out: 'runs/x' }).action((flags) => {
+      seen = flags;
+    });
+    await command.parseAsync(['--seed', '2', '--jobs', '1', '--backend', 'wasm'], { from: 'user' });
+    expect(seen).toMatchObject({ seed: 2, seeds: 3, jobs: 1, out: 'runs/x', backend: 'wasm' });
+    await command.parseAsync([], { from: 'user' });
+    expect(seen).toMatchObject({ seed: 0, jobs: defaultJobs() });
+    expect(command.options.map((o) => o.long)).toEqual(['--seed', '--seeds', '--jobs', '--out', '--backend', '--quiet']);
+  });
+});
+
+describe('runProgram', () => {
+  it('prints a flag error as one line pointing at --help of the command, as the last thing on screen', async () => {
+    for (const args of [
+      ['compare', '--out', 'x', '--epochs', '0'],
+      ['compare', '--out', 'x', '--sed', '1'],
+      ['compare'],
+      ['compare', '--out', 'x', '--seeds', 'two'],
+    ]) {
+      const run = await runSourceCli(DEMO, args);
+      expect(run.code, args.join(' ')).toBe(1);
+      expect(run.stdout).toBe('');
+      const lines = run.stderr.trimEnd().split('\n');
+      expect(lines, run.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^error: .* \(see demo compare --help\)$/);
+    }
+    const bad = await runSourceCli(DEMO, ['compare', '--out', 'x', '--epochs', '0']);
+    expect(bad.stderr).toBe(`error: option '--epochs <n>' argument '0' is invalid. expected an integer >= 1, got "0" (see demo compare --help)\n`);
+  });
+
+  it('prints an error of the action as one line naming the program, with exit code 1', async () => {
+    const run = await runSourceCli(DEMO, ['compare', '--out', 'x', '--epochs', '13']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('demo: --epochs: unlucky\n');
+    const ok = await runSourceCli(DEMO, ['compare', '--out', 'x', '--seeds', '2', '--jobs', '1']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ out: 'x', seeds: 2, jobs: 1, epochs: 5 });
+  });
+});
