@@ -142,10 +142,11 @@ function cumulativeLogitLoss_(
  * the missing boundaries of the first and last class dropped): finite values and gradients at logits of ±50 and
  * beyond, no cancellation in σ(a) − σ(b).
  *
- * Crossing boundaries: with a separate β_k per boundary (PRESTO, {@link fitPresto}) the cumulative logits need not
- * be non-decreasing out of sample, and then a middle-class "probability" is zero or negative. This loss does not
- * throw: it clamps a middle-class probability below at `probabilityFloor` (default 1e-8, ordinalNet's `pMin`), so
- * such an example costs −log(1e-8) ≈ 18.4 with zero gradient. ordinalNet warns about the same situation.
+ * Crossing boundaries: with a separate β_k per boundary (PRESTO, `fitPresto` of @counterweight/solvers) the
+ * cumulative logits need not be non-decreasing out of sample, and then a middle-class "probability" is zero or
+ * negative. This loss does not throw: it clamps a middle-class probability below at `probabilityFloor` (default
+ * 1e-8, ordinalNet's `pMin`), so such an example costs −log(1e-8) ≈ 18.4 with zero gradient. ordinalNet warns about
+ * the same situation.
  *
  * Shapes: `targets` `[N]` integer class ids in [0, K); `cumulativeLogits` `[N, K − 1]` float (K ≥ 2; K = 2 is
  * binary cross-entropy on the logit of P(y = 0)). Per-example losses `[N]`; `weights` `[N]` or scalar. Reduction

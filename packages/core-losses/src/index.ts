@@ -113,45 +113,7 @@ export {
   type WelfareTemperatureUnit,
 } from './welfare-rank.js';
 export {
-  applyMultiplicativeCalibration,
-  fitMultiplicativeCalibration,
-  type MultiplicativeCalibration,
-  type MultiplicativeCalibrationMethod,
-  type MultiplicativeCalibrationOptions,
-} from './multiplicative-calibration.js';
-export {
   CUMULATIVE_LOGIT_PROBABILITY_FLOOR,
   cumulativeLogitLoss,
   type CumulativeLogitLossOptions,
 } from './cumulative-logit.js';
-export {
-  cvPresto,
-  fitPresto,
-  fitProportionalOdds,
-  fitSeparateLogistic,
-  predictPrestoProbabilities,
-  prestoCumulativeLogits,
-  prestoLambdaMax,
-  prestoLambdaPath,
-  type CovariateRows,
-  type CumulativeFitOptions,
-  type CvPrestoOptions,
-  type CvPrestoResult,
-  type PrestoLambdaMaxOptions,
-  type PrestoMethod,
-  type PrestoModel,
-  type PrestoOptions,
-  type PrestoParameters,
-  type PrestoPathOptions,
-} from './presto.js';
-export {
-  DENSE_DIFFERENCES_INTERCEPTS,
-  SPARSE_DIFFERENCES_INTERCEPTS,
-  denseDifferencesData,
-  seededUniform,
-  sparseDifferencesData,
-  type DenseDifferencesOptions,
-  type PrestoSyntheticData,
-  type PrestoSyntheticOptions,
-  type SparseDifferencesOptions,
-} from './presto-synthetic.js';

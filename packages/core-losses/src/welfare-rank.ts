@@ -280,7 +280,8 @@ function welfareRankLoss_(targets: TensorInput, logits: TensorInput, options: We
  * logloss, ≈ 0.73 for the log-space form and 0.80–0.81 for the eCPM-space gap form.
  *
  * Rank losses are shift-invariant in effect and do not calibrate: combine with logloss ({@link combinedWelfareLoss})
- * or recalibrate afterwards (`fitMultiplicativeCalibration`, which keeps the eCPM order of every auction).
+ * or recalibrate afterwards (`fitMultiplicativeCalibration` of @counterweight/solvers, which keeps the eCPM order of
+ * every auction).
  *
  * Shapes: `targets`, `logits`, `options.bids`, `options.mask`, `options.teacher` `[A, S]` (A auctions padded to S
  * candidates); `options.weights` `[A]`. Memory: a few `[A, S, S]` tensors — linear in the number of auctions,

@@ -1,9 +1,25 @@
 import { describe, expect, it } from 'vitest';
 
-import { LossArgumentError } from './errors.js';
+import { SolverArgumentError } from './errors.js';
 import { applyMultiplicativeCalibration, fitMultiplicativeCalibration } from './multiplicative-calibration.js';
-import { pilotGeneratorA } from './test-support/pilot-auctions.js';
-import { makeRandom } from './test-support/random-inputs.js';
+import { seededUniform } from './presto-synthetic.js';
+
+/**
+ * Clicks of `n` candidates with known CTRs p = σ(−3 + 1.2·z + 0.8·u), z ~ N(0, 1), u ~ U(−1, 1) (a few per cent, as
+ * the CTR pilot's generator A), drawn with a fixed seed.
+ */
+function syntheticClicks(n: number, seed: number): { clicks: Float64Array; trueCtr: Float64Array } {
+  const random = seededUniform(seed);
+  const trueCtr = new Float64Array(n);
+  const clicks = new Float64Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const z = Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random());
+    const p = 1 / (1 + Math.exp(3 - 1.2 * z - 0.8 * (2 * random() - 1)));
+    trueCtr[i] = p;
+    clicks[i] = random() < p ? 1 : 0;
+  }
+  return { clicks, trueCtr };
+}
 
 const nll = (y: ArrayLike<number>, p: ArrayLike<number>): number => {
   let sum = 0;
@@ -12,8 +28,8 @@ const nll = (y: ArrayLike<number>, p: ArrayLike<number>): number => {
 };
 
 describe('fitMultiplicativeCalibration', () => {
-  // Clicks from generator A's true CTRs; the "model" predicts a third of the truth (what a rank loss tends to leave).
-  const data = pilotGeneratorA(3000, 4);
+  // Clicks from known CTRs; the "model" predicts a third of the truth (what a rank loss tends to leave).
+  const data = syntheticClicks(30_000, 4);
   const shrunk = Array.from(data.trueCtr, (p) => p / 3);
 
   it('recovers the factor that undoes a uniform shrinkage, at the likelihood optimum, and calibrates the mean', () => {
@@ -32,7 +48,7 @@ describe('fitMultiplicativeCalibration', () => {
   });
 
   it("keeps every auction's eCPM order (and so the winner and the welfare)", () => {
-    const random = makeRandom(3);
+    const random = seededUniform(3);
     const probabilities = Array.from({ length: 200 }, () => 0.01 + 0.3 * random());
     const bids = Array.from({ length: 200 }, () => 0.1 + 5 * random());
     const labels = probabilities.map((p) => (random() < 2 * p ? 1 : 0));
@@ -51,6 +67,6 @@ describe('fitMultiplicativeCalibration', () => {
     expect(() => fitMultiplicativeCalibration([1, 0], [0.5])).toThrow(/'labels' has 2 entries/);
     expect(() => fitMultiplicativeCalibration([0, 0], [0.5, 0.2])).toThrow(/no positive/);
     expect(() => fitMultiplicativeCalibration([1, 0], [0, 0.2])).toThrow(/'probabilities' must lie in \(0, 1\]/);
-    expect(() => fitMultiplicativeCalibration([1, 0], [0.1, 0.2], { method: 'isotonic' as never })).toThrow(LossArgumentError);
+    expect(() => fitMultiplicativeCalibration([1, 0], [0.1, 0.2], { method: 'isotonic' as never })).toThrow(SolverArgumentError);
   });
 });

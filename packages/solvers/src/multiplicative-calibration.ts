@@ -1,4 +1,4 @@
-import { LossArgumentError } from './errors.js';
+import { SolverArgumentError } from './errors.js';
 
 const NAME = 'fitMultiplicativeCalibration';
 
@@ -49,7 +49,7 @@ const MAX_PROBABILITY = 1 - 1e-7;
  * Reference: post-hoc calibration of ranking-trained CTR models (e.g. the calibration discussion of Lyu et al., ICML
  * 2023); the single-factor form is the one that provably keeps every auction's eCPM order.
  *
- * @throws LossArgumentError for mismatched lengths, labels outside [0, 1], probabilities outside (0, 1], negative
+ * @throws SolverArgumentError for mismatched lengths, labels outside [0, 1], probabilities outside (0, 1], negative
  *   weights, or data without any positive (or any weight).
  */
 export function fitMultiplicativeCalibration(
@@ -59,15 +59,15 @@ export function fitMultiplicativeCalibration(
 ): MultiplicativeCalibration {
   const method = options.method ?? 'likelihood';
   if (method !== 'likelihood' && method !== 'ratio') {
-    throw new LossArgumentError(NAME, 'options.method', `must be 'likelihood' or 'ratio', got '${String(method)}'`);
+    throw new SolverArgumentError(NAME, 'options.method', `must be 'likelihood' or 'ratio', got '${String(method)}'`);
   }
   const n = probabilities.length;
   if (labels.length !== n) {
-    throw new LossArgumentError(NAME, 'labels', `has ${labels.length} entries but 'probabilities' has ${n}`);
+    throw new SolverArgumentError(NAME, 'labels', `has ${labels.length} entries but 'probabilities' has ${n}`);
   }
   const weights = options.weights;
   if (weights !== undefined && weights.length !== n) {
-    throw new LossArgumentError(NAME, 'options.weights', `has ${weights.length} entries but 'probabilities' has ${n}`);
+    throw new SolverArgumentError(NAME, 'options.weights', `has ${weights.length} entries but 'probabilities' has ${n}`);
   }
   let sumY = 0;
   let sumP = 0;
@@ -75,19 +75,19 @@ export function fitMultiplicativeCalibration(
   let maxP = 0;
   for (let i = 0; i < n; i += 1) {
     const w = weights === undefined ? 1 : (weights[i] ?? Number.NaN);
-    if (!(w >= 0) || !Number.isFinite(w)) throw new LossArgumentError(NAME, 'options.weights', `must be finite and >= 0, got ${w} at index ${i}`);
+    if (!(w >= 0) || !Number.isFinite(w)) throw new SolverArgumentError(NAME, 'options.weights', `must be finite and >= 0, got ${w} at index ${i}`);
     if (w === 0) continue;
     const y = labels[i] ?? Number.NaN;
     const p = probabilities[i] ?? Number.NaN;
-    if (!(y >= 0 && y <= 1)) throw new LossArgumentError(NAME, 'labels', `must lie in [0, 1], got ${y} at index ${i}`);
-    if (!(p > 0 && p <= 1)) throw new LossArgumentError(NAME, 'probabilities', `must lie in (0, 1], got ${p} at index ${i}`);
+    if (!(y >= 0 && y <= 1)) throw new SolverArgumentError(NAME, 'labels', `must lie in [0, 1], got ${y} at index ${i}`);
+    if (!(p > 0 && p <= 1)) throw new SolverArgumentError(NAME, 'probabilities', `must lie in (0, 1], got ${p} at index ${i}`);
     sumY += w * y;
     sumP += w * p;
     sumW += w;
     maxP = Math.max(maxP, p);
   }
-  if (sumW === 0) throw new LossArgumentError(NAME, 'probabilities', 'has no example with a positive weight');
-  if (sumY === 0) throw new LossArgumentError(NAME, 'labels', 'has no positive: the factor would be 0 (every CTR predicted 0)');
+  if (sumW === 0) throw new SolverArgumentError(NAME, 'probabilities', 'has no example with a positive weight');
+  if (sumY === 0) throw new SolverArgumentError(NAME, 'labels', 'has no positive: the factor would be 0 (every CTR predicted 0)');
   const upper = MAX_PROBABILITY / maxP;
   const observedRate = sumY / sumW;
   const predictedRate = sumP / sumW;

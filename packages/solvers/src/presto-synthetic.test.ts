@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { LossArgumentError } from './errors.js';
+import { SolverArgumentError } from './errors.js';
 import {
   DENSE_DIFFERENCES_INTERCEPTS,
   denseDifferencesData,
@@ -93,7 +93,7 @@ describe('sparseDifferencesData', () => {
     expect(() => sparseDifferencesData({ seed: 1, numClasses: 5 })).toThrow(/'options.intercepts' must hold K − 1 = 4 values \(no default for this K\)/);
     expect(() => sparseDifferencesData({ seed: 1, numClasses: 2 })).toThrow(/'options.numClasses' must be an integer ≥ 3/);
     expect(() => sparseDifferencesData({ seed: 1, devProb: 2 })).toThrow(/'options.devProb' must be in \[0, 1\]/);
-    expect(() => sparseDifferencesData({ seed: Number.NaN })).toThrow(LossArgumentError);
+    expect(() => sparseDifferencesData({ seed: Number.NaN })).toThrow(SolverArgumentError);
     // Boundaries that must cross: every coefficient draw is rejected.
     expect(() => sparseDifferencesData({ seed: 1, n: 50, intercepts: [0, 0, 0], devProb: 1, devSize: 3 })).toThrow(/no valid data set/);
   });

@@ -1,4 +1,4 @@
-import { LossArgumentError } from './errors.js';
+import { SolverArgumentError } from './errors.js';
 
 /**
  * A seeded uniform generator on [0, 1) (mulberry32: 32-bit state, period 2³²). Small, fast and deterministic across
@@ -94,9 +94,9 @@ interface Settings {
 }
 
 function settings(options: PrestoSyntheticOptions, defaultIntercepts: readonly number[], fn: string): Settings {
-  if (!Number.isFinite(options.seed)) throw new LossArgumentError(fn, 'options.seed', `must be a finite number, got ${String(options.seed)}`);
+  if (!Number.isFinite(options.seed)) throw new SolverArgumentError(fn, 'options.seed', `must be a finite number, got ${String(options.seed)}`);
   const integer = (value: number, name: string, min: number): number => {
-    if (!Number.isInteger(value) || value < min) throw new LossArgumentError(fn, name, `must be an integer ≥ ${min}, got ${String(value)}`);
+    if (!Number.isInteger(value) || value < min) throw new SolverArgumentError(fn, name, `must be an integer ≥ ${min}, got ${String(value)}`);
     return value;
   };
   const n = integer(options.n ?? 2500, 'options.n', 1);
@@ -104,13 +104,13 @@ function settings(options: PrestoSyntheticOptions, defaultIntercepts: readonly n
   const numClasses = integer(options.numClasses ?? 4, 'options.numClasses', 3);
   const raw = options.intercepts ?? (numClasses === defaultIntercepts.length + 1 ? defaultIntercepts : undefined);
   if (raw?.length !== numClasses - 1) {
-    throw new LossArgumentError(fn, 'options.intercepts', `must hold K − 1 = ${numClasses - 1} values${options.intercepts === undefined ? ' (no default for this K)' : `, got ${raw?.length ?? 0}`}`);
+    throw new SolverArgumentError(fn, 'options.intercepts', `must hold K − 1 = ${numClasses - 1} values${options.intercepts === undefined ? ' (no default for this K)' : `, got ${raw?.length ?? 0}`}`);
   }
   const intercepts = Float64Array.from(raw);
   for (let k = 1; k < intercepts.length; k += 1) {
-    if (!((intercepts[k] ?? 0) >= (intercepts[k - 1] ?? 0))) throw new LossArgumentError(fn, 'options.intercepts', `must be finite and non-decreasing, got [${raw.join(', ')}]`);
+    if (!((intercepts[k] ?? 0) >= (intercepts[k - 1] ?? 0))) throw new SolverArgumentError(fn, 'options.intercepts', `must be finite and non-decreasing, got [${raw.join(', ')}]`);
   }
-  if (!intercepts.every(Number.isFinite)) throw new LossArgumentError(fn, 'options.intercepts', `must be finite, got [${raw.join(', ')}]`);
+  if (!intercepts.every(Number.isFinite)) throw new SolverArgumentError(fn, 'options.intercepts', `must be finite, got [${raw.join(', ')}]`);
   return { n, p, numClasses, intercepts };
 }
 
@@ -191,7 +191,7 @@ function generate(
       attempts: { coefficients: attempt, data: data.draws },
     };
   }
-  throw new LossArgumentError(
+  throw new SolverArgumentError(
     fn,
     'options',
     `gave no valid data set in ${COEFFICIENT_DRAWS} coefficient draws (crossing boundaries or a class that never occurs); widen the intercept gaps or shrink devSize`,
@@ -212,7 +212,7 @@ function generate(
  * "Tweak settings to match ICML submitted draft") passes `beta = rep(.5, 10)`, `dev_size = .5`, dev_prob 1/3 and 1/2;
  * the `rep(1, 20)` of the §4.2 script is not used by that design. Class ids are 0-based; class K − 1 is the rare one.
  *
- * @throws LossArgumentError for bad options or when no valid data set is found.
+ * @throws SolverArgumentError for bad options or when no valid data set is found.
  */
 export function sparseDifferencesData(options: SparseDifferencesOptions): PrestoSyntheticData {
   const fn = 'sparseDifferencesData';
@@ -220,9 +220,9 @@ export function sparseDifferencesData(options: SparseDifferencesOptions): Presto
   const devProb = options.devProb ?? 1 / 3;
   const devSize = options.devSize ?? 0.5;
   const baseValue = options.baseValue ?? 0.5;
-  if (!(devProb >= 0 && devProb <= 1)) throw new LossArgumentError(fn, 'options.devProb', `must be in [0, 1], got ${String(devProb)}`);
-  if (!Number.isFinite(devSize)) throw new LossArgumentError(fn, 'options.devSize', `must be finite, got ${String(devSize)}`);
-  if (!Number.isFinite(baseValue)) throw new LossArgumentError(fn, 'options.baseValue', `must be finite, got ${String(baseValue)}`);
+  if (!(devProb >= 0 && devProb <= 1)) throw new SolverArgumentError(fn, 'options.devProb', `must be in [0, 1], got ${String(devProb)}`);
+  if (!Number.isFinite(devSize)) throw new SolverArgumentError(fn, 'options.devSize', `must be finite, got ${String(devSize)}`);
+  if (!Number.isFinite(baseValue)) throw new SolverArgumentError(fn, 'options.baseValue', `must be finite, got ${String(baseValue)}`);
   const random = seededUniform(options.seed);
   const { p, numClasses } = s;
   return generate(
@@ -251,13 +251,13 @@ export function sparseDifferencesData(options: SparseDifferencesOptions): Presto
  *
  * devSize 0.5 and intercepts from DENSE_DIFFERENCES_INTERCEPTS (default (0, 2.5, 4.5)). Same redraw rules.
  *
- * @throws LossArgumentError for bad options or when no valid data set is found.
+ * @throws SolverArgumentError for bad options or when no valid data set is found.
  */
 export function denseDifferencesData(options: DenseDifferencesOptions): PrestoSyntheticData {
   const fn = 'denseDifferencesData';
   const s = settings(options, DENSE_DIFFERENCES_INTERCEPTS[0] ?? [], fn);
   const devSize = options.devSize ?? 0.5;
-  if (!(devSize >= 0) || !Number.isFinite(devSize)) throw new LossArgumentError(fn, 'options.devSize', `must be finite and ≥ 0, got ${String(devSize)}`);
+  if (!(devSize >= 0) || !Number.isFinite(devSize)) throw new SolverArgumentError(fn, 'options.devSize', `must be finite and ≥ 0, got ${String(devSize)}`);
   const random = seededUniform(options.seed);
   const { p, numClasses } = s;
   const uniform = (): number => devSize * (2 * random() - 1);

@@ -1,4 +1,3 @@
-import { applyMultiplicativeCalibration, type MultiplicativeCalibration } from '@counterweight/core-losses';
 import {
   auctionWelfare,
   binaryAuc,
@@ -8,6 +7,7 @@ import {
   calibrationRatio,
   normalizedEntropy,
 } from '@counterweight/metrics';
+import { applyMultiplicativeCalibration, type MultiplicativeCalibration } from '@counterweight/solvers';
 
 import type { AuctionSet } from '../data/auction-set.js';
 

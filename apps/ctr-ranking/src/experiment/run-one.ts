@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { fitMultiplicativeCalibration } from '@counterweight/core-losses';
 import { createOptimizer, train, writeJsonAtomic, type OptimizerConfig } from '@counterweight/runtime';
+import { fitMultiplicativeCalibration } from '@counterweight/solvers';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { AuctionSet } from '../data/auction-set.js';
