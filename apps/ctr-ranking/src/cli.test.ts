@@ -3,11 +3,15 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import { runSourceCli, type CliRun } from '@counterweight/runtime/cli';
+import type { RunRecord } from '@counterweight/experiment';
+import { runSourceCli, type CliRun } from '@counterweight/experiment/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { removeTempDirs, tempDir } from './data/test-support/temp.js';
-import type { RunResult } from './experiment/run-one.js';
+import type { CtrRunResult } from './experiment/run-one.js';
+import type { CtrMethodOptions } from './experiment/settings.js';
+
+type RunResult = RunRecord<CtrMethodOptions, CtrRunResult>;
 
 const CLI = resolve(import.meta.dirname, 'cli.ts');
 const NODE_ARGS = ['--conditions=@counterweight/source', '--import', 'tsx', CLI];
@@ -28,25 +32,25 @@ describe('ctr-ranking CLI', () => {
     const compare = await ctr(...args);
     expect(compare.stderr).toMatch(/^backend: wasm/m);
     expect(compare.code).toBe(0);
-    for (const name of ['logloss', 'welfare', 'welfare-teacher', 'combined λ=0.3']) {
+    for (const name of ['logloss', 'welfare', 'welfare-teacher', 'combined-0.3']) {
       expect(compare.stdout).toMatch(new RegExp(`^${name} +welfare 0\\.\\d{4} {2}logloss \\d\\.\\d{4} \\(recalibrated \\d\\.\\d{4}\\) {2}AUC 0\\.\\d{4}$`, 'm'));
     }
     for (const file of ['report.md', 'metrics.json', 'config.json', 'tradeoff.png', 'reliability.png']) expect(existsSync(join(out, file))).toBe(true);
-    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { runs: RunResult[]; summaries: { label: string; seeds: number }[] };
+    const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { runs: RunResult[]; summaries: { method: string; seeds: number[] }[] };
     expect(metrics.runs).toHaveLength(8);
-    expect(metrics.summaries.map((s) => [s.label, s.seeds])).toEqual([
+    expect(metrics.summaries.map((s) => [s.method, s.seeds.length])).toEqual([
       ['logloss', 2],
       ['welfare', 2],
       ['welfare-teacher', 2],
-      ['combined λ=0.3', 2],
+      ['combined-0.3', 2],
     ]);
     for (const r of metrics.runs) {
-      expect(r.test.welfareOutcome).toBe('exact');
-      expect(r.test.welfareRatio).toBeGreaterThan(0.4);
-      expect(r.test.welfareRatio).toBeLessThanOrEqual(1);
+      expect(r.result.test.welfareOutcome).toBe('exact');
+      expect(r.result.test.welfareRatio).toBeGreaterThan(0.4);
+      expect(r.result.test.welfareRatio).toBeLessThanOrEqual(1);
     }
     const report = await readFile(join(out, 'report.md'), 'utf8');
-    expect(report).toMatch(/\| welfare-teacher +\| +0\.\d{4} ± 0\.\d{4} \|/);
+    expect(report).toMatch(/\| `welfare-teacher` +\| +0\.\d{4} ± 0\.\d{4} \|/);
 
     // The same comparison on one thread gives the same numbers (default --jobs: the cores, here 2 workers).
     const serial = await ctr(...args.map((a) => (a === out ? join(root, 'synthetic-serial') : a)), '--jobs', '1');
@@ -62,7 +66,7 @@ describe('ctr-ranking CLI', () => {
     expect(other.stderr).toMatch(/--out.*other settings.*auctions/);
 
     const model = join(root, 'welfare.onnx');
-    const exported = await ctr('export', '--run', join(out, 'runs', 'seed-0', 'welfare'), '--out', model);
+    const exported = await ctr('export', '--run', join(out, 'runs', 'welfare', 'seed-0'), '--out', model);
     expect(exported.code).toBe(0);
     expect(exported.stdout).toMatch(/welfare\.onnx: welfare, \d+ nodes, opset 13, \d+ bytes/);
 
@@ -71,7 +75,7 @@ describe('ctr-ranking CLI', () => {
     expect(taught.code).toBe(0);
     expect(taught.stdout).toMatch(/^welfare-teacher +welfare 0\.\d{4}/m);
     const teacherConfig = JSON.parse(await readFile(join(root, 'onnx-teacher', 'config.json'), 'utf8')) as { settings: { teacher: unknown } };
-    expect(teacherConfig.settings.teacher).toEqual({ scores: `ONNX ${model}` });
+    expect(teacherConfig.settings.teacher).toEqual({ kind: 'onnx', path: model });
 
     const server = spawn(process.execPath, [...NODE_ARGS, 'serve', '--model', model, '--port', '0'], { env: ENV });
     try {
@@ -110,7 +114,7 @@ describe('ctr-ranking CLI', () => {
     const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8')) as { settings: { optimizer: string; learningRate: number } };
     expect(config.settings).toMatchObject({ optimizer: 'momo', learningRate: 1 });
     const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as { runs: RunResult[] };
-    for (const r of metrics.runs) expect(r.history.every((e) => Number.isFinite(e.loss))).toBe(true);
+    for (const r of metrics.runs) expect(r.result.history.every((e) => Number.isFinite(e.loss))).toBe(true);
   }, 60_000);
 
   it('estimates the allocation off-policy on Open Bandit logs, with intervals', async () => {
@@ -119,7 +123,7 @@ describe('ctr-ranking CLI', () => {
     expect(compare.code).toBe(0);
     const report = await readFile(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/## Off-policy estimates on the logged test impressions/);
-    expect(report).toMatch(/\| logloss +\| +0 \| +\d+ \| +\d\.\d{3} \[-?\d\.\d{3}, \d\.\d{3}\] \|/);
+    expect(report).toMatch(/\| `logloss` +\| +0 \| +\d+ \| +\d\.\d{3} \[-?\d\.\d{3}, \d\.\d{3}\] \|/);
     expect(report).toMatch(/Uniform logging policy itself: clicks \/ 100 0\.\d{3} \[/);
   }, 120_000);
 

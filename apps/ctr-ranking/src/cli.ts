@@ -1,21 +1,30 @@
 #!/usr/bin/env node
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
+import {
+  addComparisonOptions,
+  backendOption,
+  createProgram,
+  integerArgument as integer,
+  parsedListArgument,
+  positiveNumberArgument as positive,
+  quietOption,
+  runProgram,
+  unitIntervalArgument as unit,
+  type ComparisonFlags,
+} from '@counterweight/experiment/cli';
 import { formatNumber } from '@counterweight/reports';
 import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
-import { integerArgument as integer, parsedListArgument, positiveNumberArgument as positive, unitIntervalArgument as unit } from '@counterweight/runtime/cli';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 
 import { defaultCtrFetchDir, fetchCtrData } from './data/fetch.js';
 import type { ObdCampaign } from './data/open-bandit.js';
-import { compareObjectives, type TeacherSource } from './experiment/compare.js';
+import { compareObjectives } from './experiment/compare.js';
 import { exportRun } from './experiment/export-run.js';
 import { checkObjective, OBJECTIVES, type ObjectiveName } from './experiment/objectives.js';
-import { prepareData, type DataSource } from './experiment/prepare-data.js';
-import type { OptimizerName } from './experiment/run-one.js';
-import { CTR_MODEL_KINDS, type CtrModelConfig, type CtrModelKind } from './models/index.js';
-import { loadCtrOnnx } from './onnx/index.js';
+import type { DataSource } from './experiment/prepare-data.js';
+import type { CtrSettings, OptimizerName } from './experiment/settings.js';
+import { CTR_MODEL_KINDS, type CtrModelKind } from './models/index.js';
 import { DEFAULT_BODY_LIMIT, startServer } from './serve/index.js';
 
 const objectives = parsedListArgument(checkObjective);
@@ -26,15 +35,9 @@ function modelKind(value: string): CtrModelKind {
   return value as CtrModelKind;
 }
 
-const backendOption = new Option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: $COUNTERWEIGHT_BACKEND or auto)');
-const quietOption = new Option('--quiet', 'no progress bars').env('COUNTERWEIGHT_QUIET');
+const program = createProgram('ctr-ranking', 'CTR models for ad auctions: the welfare-weighted rank loss against logloss — welfare, calibration, serving.');
 
-const program = new Command()
-  .name('ctr-ranking')
-  .description('CTR models for ad auctions: the welfare-weighted rank loss against logloss — welfare, calibration, serving.')
-  .showHelpAfterError();
-
-interface CompareFlags {
+interface CompareFlags extends ComparisonFlags {
   data: string;
   columns?: string;
   skipMalformed?: boolean;
@@ -54,12 +57,6 @@ interface CompareFlags {
   epochs: number;
   batchSize: number;
   temperature: number;
-  seed: number;
-  seeds: number;
-  jobs: number;
-  out: string;
-  backend?: string;
-  quiet?: boolean;
 }
 
 function dataSource(flags: CompareFlags): DataSource {
@@ -84,20 +81,22 @@ function dataSource(flags: CompareFlags): DataSource {
   }
 }
 
-async function teacherSource(flags: CompareFlags): Promise<TeacherSource> {
-  if (flags.teacher === undefined) return { kind: 'model', model: { kind: flags.teacherModel }, epochs: flags.epochs };
-  const onnx = await loadCtrOnnx(flags.teacher);
+function compareSettings(flags: CompareFlags): CtrSettings {
   return {
-    kind: 'scores',
-    describe: `ONNX ${flags.teacher}`,
-    score: async (set) => {
-      const scores = await onnx.score(set.numeric, set.categorical, set.auctions * set.slots);
-      return Float32Array.from(scores.probability, (p, k) => ((set.mask[k] ?? 0) > 0 ? p : 0));
-    },
+    data: dataSource(flags),
+    dataSeed: flags.seed,
+    model: { kind: flags.model },
+    optimizer: flags.optimizer,
+    learningRate: flags.lr,
+    epochs: flags.epochs,
+    batchSize: flags.batchSize,
+    temperature: flags.temperature,
+    teacherMix: flags.teacherMix,
+    teacher: flags.teacher === undefined ? { kind: 'model', model: { kind: flags.teacherModel }, epochs: flags.epochs } : { kind: 'onnx', path: flags.teacher },
   };
 }
 
-program
+const compare = program
   .command('compare')
   .description('Train CTR models with each loss on the same auctions and compare welfare, revenue and calibration on held-out auctions.')
   .option(
@@ -122,51 +121,28 @@ program
   .option('--lr <rate>', 'learning rate (MoMo: the step-size cap, 1 recommended)', positive, 0.02)
   .option('--epochs <n>', 'training epochs', integer(1), 40)
   .option('--batch-size <n>', 'auctions per batch', integer(1), 512)
-  .option('--temperature <tau>', 'τ of the welfare rank loss, in units of the batch mean bid', positive, 0.05)
-  .option('--seed <n>', 'base seed of data generation, splits and training', integer(0), 1)
-  .option('--seeds <n>', 'repetitions (training seeds derived from --seed)', integer(1), 3)
-  .option('--jobs <n>', 'runs trained at the same time, one worker thread each (results do not depend on it)', integer(1), availableParallelism())
-  .requiredOption('--out <dir>', 'output directory (an existing one with the same settings is resumed)')
-  .addOption(backendOption)
-  .addOption(quietOption)
-  .action(async (flags: CompareFlags) => {
+  .option('--temperature <tau>', 'τ of the welfare rank loss, in units of the batch mean bid', positive, 0.05);
+addComparisonOptions(compare, { seed: 1, seeds: 3, seedsHelp: 'repetitions (training seeds derived from --seed, which also seeds the data and splits)' }).action(
+  async (flags: CompareFlags) => {
     await initBackend(resolveBackendRequest(flags.backend));
-    const source = dataSource(flags);
-    const data = await prepareData(source, flags.seed);
-    const model: CtrModelConfig = { kind: flags.model };
     const result = await compareObjectives({
-      data,
-      dataConfig: data.config,
+      settings: compareSettings(flags),
       objectives: flags.losses,
       lambdas: flags.lambdas,
-      model,
-      optimizer: flags.optimizer,
-      learningRate: flags.lr,
-      epochs: flags.epochs,
-      batchSize: flags.batchSize,
-      temperature: flags.temperature,
-      teacherMix: flags.teacherMix,
-      teacher: await teacherSource(flags),
-      seed: flags.seed,
       seeds: flags.seeds,
       jobs: flags.jobs,
-      source,
       out: flags.out,
       quiet: flags.quiet === true,
     });
-    const summaries = new Map<string, number[][]>();
-    for (const run of result.runs) {
-      const name = run.spec.objective === 'combined' ? `combined λ=${run.spec.settings.lambda}` : run.spec.objective;
-      summaries.set(name, [...(summaries.get(name) ?? []), [run.test.welfareRatio, run.test.logloss, run.test.recalibrated.logloss, run.test.auc]]);
-    }
-    for (const [name, rows] of summaries) {
-      const mean = (i: number): number => rows.reduce((s, r) => s + (r[i] ?? 0), 0) / rows.length;
+    for (const s of result.summaries) {
+      const mean = (metric: string): string => formatNumber(s.metrics[metric]?.mean ?? Number.NaN, 4);
       process.stdout.write(
-        `${name.padEnd(20)} welfare ${formatNumber(mean(0), 4)}  logloss ${formatNumber(mean(1), 4)} (recalibrated ${formatNumber(mean(2), 4)})  AUC ${formatNumber(mean(3), 4)}\n`,
+        `${s.method.padEnd(20)} welfare ${mean('welfareRatio')}  logloss ${mean('logloss')} (recalibrated ${mean('recalibratedLogloss')})  AUC ${mean('auc')}\n`,
       );
     }
-    process.stdout.write(`report: ${join(result.dir, result.files.markdown)}\n`);
-  });
+    process.stdout.write(`report: ${join(result.out.dir, result.files.markdown)}\n`);
+  },
+);
 
 program
   .command('fetch')
@@ -177,7 +153,7 @@ program
   .option('--dir <dir>', 'where downloads go (compare reads from here first)', defaultCtrFetchDir())
   .option('--offline', 'do not try the network')
   .option('--json', 'one JSON object per file instead of the table')
-  .addOption(quietOption)
+  .addOption(quietOption())
   .action(async (flags: { dir: string; offline?: boolean; json?: boolean; quiet?: boolean }) => {
     const files = await fetchCtrData({ dir: flags.dir, offline: flags.offline === true, quiet: flags.quiet === true });
     for (const f of files) {
@@ -190,10 +166,10 @@ program
 
 program
   .command('export')
-  .description('Write the trained model of a compare run (DIR = <out>/runs/seed-<r>/<loss>) as ONNX, with its feature spec in the metadata.')
+  .description('Write the trained model of a compare run (DIR = <out>/runs/<method>/seed-<r>) as ONNX, with its feature spec in the metadata.')
   .requiredOption('--run <dir>', 'run directory')
   .requiredOption('--out <model.onnx>', 'ONNX file to write')
-  .addOption(backendOption)
+  .addOption(backendOption())
   .action(async (flags: { run: string; out: string; backend?: string }) => {
     await initBackend(resolveBackendRequest(flags.backend), { log: null });
     const result = await exportRun(flags.run, flags.out);
@@ -212,7 +188,4 @@ program
     process.stdout.write(`ctr-ranking serving ${flags.model} at ${server.url}\n`);
   });
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`ctr-ranking: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+await runProgram(program);

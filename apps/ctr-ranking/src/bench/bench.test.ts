@@ -31,7 +31,9 @@ describe('measureScoringThroughput', () => {
   it.each(['logistic', 'fm', 'dnn'] as const)('reports candidates/s of tfjs and onnxruntime for a %s model on the same inputs', async (kind) => {
     const model = createCtrModel(SPEC, { kind }, 1);
     try {
+      const started = performance.now();
       const result = await measureScoringThroughput({ model, candidates: 10_000, minSeconds: 0.1, repetitions: 3 });
+      const elapsedMs = performance.now() - started;
       console.info(
         `scoring ${kind}, 10,000 candidates: tfjs (${result.tfjs.backend}) ${Math.round(result.tfjs.candidatesPerSecond)}/s, ` +
           `onnxruntime (1 thread) ${Math.round(result.onnxruntime.candidatesPerSecond)}/s, ×${result.speedup.toFixed(1)}`,
@@ -39,8 +41,11 @@ describe('measureScoringThroughput', () => {
       expect(result.tfjs.backend).toBe('wasm');
       for (const engine of [result.tfjs, result.onnxruntime]) {
         expect(engine.candidatesPerSecond).toBeGreaterThan(0);
-        expect(engine.candidatesPerSecond).toBeCloseTo((1000 * 10_000) / engine.batchMilliseconds, 6);
+        expect(engine.batchMilliseconds).toBeGreaterThan(0);
       }
+      // Checked against a clock of its own: of 3 repetitions (at least one call each), 2 took at least the median
+      // per-call time, for each engine, all inside this call.
+      expect(2 * (result.tfjs.batchMilliseconds + result.onnxruntime.batchMilliseconds)).toBeLessThan(elapsedMs);
       expect(result.maxAbsLogitDifference).toBeLessThan(1e-4);
     } finally {
       model.dispose();

@@ -1,208 +1,67 @@
-import { basename, dirname, join } from 'node:path';
+import { runComparison, type Comparison, type MethodSummary } from '@counterweight/experiment';
 
-import {
-  activeBackend,
-  assertSameSettings,
-  ConfigError,
-  createProgress,
-  deriveSeed,
-  openRunDirectory,
-  runTaskPool,
-  TaskFailedError,
-  TrainingError,
-  type BackendName,
-  type RunDirectory,
-} from '@counterweight/runtime';
-import * as tf from '@tensorflow/tfjs-core';
-
-import type { CtrModelConfig } from '../models/index.js';
-import { predictProbabilities } from './auction-rows.js';
-import { writeCompareReport, type ReportFiles } from './report.js';
-import { runOne, trainCtrModel, type ExperimentData, type OptimizerName, type RunResult, type RunSpec } from './run-one.js';
-import { needsTeacher, type ObjectiveName } from './objectives.js';
-import type { DataSource } from './prepare-data.js';
-import type { RunTask, RunWorkerData } from './run-worker.js';
+import type { ObjectiveName } from './objectives.js';
+import type { CtrData } from './prepare-data.js';
+import { summarizeCtrRuns, writeCtrReport, type ReportFiles } from './report.js';
+import { ctrRunner, type CtrRunResult } from './run-one.js';
+import { checkCtrSettings, ctrMethods, type CtrMethodOptions, type CtrSettings } from './settings.js';
+import { teacherScores } from './teacher.js';
 
 const WORKER_URL = new URL(`./run-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
-/** Where the teacher of `welfare-teacher` comes from. */
-export type TeacherSource =
-  | { readonly kind: 'model'; readonly model: CtrModelConfig; readonly epochs: number }
-  | { readonly kind: 'scores'; readonly describe: string; readonly score: (set: ExperimentData['train']) => Promise<Float32Array> };
-
-/** Options of {@link compareObjectives}. */
-export interface CompareOptions {
-  readonly data: ExperimentData;
-  /** What the data is, recorded in config.json (e.g. `{ data: 'synthetic', generator: 'A' }`). */
-  readonly dataConfig: Readonly<Record<string, unknown>>;
+/** What {@link compareObjectives} compares: the shared settings, the objectives and `λ`s, and the harness's options. */
+export interface CtrComparisonOptions {
+  readonly settings: CtrSettings;
   readonly objectives: readonly ObjectiveName[];
-  /** `λ` values of `combined` (one run per value). */
+  /** `λ` values of `combined` (one method per value, `combined-<λ>`). */
   readonly lambdas: readonly number[];
-  readonly model: CtrModelConfig;
-  readonly optimizer: OptimizerName;
-  readonly learningRate: number;
-  readonly epochs: number;
-  readonly batchSize: number;
-  readonly temperature: number;
-  readonly teacherMix: number;
-  readonly teacher: TeacherSource;
-  /** Base seed; repetition r trains with `deriveSeed(seed, 'run', r)`. */
-  readonly seed: number;
+  /** Repetitions; repetition r trains with the harness's derived seed of `settings.dataSeed` and r. */
   readonly seeds: number;
-  /** Output directory. */
+  /** Output folder (the harness's layout; an existing one with the same settings is resumed). */
   readonly out: string;
-  readonly quiet?: boolean;
-  /**
-   * Runs trained at the same time, each in a worker thread on its own tfjs backend (wasm computes on one thread, so
-   * this is how a comparison uses every core). Default 1 (this thread). Results do not depend on it. Needs `source`.
-   */
+  /** Runs trained at the same time, one worker thread each (default 1). Results do not depend on it. */
   readonly jobs?: number;
-  /** Where `data` came from, so that workers can prepare the same data (required with `jobs > 1`). */
-  readonly source?: DataSource;
+  readonly quiet?: boolean;
+  /** The data of `settings.data`, if the caller loaded it already. */
+  readonly data?: CtrData;
 }
 
-/** A comparison's runs and where its report went. */
-export interface CompareResult {
-  readonly runs: readonly RunResult[];
+/** A finished comparison, its summaries and where its report went. */
+export interface CtrComparison extends Comparison<CtrMethodOptions, CtrData, CtrRunResult> {
+  readonly summaries: readonly MethodSummary[];
   readonly files: ReportFiles;
-  readonly dir: string;
-}
-
-/** The label of a run in tables and charts: the objective, with `λ` for `combined`. */
-export function runLabel(spec: Pick<RunSpec, 'objective' | 'settings'>): string {
-  return spec.objective === 'combined' ? `combined λ=${spec.settings.lambda}` : spec.objective;
-}
-
-function runSpecs(options: CompareOptions, repetition: number): RunSpec[] {
-  const seed = deriveSeed(options.seed, 'run', repetition);
-  const specs: RunSpec[] = [];
-  for (const objective of options.objectives) {
-    const lambdas = objective === 'combined' ? options.lambdas : [0.5];
-    for (const lambda of lambdas) {
-      const name = objective === 'combined' ? `combined-${lambda}` : objective;
-      specs.push({
-        objective,
-        settings: { temperature: options.temperature, lambda, teacherMix: options.teacherMix },
-        model: options.model,
-        optimizer: options.optimizer,
-        learningRate: options.learningRate,
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        seed,
-        dir: join(options.out, 'runs', `seed-${repetition}`, name),
-      });
-    }
-  }
-  return specs;
-}
-
-async function teacherScores(options: CompareOptions, repetition: number): Promise<Float32Array> {
-  const teacher = options.teacher;
-  if (teacher.kind === 'scores') return teacher.score(options.data.train);
-  const spec: RunSpec = {
-    objective: 'logloss',
-    settings: { temperature: options.temperature, lambda: 1, teacherMix: 1 },
-    model: teacher.model,
-    optimizer: 'adam',
-    learningRate: options.learningRate,
-    epochs: teacher.epochs,
-    batchSize: options.batchSize,
-    seed: deriveSeed(options.seed, 'teacher', repetition),
-    dir: join(options.out, 'runs', `seed-${repetition}`, 'teacher'),
-  };
-  // Quiet: the comparison's own bar reports progress; the teacher's epochs would interleave with it.
-  const { model } = await trainCtrModel(options.data, spec, { quiet: true });
-  try {
-    return predictProbabilities(model, options.data.train);
-  } finally {
-    tf.dispose(model.variables.map((v) => v.variable));
-  }
-}
-
-function checkOptions(options: CompareOptions): void {
-  if (options.objectives.length === 0) throw new ConfigError('--losses', 'must name at least one loss');
-  if (!Number.isInteger(options.seeds) || options.seeds < 1) throw new ConfigError('--seeds', `must be a whole number >= 1, got ${options.seeds}`);
-  for (const lambda of options.lambdas) {
-    if (!(lambda >= 0 && lambda <= 1)) throw new ConfigError('--lambdas', `must lie in [0, 1], got ${lambda}`);
-  }
-  if (!(options.temperature > 0)) throw new ConfigError('--temperature', `must be > 0, got ${options.temperature}`);
-  const jobs = options.jobs ?? 1;
-  if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError('--jobs', `must be a whole number >= 1, got ${jobs}`);
-  if (jobs > 1 && options.source === undefined) throw new ConfigError('--jobs', 'needs the data source (options.source) so that workers can load the same data');
 }
 
 /**
- * Trains every objective (and every `λ` of `combined`) `seeds` times on the same auctions and writes the comparison
- * to `out`: `config.json`, `metrics.json` (every run and the mean ± std per objective), `report.md` and PNG charts
- * (welfare against logloss across objectives and λ, reliability diagrams, training curves). Each run keeps its
- * checkpoints and result under `out/runs/`, so an interrupted comparison continues; `out` refuses a different
- * configuration.
+ * Trains every objective (and every `λ` of `combined`) on every repetition on the same auctions with the experiment
+ * harness (run folders `out/runs/<method>/seed-<r>`, reuse of finished runs, resume of interrupted ones, worker
+ * threads, settings guard), then writes the report: `metrics.json`, `report.md`, `tradeoff.png`, `reliability.png`.
+ * The teacher of `welfare-teacher` is made once per repetition in this thread (see `teacherScores`).
+ * @throws ConfigError for bad settings or a folder of other settings; the data loaders' errors; RunFailedError for a
+ *   failed run.
  */
-export async function compareObjectives(options: CompareOptions): Promise<CompareResult> {
-  checkOptions(options);
-  const config = {
+export async function compareObjectives(options: CtrComparisonOptions): Promise<CtrComparison> {
+  const methods = ctrMethods(options.objectives, options.lambdas);
+  checkCtrSettings(options.settings);
+  const comparison = await runComparison({
     app: 'ctr-ranking',
-    ...options.dataConfig,
-    description: options.data.description,
-    auctions: { train: options.data.train.auctions, validation: options.data.validation.auctions, test: options.data.test.auctions },
-    slots: options.data.train.slots,
-    objectives: options.objectives,
-    lambdas: options.lambdas,
-    model: options.model,
-    optimizer: options.optimizer,
-    learningRate: options.learningRate,
-    epochs: options.epochs,
-    batchSize: options.batchSize,
-    temperature: options.temperature,
-    teacherMix: options.teacherMix,
-    teacher: options.teacher.kind === 'model' ? { model: options.teacher.model, epochs: options.teacher.epochs } : { scores: options.teacher.describe },
-    seed: options.seed,
+    out: options.out,
+    settings: options.settings,
+    methods,
+    seed: options.settings.dataSeed,
     seeds: options.seeds,
-  };
-  const out: RunDirectory = await openRunDirectory(options.out, { app: 'ctr-ranking', allowExisting: true });
-  await assertSameSettings(out.path('config.json'), config);
-  await out.writeConfig({ settings: config });
-  const specs = Array.from({ length: options.seeds }, (_, r) => runSpecs(options, r));
-  const total = specs.reduce((n, s) => n + s.length, 0);
-  const progress = createProgress({ total, label: 'runs', quiet: options.quiet ?? false });
-  const tasks: RunTask[] = [];
-  try {
-    for (const [repetition, list] of specs.entries()) {
-      const teacher = list.some((s) => needsTeacher(s.objective)) ? await teacherScores(options, repetition) : undefined;
-      for (const spec of list) tasks.push({ spec, ...(needsTeacher(spec.objective) && teacher !== undefined ? { teacher } : {}) });
-    }
-  } catch (error) {
-    progress.stop();
-    throw error;
-  }
-  // The repetition as the run directory names it (seed-<r>), not the derived training seed.
-  const tick = (spec: RunSpec): void => progress.tick(1, { run: `${runLabel(spec)} ${basename(dirname(spec.dir))}` });
-  let runs: RunResult[];
-  try {
-    const jobs = Math.min(options.jobs ?? 1, tasks.length);
-    if (jobs > 1 && options.source !== undefined) {
-      const backend = (activeBackend()?.name ?? tf.getBackend()) as BackendName;
-      const workerData: RunWorkerData = { backend, source: options.source, seed: options.seed };
-      runs = await runTaskPool<RunTask, RunResult>({ url: WORKER_URL, workerData, jobs, tasks, onDone: (_i, r) => tick(r.spec) });
-    } else {
-      runs = [];
-      for (const task of tasks) {
-        runs.push(await runOne(options.data, task.spec, { ...(task.teacher === undefined ? {} : { teacher: task.teacher }), quiet: true }));
-        tick(task.spec);
-      }
-    }
-  } catch (error) {
-    if (error instanceof TaskFailedError) {
-      const spec = tasks[error.index]?.spec;
-      throw new TrainingError(
-        'runs',
-        `run ${spec === undefined ? error.index : `${runLabel(spec)} (${spec.dir})`} failed: ${error.reason}; its checkpoints are kept, so the same command resumes it`,
-      );
-    }
-    throw error;
-  } finally {
-    progress.stop();
-  }
-  const files = await writeCompareReport(out, { config, runs, backend: activeBackend()?.name ?? 'unknown' });
-  return { runs, files, dir: out.dir };
+    runner: ctrRunner,
+    workerModule: WORKER_URL,
+    jobs: options.jobs ?? 1,
+    epochsOf: (task) => task.settings.epochs,
+    repetitionInput: (repetition, _seed, data, pending) => teacherScores(options.out, options.settings, repetition, data, pending),
+    ...(options.data === undefined ? {} : { data: options.data }),
+    ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
+  });
+  const summaries = summarizeCtrRuns(
+    comparison.runs,
+    methods.map((m) => m.name),
+  );
+  const files = await writeCtrReport(comparison.out, { settings: options.settings, data: comparison.data, runs: comparison.runs, summaries, seeds: comparison.seeds });
+  return { ...comparison, summaries, files };
 }

@@ -1,27 +1,37 @@
 export { auctionDataset, logAsAuctions, predictProbabilities } from './auction-rows.js';
-export { compareObjectives, runLabel, type CompareOptions, type CompareResult, type TeacherSource } from './compare.js';
+export { compareObjectives, type CtrComparison, type CtrComparisonOptions } from './compare.js';
 export { evaluateProbabilities, validValues, type CalibrationSummary, type CtrEvaluation, type ReliabilityPoint } from './evaluate.js';
 export { TRAINED_MODEL_FILE, exportRun, loadTrainedModel, writeTrainedModelInfo, type TrainedModelInfo } from './export-run.js';
 export {
+  AUCTION_EXTRAS,
   OBJECTIVES,
-  TARGET_COLUMNS,
   checkObjective,
   needsTeacher,
   objectiveLoss,
+  type AuctionExtra,
   type ObjectiveName,
   type ObjectiveSettings,
 } from './objectives.js';
-export { prepareData, type DataSource, type PreparedData } from './prepare-data.js';
-export { SUMMARY_METRICS, summarizeRuns, writeCompareReport, type ObjectiveSummary, type ReportFiles, type Spread, type SummaryMetric } from './report.js';
+export { offPolicySection } from './off-policy-section.js';
+export { prepareData, type CtrData, type DataSource } from './prepare-data.js';
+export { CTR_METRICS, ctrRunMetrics, summarizeCtrRuns, writeCtrReport, type CtrReportInput, type ReportFiles } from './report.js';
 export {
-  RESULT_FILE,
   clickRate,
-  runOne,
+  ctrRunner,
+  runCtrMethod,
   trainCtrModel,
-  type ExperimentData,
-  type OptimizerName,
+  type CtrRunResult,
+  type CtrTrainingSpec,
   type RunEpoch,
-  type RunResult,
-  type RunSpec,
   type TrainCtrModelOptions,
 } from './run-one.js';
+export {
+  BASELINE_METHOD,
+  checkCtrSettings,
+  ctrMethods,
+  type CtrMethodOptions,
+  type CtrSettings,
+  type OptimizerName,
+  type TeacherSettings,
+} from './settings.js';
+export { teacherFolder, teacherScores } from './teacher.js';

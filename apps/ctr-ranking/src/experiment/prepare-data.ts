@@ -8,7 +8,6 @@ import type { OffPolicyLog } from '../data/off-policy-log.js';
 import { splitAuctions, standardizeSplits } from '../data/splits.js';
 import { generateSyntheticAuctions, type SyntheticGenerator } from '../data/synthetic.js';
 import { loadTableInput } from '../data/table-input.js';
-import type { ExperimentData } from './run-one.js';
 
 /** Where a comparison's auctions come from (`--data`). */
 export type DataSource =
@@ -18,15 +17,19 @@ export type DataSource =
   | { readonly kind: 'criteo'; readonly path: string; readonly candidates: number; readonly skipMalformed: boolean; readonly limit?: number }
   | { readonly kind: 'file'; readonly path: string; readonly columns: string; readonly candidates: number };
 
-/** Experiment data plus, for logged bandit feedback, the test impressions for off-policy evaluation. */
-export interface PreparedData extends ExperimentData {
+/** The train / validation / test auctions of one comparison, shared by all its runs. */
+export interface CtrData {
+  readonly train: AuctionSet;
+  readonly validation: AuctionSet;
+  readonly test: AuctionSet;
+  /** What the data is, for the report (source, sizes, skipped lines). */
+  readonly description: string;
+  /** Logged bandit feedback of the test period (Open Bandit): the model's allocations are also estimated off-policy. */
   readonly offPolicy?: OffPolicyLog;
-  /** What `config.json` records about the source. */
-  readonly config: Readonly<Record<string, unknown>>;
 }
 
 /** Holds out 10 % of the training auctions as validation (seeded), keeping the given test set. */
-function withValidation(train: AuctionSet, test: AuctionSet, seed: number): Pick<ExperimentData, 'train' | 'validation' | 'test'> {
+function withValidation(train: AuctionSet, test: AuctionSet, seed: number): Pick<CtrData, 'train' | 'validation' | 'test'> {
   const split = splitAuctions(train, { fractions: { train: 0.9, validation: 0.1, test: 0 }, seed: deriveSeed(seed, 'validation') });
   return { train: split.train, validation: split.validation, test };
 }
@@ -44,7 +47,7 @@ function withValidation(train: AuctionSet, test: AuctionSet, seed: number): Pick
  *   with their line number, or are skipped and counted with `skipMalformed`.
  * - `file`: an Arrow / Parquet / CSV table with a column-mapping file, split 80/10/10 by auction.
  */
-export async function prepareData(source: DataSource, seed: number): Promise<PreparedData> {
+export async function prepareData(source: DataSource, seed: number): Promise<CtrData> {
   switch (source.kind) {
     case 'synthetic': {
       const draw = (auctions: number, part: string): AuctionSet =>
@@ -55,7 +58,6 @@ export async function prepareData(source: DataSource, seed: number): Promise<Pre
         validation: draw(Math.max(200, Math.round(source.auctions / 5)), 'synthetic-validation'),
         test: draw(source.auctions, 'synthetic-test'),
         description: `synthetic auctions, generator ${source.generator} (true CTRs known), ${source.candidates} candidates each`,
-        config: { data: 'synthetic', generator: source.generator, auctions: source.auctions, candidates: source.candidates },
       };
     }
     case 'obd': {
@@ -71,7 +73,6 @@ export async function prepareData(source: DataSource, seed: number): Promise<Pre
         description:
           `Open Bandit Dataset (ZOZOTOWN, random policy, ${source.campaign} campaign): ${obd.rows} logged impressions, ${obd.clicks} clicks, ` +
           `${obd.items} items; value per click exp(item_feature_0); logged impressions grouped into auctions of ${source.candidates}`,
-        config: { data: 'obd', campaign: source.campaign, candidates: source.candidates },
       };
     }
     case 'bank': {
@@ -81,7 +82,6 @@ export async function prepareData(source: DataSource, seed: number): Promise<Pre
         validation: bank.validation,
         test: bank.test,
         description: `UCI Bank Marketing (${bank.rows} clients, ${bank.positives} subscriptions; duration dropped), random groups of ${source.candidates} as auctions, bids 1`,
-        config: { data: 'bank', candidates: source.candidates },
       };
     }
     case 'criteo': {
@@ -98,7 +98,6 @@ export async function prepareData(source: DataSource, seed: number): Promise<Pre
         validation: splits.validation,
         test: splits.test,
         description: `Criteo-format file ${source.path}: ${criteo.rows} rows, ${criteo.clicks} clicks, consecutive groups of ${source.candidates} with synthetic log-normal bids${skipped}`,
-        config: { data: 'criteo', path: source.path, candidates: source.candidates, skipMalformed: source.skipMalformed, malformed: criteo.malformed.count },
       };
     }
     case 'file': {
@@ -110,7 +109,6 @@ export async function prepareData(source: DataSource, seed: number): Promise<Pre
         validation: splits.validation,
         test: splits.test,
         description: set.description,
-        config: { data: 'file', path: source.path, columns: source.columns, candidates: source.candidates },
       };
     }
   }

@@ -1,60 +1,31 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { createOptimizer, train, writeJsonAtomic, type OptimizerConfig } from '@counterweight/runtime';
+import type { EpochProgress, Runner, RunTask } from '@counterweight/experiment';
+import { createOptimizer, train, type OptimizerConfig } from '@counterweight/runtime';
 import { fitMultiplicativeCalibration } from '@counterweight/solvers';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { AuctionSet } from '../data/auction-set.js';
-import type { OffPolicyLog } from '../data/off-policy-log.js';
 import { evaluateCtrModel, type OffPolicyReport } from '../evaluation/off-policy.js';
 import { createCtrModel, type CtrModel, type CtrModelConfig } from '../models/index.js';
 import { auctionDataset, logAsAuctions, predictProbabilities } from './auction-rows.js';
 import { evaluateProbabilities, validValues, type CtrEvaluation } from './evaluate.js';
 import { writeTrainedModelInfo } from './export-run.js';
-import { objectiveLoss, type ObjectiveName, type ObjectiveSettings } from './objectives.js';
-
-/** Train / validation / test auctions of one comparison, and the training click rate. */
-export interface ExperimentData {
-  readonly train: AuctionSet;
-  readonly validation: AuctionSet;
-  readonly test: AuctionSet;
-  /** What the data is, for the report. */
-  readonly description: string;
-  /** Logged bandit feedback of the test period (Open Bandit): the model's allocations are also estimated off-policy. */
-  readonly offPolicy?: OffPolicyLog;
-}
-
-/** Optimiser choices of `compare`. */
-export type OptimizerName = 'adam' | 'momo';
-
-/** Everything that defines one training run (a finished run with the same spec is reused). */
-export interface RunSpec {
-  readonly objective: ObjectiveName;
-  readonly settings: ObjectiveSettings;
-  readonly model: CtrModelConfig;
-  readonly optimizer: OptimizerName;
-  readonly learningRate: number;
-  readonly epochs: number;
-  /** Auctions per batch. */
-  readonly batchSize: number;
-  readonly seed: number;
-  /** Run directory: checkpoints (resume) and `result.json`. */
-  readonly dir: string;
-}
+import { needsTeacher, objectiveLoss, type ObjectiveName } from './objectives.js';
+import { prepareData, type CtrData } from './prepare-data.js';
+import type { CtrMethodOptions, CtrSettings, OptimizerName } from './settings.js';
 
 /** One epoch of a run. */
 export interface RunEpoch {
   readonly epoch: number;
   readonly loss: number;
   readonly seconds: number;
-  /** Candidates (not auctions) per second of the training steps. */
+  /** Candidates (not auctions) per second of the training steps (0 when no step was timed, e.g. all resumed). */
   readonly candidatesPerSecond: number;
 }
 
-/** What a finished run wrote to `result.json`. */
-export interface RunResult {
-  readonly spec: RunSpec;
+/** What one ctr-ranking run gives the harness (its `result` in `result.json`). */
+export interface CtrRunResult {
   readonly test: CtrEvaluation;
   /** Inverse-propensity estimates of the model's allocation on the logged test impressions, when the data has them. */
   readonly offPolicy?: OffPolicyReport;
@@ -62,7 +33,32 @@ export interface RunResult {
   readonly trainSeconds: number;
 }
 
-export const RESULT_FILE = 'result.json';
+/** What {@link trainCtrModel} trains: the objective, model and optimiser, and where its checkpoints go. */
+export interface CtrTrainingSpec {
+  readonly objective: ObjectiveName;
+  readonly model: CtrModelConfig;
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  readonly epochs: number;
+  /** Auctions per batch. */
+  readonly batchSize: number;
+  /** `τ` (mean-bid units), `λ` of `combined` and `α` of the teacher mix. */
+  readonly temperature: number;
+  readonly lambda: number;
+  readonly teacherMix: number;
+  /** Initialisation and shuffling. */
+  readonly seed: number;
+  /** Checkpoints go to `<dir>/checkpoints` (an interrupted training resumes from them). */
+  readonly dir: string;
+}
+
+/** Options of {@link trainCtrModel}. */
+export interface TrainCtrModelOptions {
+  /** The teacher's CTR on every training candidate slot (`welfare-teacher`). */
+  readonly teacher?: ArrayLike<number>;
+  /** Called after every epoch (progress). */
+  readonly onEpoch?: (progress: EpochProgress) => void;
+}
 
 function optimizerConfig(name: OptimizerName, learningRate: number): OptimizerConfig {
   return name === 'adam' ? { name: 'adam', learningRate } : { name: 'momo', learningRate };
@@ -74,29 +70,13 @@ export function clickRate(set: AuctionSet): number {
   return labels.reduce((a, b) => a + b, 0) / Math.max(labels.length, 1);
 }
 
-async function finished(spec: RunSpec): Promise<RunResult | undefined> {
-  try {
-    const result = JSON.parse(await readFile(join(spec.dir, RESULT_FILE), 'utf8')) as RunResult;
-    return JSON.stringify(result.spec) === JSON.stringify(spec) ? result : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Options of {@link trainCtrModel}. */
-export interface TrainCtrModelOptions {
-  /** The teacher's CTR on every training candidate slot (`welfare-teacher`). */
-  readonly teacher?: ArrayLike<number>;
-  readonly quiet?: boolean;
-}
-
 /**
- * Trains a CTR model on `data.train` with the spec's objective (checkpoint every epoch in `spec.dir/checkpoints`, so
- * an interrupted run continues where it stopped) and returns it with its history. The caller disposes the model.
+ * Trains a CTR model on `data.train` with the spec's objective (checkpoint every epoch in `<dir>/checkpoints`, so an
+ * interrupted run continues where it stopped) and returns it with its history. The caller disposes the model.
  */
 export async function trainCtrModel(
-  data: ExperimentData,
-  spec: RunSpec,
+  data: CtrData,
+  spec: CtrTrainingSpec,
   options: TrainCtrModelOptions = {},
 ): Promise<{ model: CtrModel; history: RunEpoch[]; trainSeconds: number }> {
   const model = createCtrModel(data.train.spec, spec.model, spec.seed);
@@ -105,7 +85,7 @@ export async function trainCtrModel(
   try {
     const result = await train({
       model,
-      loss: objectiveLoss(spec.objective, spec.settings),
+      loss: objectiveLoss(spec.objective, { temperature: spec.temperature, lambda: spec.lambda, teacherMix: spec.teacherMix }),
       train: trainRows,
       epochs: spec.epochs,
       batchSize: spec.batchSize,
@@ -113,14 +93,15 @@ export async function trainCtrModel(
       seed: spec.seed,
       checkpoint: { dir: join(spec.dir, 'checkpoints'), keep: 1 },
       resume: true,
-      progress: { quiet: options.quiet ?? true },
+      progress: { quiet: true },
+      ...(options.onEpoch === undefined
+        ? {}
+        : { callbacks: { onEpochEnd: (e: { epoch: number; loss: number }) => options.onEpoch?.({ epoch: e.epoch + 1, epochs: spec.epochs, loss: e.loss }) } }),
     });
-    const history = result.epochs.map((e) => ({
-      epoch: e.epoch + 1,
-      loss: e.loss,
-      seconds: e.seconds,
-      candidatesPerSecond: e.samplesPerSecond * data.train.slots,
-    }));
+    const history = result.epochs.map((e) => {
+      const perSecond = e.samplesPerSecond * data.train.slots;
+      return { epoch: e.epoch + 1, loss: e.loss, seconds: e.seconds, candidatesPerSecond: Number.isFinite(perSecond) ? perSecond : 0 };
+    });
     return { model, history, trainSeconds: history.reduce((s, e) => s + e.seconds, 0) };
   } catch (error) {
     tf.dispose(model.variables.map((v) => v.variable));
@@ -131,24 +112,51 @@ export async function trainCtrModel(
 }
 
 /**
- * One run of a comparison: trains (or resumes), fits the multiplicative recalibration on the validation auctions,
- * evaluates on the test auctions and writes `result.json`. A run whose `result.json` holds the same spec is returned
- * as it is.
+ * One run of a comparison: trains the method's objective (or resumes it), fits the multiplicative recalibration on
+ * the validation auctions, evaluates on the test auctions (and off-policy on logged data), and records how to rebuild
+ * the model (`trained-model.json`, for `export`). `task.input` is the teacher's training CTRs for `welfare-teacher`.
  */
-export async function runOne(data: ExperimentData, spec: RunSpec, options: TrainCtrModelOptions = {}): Promise<RunResult> {
-  const done = await finished(spec);
-  if (done !== undefined) return done;
-  const { model, history, trainSeconds } = await trainCtrModel(data, spec, options);
+export async function runCtrMethod(
+  task: RunTask<CtrSettings, CtrMethodOptions>,
+  data: CtrData,
+  onEpoch?: (progress: EpochProgress) => void,
+): Promise<CtrRunResult> {
+  const { settings } = task;
+  const objective = task.options?.objective;
+  if (objective === undefined) throw new RangeError(`run ${task.method}: the method has no objective`);
+  const teacher = task.input;
+  if (needsTeacher(objective) && !(teacher instanceof Float32Array)) throw new RangeError(`run ${task.method}: ${objective} needs the teacher's CTRs as the task input`);
+  const spec: CtrTrainingSpec = {
+    objective,
+    model: settings.model,
+    optimizer: settings.optimizer,
+    learningRate: settings.learningRate,
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    temperature: settings.temperature,
+    lambda: task.options?.lambda ?? 0.5,
+    teacherMix: settings.teacherMix,
+    seed: task.seed,
+    dir: task.dir,
+  };
+  const { model, history, trainSeconds } = await trainCtrModel(data, spec, {
+    ...(needsTeacher(objective) ? { teacher: teacher as Float32Array } : {}),
+    ...(onEpoch === undefined ? {} : { onEpoch }),
+  });
   try {
     const validation = predictProbabilities(model, data.validation);
     const fit = fitMultiplicativeCalibration(validValues(data.validation, data.validation.label), validValues(data.validation, validation).map((p) => Math.max(p, 1e-12)));
     const test = evaluateProbabilities(data.test, predictProbabilities(model, data.test), fit, clickRate(data.train));
     const offPolicy = data.offPolicy === undefined ? undefined : evaluateCtrModel(data.offPolicy, predictProbabilities(model, logAsAuctions(data.offPolicy)));
-    await writeTrainedModelInfo(spec.dir, { spec: data.train.spec, model: spec.model, seed: spec.seed, objective: spec.objective });
-    const result: RunResult = { spec, test, ...(offPolicy === undefined ? {} : { offPolicy }), history, trainSeconds };
-    await writeJsonAtomic(join(spec.dir, RESULT_FILE), result);
-    return result;
+    await writeTrainedModelInfo(task.dir, { spec: data.train.spec, model: settings.model, seed: task.seed, objective });
+    return { test, ...(offPolicy === undefined ? {} : { offPolicy }), history, trainSeconds };
   } finally {
     tf.dispose(model.variables.map((v) => v.variable));
   }
 }
+
+/** The harness's runner of ctr-ranking: loads the auctions of the settings, trains and evaluates one method. */
+export const ctrRunner: Runner<CtrSettings, CtrMethodOptions, CtrData, CtrRunResult> = {
+  prepare: (settings) => prepareData(settings.data, settings.dataSeed),
+  run: (task, data, context) => runCtrMethod(task, data, context.report),
+};
