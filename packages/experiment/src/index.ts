@@ -13,6 +13,7 @@ export {
   type RunWorkerData,
 } from './comparison.js';
 export { serveRunner } from './serve-runner.js';
+export { workerModuleBeside } from './worker-module.js';
 export { CONFIG_FILE, RESULT_FILE, RUNS_FOLDER, runFolder } from './layout.js';
 export { consecutiveSeeds, derivedSeeds, trainingSeeds, type SeedRule } from './seeds.js';
 export { RunFailedError } from './run-failed-error.js';

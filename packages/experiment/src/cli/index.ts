@@ -18,4 +18,5 @@ export {
   type ComparisonFlags,
   type ComparisonOptionDefaults,
 } from './program.js';
+export { addExportCommand, type ExportCommandOptions, type ExportedRun } from './export-command.js';
 export { runSourceCli, type CliRun } from './run-cli.js';
