@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import {
   addComparisonOptions,
-  backendOption,
+  addExportCommand,
   createProgram,
   integerArgument as integer,
   parsedListArgument,
@@ -164,17 +164,13 @@ program
     if (flags.json !== true) process.stdout.write(`${files.length - missing} of ${files.length} files available and verified${missing > 0 ? `; ${missing} missing` : ''}\n`);
   });
 
-program
-  .command('export')
-  .description('Write the trained model of a compare run (DIR = <out>/runs/<method>/seed-<r>) as ONNX, with its feature spec in the metadata.')
-  .requiredOption('--run <dir>', 'run directory')
-  .requiredOption('--out <model.onnx>', 'ONNX file to write')
-  .addOption(backendOption())
-  .action(async (flags: { run: string; out: string; backend?: string }) => {
-    await initBackend(resolveBackendRequest(flags.backend), { log: null });
-    const result = await exportRun(flags.run, flags.out);
-    process.stdout.write(`${result.path}: ${result.objective}, ${result.nodes} nodes, opset ${result.opset}, ${result.bytes} bytes\n`);
-  });
+addExportCommand(program, {
+  description: 'Write the trained model of a compare run (DIR = <out>/runs/<method>/seed-<r>) as ONNX, with its feature spec in the metadata.',
+  exportRun: async (run, out) => {
+    const result = await exportRun(run, out);
+    return { ...result, method: result.objective };
+  },
+});
 
 program
   .command('serve')

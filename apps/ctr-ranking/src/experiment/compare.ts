@@ -1,4 +1,4 @@
-import { runComparison, type Comparison, type MethodSummary } from '@counterweight/experiment';
+import { runComparison, workerModuleBeside, type Comparison, type MethodSummary } from '@counterweight/experiment';
 
 import type { ObjectiveName } from './objectives.js';
 import type { CtrData } from './prepare-data.js';
@@ -6,8 +6,6 @@ import { summarizeCtrRuns, writeCtrReport, type ReportFiles } from './report.js'
 import { ctrRunner, type CtrRunResult } from './run-one.js';
 import { checkCtrSettings, ctrMethods, type CtrMethodOptions, type CtrSettings } from './settings.js';
 import { teacherScores } from './teacher.js';
-
-const WORKER_URL = new URL(`./run-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
 /** What {@link compareObjectives} compares: the shared settings, the objectives and `λ`s, and the harness's options. */
 export interface CtrComparisonOptions {
@@ -51,7 +49,7 @@ export async function compareObjectives(options: CtrComparisonOptions): Promise<
     seed: options.settings.dataSeed,
     seeds: options.seeds,
     runner: ctrRunner,
-    workerModule: WORKER_URL,
+    workerModule: workerModuleBeside(import.meta.url),
     jobs: options.jobs ?? 1,
     epochsOf: (task) => task.settings.epochs,
     repetitionInput: (repetition, _seed, data, pending) => teacherScores(options.out, options.settings, repetition, data, pending),
