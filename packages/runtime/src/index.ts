@@ -48,6 +48,8 @@ export {
   type PredictContext,
   type TrainableModel,
 } from './training/model.js';
+export { VariableBuilder } from './training/variable-builder.js';
+export { dense, denseLayers, denseStack, type DenseLayer } from './training/dense-layers.js';
 export {
   InMemoryDataset,
   createDataset,

@@ -6,7 +6,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { initBackend, repositoryRoot, resolveBackendRequest, writeJsonAtomic } from '@counterweight/runtime';
-import { CNN_CLASSES, cnnWorkload } from '@counterweight/runtime/bench';
+import { CNN_CLASSES, cnnWorkload } from '@counterweight/train-bench';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { catalogConfigs, classCounts, lossOnlyTimes, stepTimes, type StepConfig } from './overhead.js';

@@ -1,6 +1,6 @@
 import { LOSS_CATALOG } from '@counterweight/core-losses';
 import { initBackend } from '@counterweight/runtime';
-import { cnnWorkload } from '@counterweight/runtime/bench';
+import { cnnWorkload } from '@counterweight/train-bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 

@@ -1,6 +1,7 @@
+import { median } from '@counterweight/bench-kit';
 import { LOSS_CATALOG, type LossCatalogEntry } from '@counterweight/core-losses';
 import { createOptimizer, train, type LossFunction, type TrainOptions } from '@counterweight/runtime';
-import { median, type Workload } from '@counterweight/runtime/bench';
+import type { Workload } from '@counterweight/train-bench';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** One configuration of a training step: a loss, optionally with a weight perturbation. */

@@ -1,24 +1,21 @@
 #!/usr/bin/env node
-// Runtime benchmark: train-step throughput of the four benchmark workloads (mlp, cnn, gpt, ctr) on every tfjs backend
-// that loads here, the step-time cost of sigmoid focal loss over sigmoid cross-entropy on the mlp, and - when a Python
-// with torch is found - the same workloads in PyTorch (1 and 2 threads) in the same sitting, with wasm/torch ratios.
-// Prints one JSON line per measurement and writes them all to bench-results/runtime.json at the repository root.
+// Training-step benchmark (`npx nx run train-bench:bench`): train-step throughput of the four benchmark workloads
+// (mlp, cnn, gpt, ctr) on every tfjs backend that loads here, the step-time cost of sigmoid focal loss over sigmoid
+// cross-entropy on the mlp, and - when a Python with torch is found - the same workloads in PyTorch (1 and 2 threads)
+// in the same sitting, with wasm/torch ratios.
+// Prints one JSON line per measurement and writes them all to bench-results/train-bench.json at the repository root.
 //
 // Options (all optional; the default runs everything): --workloads mlp,cnn,gpt,ctr  --backends tensorflow,wasm,cpu
-// --no-torch. A partial run still writes bench-results/runtime.json.
+// --no-torch. A partial run still writes bench-results/train-bench.json.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { errorText, listOption } from '@counterweight/bench-kit';
 import { sigmoidCrossEntropy, sigmoidFocalLoss } from '@counterweight/core-losses';
+import { BACKEND_NAMES, GradientWorkerPool, initBackend, repositoryRoot, writeJsonAtomic, type BackendName, type LossFunction } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { writeJsonAtomic } from '../atomic-write.js';
-import { BACKEND_NAMES, initBackend, type BackendName } from '../backend.js';
-import { repositoryRoot } from '../data/shared-data.js';
-import type { LossFunction } from '../training/trainer.js';
-import { errorText, listOption } from './cli-options.js';
-import { GradientWorkerPool } from '../parallel/worker-pool.js';
 import { measureLosses, measureWorkload, type ThroughputSample } from './measure.js';
 import { WORKLOAD_REPLICA_MODULE } from './replica.js';
 import { bestByWorkload, findTorchPython, runTorchPeer, type TorchRecord } from './torch-peer.js';
@@ -27,9 +24,9 @@ import { WORKLOADS } from './workloads.js';
 
 /** The mlp's loss comparison: focal loss against the workload's own sigmoid cross-entropy. */
 const MLP_LOSSES: Readonly<Record<string, LossFunction>> = {
-  sigmoidCrossEntropy: (targets, logits, weights) =>
+  sigmoidCrossEntropy: ({ targets, predictions: logits, sampleWeights: weights }) =>
     sigmoidCrossEntropy(targets, logits, { reduction: 'mean', validate: false, ...(weights === undefined ? {} : { weights }) }) as tf.Scalar,
-  sigmoidFocalLoss: (targets, logits, weights) =>
+  sigmoidFocalLoss: ({ targets, predictions: logits, sampleWeights: weights }) =>
     sigmoidFocalLoss(targets, logits, { reduction: 'mean', validate: false, ...(weights === undefined ? {} : { weights }) }) as tf.Scalar,
 };
 
@@ -261,10 +258,10 @@ async function main(): Promise<void> {
     }
   }
 
-  const out = join(repositoryRoot(), 'bench-results', 'runtime.json');
+  const out = join(repositoryRoot(), 'bench-results', 'train-bench.json');
   const seconds = round((performance.now() - started) / 1000, 1);
   await writeJsonAtomic(out, {
-    benchmark: 'runtime',
+    benchmark: 'train-bench',
     date: new Date().toISOString(),
     machine: { ...machine, loadAverageAtEnd: loadavg().map((v) => round(v, 2)) },
     seconds,
@@ -274,6 +271,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`runtime bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`train-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

@@ -1,19 +1,8 @@
 import { softmaxCrossEntropy } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, createDataset, dense, fromVariables, isSingleInput, SeededRandom, VariableBuilder, type ModelInputs } from '@counterweight/runtime';
 
-import { ConfigError } from '../errors.js';
-import { SeededRandom } from '../random.js';
-import { createDataset } from '../training/dataset.js';
-import { fromVariables, isSingleInput, type ModelInputs } from '../training/model.js';
-import {
-  DEFAULT_BATCHES,
-  VariableBuilder,
-  dense,
-  positiveInteger,
-  weightOption,
-  type Workload,
-  type WorkloadOptions,
-} from './workload.js';
+import { DEFAULT_BATCHES, positiveInteger, weightOption, type Workload, type WorkloadOptions } from './workload.js';
 
 /** Benchmark batch size of the `cnn` workload. */
 export const CNN_BATCH_SIZE = 256;
@@ -86,7 +75,7 @@ export function cnnWorkload(options: CnnWorkloadOptions): Workload {
   return {
     name: 'cnn',
     model: fromVariables({ variables: init.variables, forward }),
-    loss: (targets, logits, weights) =>
+    loss: ({ targets, predictions: logits, sampleWeights: weights }) =>
       softmaxCrossEntropy(targets, logits, { validate: false, ...weightOption(weights) }) as tf.Scalar,
     lossName: 'softmaxCrossEntropy',
     data: createDataset({ inputs: { values: images, shape: [side, side, 1] }, targets: { values: labels, shape: [] } }),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { TEST_BACKENDS, useBackend } from '../training/test-support/backends.js';
+import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 import { ctrWorkload } from './ctr.js';
 import { compareGradients, describeMismatches, gradientsOn, trainBriefly } from './test-support/workload-checks.js';
 

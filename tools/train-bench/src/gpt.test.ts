@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { TEST_BACKENDS, useBackend } from '../training/test-support/backends.js';
+import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 import { geluTanh, gptWorkload, layerNorm } from './gpt.js';
 import { compareGradients, describeMismatches, gradientsOn, trainBriefly } from './test-support/workload-checks.js';
 

@@ -1,18 +1,8 @@
 import { softmaxCrossEntropy } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
+import { createDataset, dense, fromVariables, isSingleInput, SeededRandom, VariableBuilder, type ModelInputs } from '@counterweight/runtime';
 
-import { SeededRandom } from '../random.js';
-import { createDataset } from '../training/dataset.js';
-import { fromVariables, isSingleInput, type ModelInputs } from '../training/model.js';
-import {
-  DEFAULT_BATCHES,
-  VariableBuilder,
-  dense,
-  positiveInteger,
-  weightOption,
-  type Workload,
-  type WorkloadOptions,
-} from './workload.js';
+import { DEFAULT_BATCHES, positiveInteger, weightOption, type Workload, type WorkloadOptions } from './workload.js';
 
 /** Benchmark batch size (sequences) of the `gpt` workload. */
 export const GPT_BATCH_SIZE = 16;
@@ -151,7 +141,7 @@ export function gptWorkload(options: GptWorkloadOptions): Workload {
   return {
     name: 'gpt',
     model: fromVariables({ variables: init.variables, forward }),
-    loss: (targetTokens, logits, weights) =>
+    loss: ({ targets: targetTokens, predictions: logits, sampleWeights: weights }) =>
       softmaxCrossEntropy(targetTokens, logits, { validate: false, ...weightOption(weights) }) as tf.Scalar,
     lossName: 'softmaxCrossEntropy',
     data: createDataset({ inputs: { values: inputs, shape: [context] }, targets: { values: targets, shape: [context] } }),

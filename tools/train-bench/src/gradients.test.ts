@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { useBackend } from '../training/test-support/backends.js';
+import { useBackend } from './test-support/backends.js';
 import { compareGradients, workloadGradients, type WorkloadGradients } from './gradients.js';
 import { mlpWorkload } from './mlp.js';
 

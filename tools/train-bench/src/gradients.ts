@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { disposeBatch } from '@counterweight/runtime';
 
-import { disposeBatch } from '../training/dataset.js';
 import type { Workload } from './workload.js';
 
 /** The loss and the gradient of every trainable variable of a workload on one fixed batch. */
@@ -21,7 +21,13 @@ export async function workloadGradients(workload: Workload, rows: ArrayLike<numb
   const batch = workload.data.gather(Int32Array.from(rows));
   try {
     const { value, grads } = tf.variableGrads(
-      () => workload.loss(batch.targets, model.predict(batch.inputs, { training: true }), batch.weights),
+      () =>
+        workload.loss({
+          predictions: model.predict(batch.inputs, { training: true }),
+          targets: batch.targets,
+          sampleWeights: batch.weights,
+          extras: batch.extras,
+        }),
       trainable,
     );
     try {

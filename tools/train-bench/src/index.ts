@@ -1,20 +1,14 @@
-// The benchmark workloads of issue 3, defined once for the runtime bench and the apps' benches.
+// The benchmark workloads of issue 3 and their measurement, for `nx run train-bench:bench` and the loss bench.
 export {
   DEFAULT_BATCHES,
-  VariableBuilder,
   WORKLOAD_NAMES,
   binaryCrossEntropyLoss,
-  dense,
-  denseLayers,
-  denseStack,
-  type DenseLayer,
   type Workload,
   type WorkloadFactory,
   type WorkloadName,
   type WorkloadOptions,
 } from './workload.js';
 export { WORKLOADS } from './workloads.js';
-export { errorText, listOption } from './cli-options.js';
 export { MLP_BATCH_SIZE, MLP_HIDDEN, MLP_INPUT_WIDTH, mlpWorkload } from './mlp.js';
 export { CNN_BATCH_SIZE, CNN_CLASSES, CNN_IMAGE_SIZE, cnnWorkload, type CnnWorkloadOptions } from './cnn.js';
 export {
@@ -40,7 +34,7 @@ export {
   ctrWorkload,
   type CtrWorkloadOptions,
 } from './ctr.js';
-export { measureLosses, measureWorkload, median, medianCallMilliseconds, type MeasureOptions, type ThroughputSample } from './measure.js';
+export { measureLosses, measureWorkload, summarizeThroughput, type MeasureOptions, type ThroughputSample } from './measure.js';
 export {
   compareGradients,
   workloadGradients,

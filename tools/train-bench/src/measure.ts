@@ -1,6 +1,6 @@
-import type { GradientWorkerPool } from '../parallel/worker-pool.js';
-import { createOptimizer } from '../training/optimizers.js';
-import { train, type LossFunction } from '../training/trainer.js';
+import { median } from '@counterweight/bench-kit';
+import { createOptimizer, train, type GradientWorkerPool, type LossFunction } from '@counterweight/runtime';
+
 import type { Workload } from './workload.js';
 
 /** Step throughput of one loss on one workload. */
@@ -35,11 +35,21 @@ export interface MeasureOptions {
   readonly pool?: GradientWorkerPool;
 }
 
-/** Median of a non-empty list. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+/**
+ * The {@link ThroughputSample} of per-repetition throughputs (training rows per second, one per timed repetition) of
+ * steps of `batchSize` rows: the median throughput, the step time at that median (`1000 · batchSize / median` ms),
+ * the number of repetitions and the spread `(max − min) / median`. No repetitions give NaN throughput and spread.
+ */
+export function summarizeThroughput(samplesPerSecond: readonly number[], batchSize: number, firstLoss: number, lastLoss: number): ThroughputSample {
+  const samplesPerSec = median(samplesPerSecond);
+  return {
+    samplesPerSec,
+    stepMs: (1000 * batchSize) / samplesPerSec,
+    repetitions: samplesPerSecond.length,
+    spread: samplesPerSecond.length === 0 ? Number.NaN : (Math.max(...samplesPerSecond) - Math.min(...samplesPerSecond)) / samplesPerSec,
+    firstLoss,
+    lastLoss,
+  };
 }
 
 /**
@@ -89,19 +99,7 @@ export async function measureLosses(
     optimizer.dispose();
   }
   return Object.fromEntries(
-    names.map((name) => {
-      const values = samples[name] ?? [];
-      const samplesPerSec = median(values);
-      const sample: ThroughputSample = {
-        samplesPerSec,
-        stepMs: (1000 * workload.batchSize) / samplesPerSec,
-        repetitions: values.length,
-        spread: (Math.max(...values) - Math.min(...values)) / samplesPerSec,
-        firstLoss: firstLoss[name] ?? Number.NaN,
-        lastLoss: lastLoss[name] ?? Number.NaN,
-      };
-      return [name, sample];
-    }),
+    names.map((name) => [name, summarizeThroughput(samples[name] ?? [], workload.batchSize, firstLoss[name] ?? Number.NaN, lastLoss[name] ?? Number.NaN)]),
   );
 }
 
@@ -111,28 +109,4 @@ export async function measureWorkload(workload: Workload, options: MeasureOption
   const sample = measured[workload.lossName];
   if (sample === undefined) throw new Error(`no measurement for ${workload.lossName}`);
   return sample;
-}
-
-/**
- * Median milliseconds per call of an async `call`: two warm-up calls (kernel compilation, onnxruntime's first-run
- * allocations), then the number of calls per repetition doubled until one repetition lasts `minSeconds`, then
- * `repetitions` timed repetitions; the median of their per-call times. Used by the inference benches of the apps.
- */
-export async function medianCallMilliseconds(call: () => Promise<void>, minSeconds: number, repetitions: number): Promise<number> {
-  await call();
-  await call();
-  let calls = 1;
-  for (;;) {
-    const start = performance.now();
-    for (let i = 0; i < calls; i += 1) await call();
-    if ((performance.now() - start) / 1000 >= minSeconds || calls >= 1 << 16) break;
-    calls *= 2;
-  }
-  const perCall: number[] = [];
-  for (let r = 0; r < repetitions; r += 1) {
-    const start = performance.now();
-    for (let i = 0; i < calls; i += 1) await call();
-    perCall.push((performance.now() - start) / calls);
-  }
-  return median(perCall);
 }

@@ -1,18 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createDataset, denseLayers, denseStack, fromVariables, isSingleInput, SeededRandom, VariableBuilder, type ModelInputs } from '@counterweight/runtime';
 
-import { SeededRandom } from '../random.js';
-import { createDataset } from '../training/dataset.js';
-import { fromVariables, isSingleInput, type ModelInputs } from '../training/model.js';
-import {
-  DEFAULT_BATCHES,
-  VariableBuilder,
-  binaryCrossEntropyLoss,
-  denseLayers,
-  denseStack,
-  positiveInteger,
-  type Workload,
-  type WorkloadOptions,
-} from './workload.js';
+import { DEFAULT_BATCHES, binaryCrossEntropyLoss, positiveInteger, type Workload, type WorkloadOptions } from './workload.js';
 
 /** Input width of the `mlp` workload. */
 export const MLP_INPUT_WIDTH = 256;

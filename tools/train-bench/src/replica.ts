@@ -1,4 +1,5 @@
-import type { Replica } from '../parallel/replica.js';
+import type { Replica } from '@counterweight/runtime';
+
 import type { WorkloadName } from './workload.js';
 import { WORKLOADS } from './workloads.js';
 

@@ -8,10 +8,10 @@ import type { WorkloadName } from './workload.js';
 export const TORCH_PYTHON_ENV = 'COUNTERWEIGHT_TORCH_PYTHON';
 
 /**
- * The PyTorch peer script, `packages/runtime/bench/torch_workloads.py` (two levels above this module both in `src/`
+ * The PyTorch peer script, `tools/train-bench/bench/torch_workloads.py` (one level above this module both in `src/`
  * and in `dist/`).
  */
-export const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_workloads.py', import.meta.url));
+export const TORCH_SCRIPT = fileURLToPath(new URL('../bench/torch_workloads.py', import.meta.url));
 
 /** A Python interpreter that can `import torch`. */
 export interface TorchPython {

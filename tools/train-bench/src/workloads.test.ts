@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, type FeatureArray } from '@counterweight/runtime';
 
-import { ConfigError } from '../errors.js';
-import type { FeatureArray } from '../training/dataset.js';
-import { useBackend } from '../training/test-support/backends.js';
+import { useBackend } from './test-support/backends.js';
 import { WORKLOADS } from './workloads.js';
 import { WORKLOAD_NAMES, type Workload } from './workload.js';
 

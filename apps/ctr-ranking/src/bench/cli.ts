@@ -13,8 +13,8 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { errorText, listOption, median } from '@counterweight/bench-kit';
 import { createOptimizer, initBackend, repositoryRoot, train, writeJsonAtomic } from '@counterweight/runtime';
-import { errorText, listOption, median } from '@counterweight/runtime/bench';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { loadBankMarketing } from '../data/bank-marketing.js';

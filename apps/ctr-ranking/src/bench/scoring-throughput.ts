@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { medianCallMilliseconds } from '@counterweight/runtime/bench';
+import { medianCallMilliseconds } from '@counterweight/bench-kit';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { ctrInputs, type CtrModel } from '../models/index.js';

@@ -13,8 +13,8 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { errorText, listOption } from '@counterweight/bench-kit';
 import { initBackend, repositoryRoot, writeJsonAtomic } from '@counterweight/runtime';
-import { errorText, listOption } from '@counterweight/runtime/bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { env as onnxruntimeEnv } from 'onnxruntime-node';
 

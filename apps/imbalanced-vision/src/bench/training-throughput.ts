@@ -1,3 +1,4 @@
+import { median } from '@counterweight/bench-kit';
 import {
   createOptimizer,
   train,
@@ -8,7 +9,6 @@ import {
   type TrainingOptimizer,
   type WeightPerturbation,
 } from '@counterweight/runtime';
-import { median } from '@counterweight/runtime/bench';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** One way of taking a training step: a loss, its optimiser and optionally a weight perturbation (SAM, AWP). */

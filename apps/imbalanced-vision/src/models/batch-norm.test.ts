@@ -1,5 +1,4 @@
-import { SeededRandom, initBackend } from '@counterweight/runtime';
-import { VariableBuilder } from '@counterweight/runtime/bench';
+import { SeededRandom, VariableBuilder, initBackend } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 

@@ -1,4 +1,4 @@
-import type { VariableBuilder } from '@counterweight/runtime/bench';
+import type { VariableBuilder } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** ε added to the variance (PyTorch's `BatchNorm2d` default, which the CIFAR ResNets of the papers use). */

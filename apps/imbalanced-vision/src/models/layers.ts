@@ -1,5 +1,4 @@
-import type { SeededRandom } from '@counterweight/runtime';
-import { dense, type VariableBuilder } from '@counterweight/runtime/bench';
+import { dense, type SeededRandom, type VariableBuilder } from '@counterweight/runtime';
 import { simplexEtf } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
 

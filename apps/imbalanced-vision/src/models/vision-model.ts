@@ -1,6 +1,7 @@
 import { featureNormPenalty } from '@counterweight/core-losses';
 import {
   SeededRandom,
+  VariableBuilder,
   fromVariables,
   isSingleInput,
   type ModelInputs,
@@ -8,7 +9,6 @@ import {
   type PredictContext,
   type TrainableModel,
 } from '@counterweight/runtime';
-import { VariableBuilder } from '@counterweight/runtime/bench';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { cnnBackbone } from './cnn.js';

@@ -1,5 +1,5 @@
+import { medianCallMilliseconds } from '@counterweight/bench-kit';
 import { SeededRandom } from '@counterweight/runtime';
-import { medianCallMilliseconds } from '@counterweight/runtime/bench';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { VisionModel } from '../models/vision-model.js';

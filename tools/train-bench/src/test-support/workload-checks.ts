@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { createOptimizer, train, type EpochRecord } from '@counterweight/runtime';
 
-import { createOptimizer } from '../../training/optimizers.js';
-import { useBackend } from '../../training/test-support/backends.js';
-import { train, type EpochRecord } from '../../training/trainer.js';
+import { useBackend } from './backends.js';
 import { compareGradients, workloadGradients, type GradientMismatch, type WorkloadGradients } from '../gradients.js';
 import type { Workload } from '../workload.js';
 
