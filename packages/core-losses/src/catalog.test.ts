@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
-import { LOSS_CATALOG } from './catalog.js';
+import { EXTRA_NAMES, LOSS_CATALOG, TASK_CATALOG, TASK_KINDS, type LossCatalogEntry, type LossExtraInput } from './catalog.js';
+import { LossArgumentError } from './errors.js';
 import * as api from './index.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { intArray, makeRandom, uniformArray } from './test-support/random-inputs.js';
@@ -40,6 +41,63 @@ describe('LOSS_CATALOG', () => {
       expect(grad.every(Number.isFinite)).toBe(true);
       expect(grad.some((g) => g !== 0)).toBe(true);
       tf.dispose([targets, logits]);
+    });
+  });
+});
+
+describe('the task kinds and the side inputs of LOSS_CATALOG', () => {
+  it('serves every task kind with at least one loss, and gives every loss a task kind and its inputs', () => {
+    expect(TASK_CATALOG.map((t) => t.kind)).toEqual([...TASK_KINDS]);
+    for (const task of TASK_CATALOG) {
+      expect(task.losses.length, task.kind).toBeGreaterThan(0);
+      expect(task.description.length).toBeGreaterThan(20);
+    }
+    for (const entry of LOSS_CATALOG) {
+      expect(entry.tasks.length, entry.name).toBeGreaterThan(0);
+      expect(entry.inputs.targets.length).toBeGreaterThan(5);
+      expect(entry.inputs.predictions.length).toBeGreaterThan(5);
+      for (const extra of entry.inputs.extras) expect(EXTRA_NAMES, `${entry.name}: ${extra.name}`).toContain(extra.name);
+    }
+    const byTask = (name: string) => TASK_CATALOG.filter((t) => t.losses.includes(name)).map((t) => t.kind);
+    expect(byTask('welfareRankLoss')).toEqual(['ranking']);
+    expect(byTask('softmaxCrossEntropy')).toEqual(['classification', 'language-modelling']);
+    expect(byTask('cumulativeLogitLoss')).toEqual(['regression']);
+  });
+
+  // Each declared side input is checked by calling the loss with it in the wrong shape (and, when required, without
+  // it): the loss's own LossArgumentError must name exactly the argument the catalogue says it is passed as.
+  const withExtras = LOSS_CATALOG.flatMap((entry) => entry.inputs.extras.map((extra) => [`${entry.name} ${extra.name}`, entry, extra] as const));
+  it.each(withExtras)('%s: the loss takes the side input as the catalogue says', async (_label, entry: LossCatalogEntry, extra: LossExtraInput) => {
+    await useBackend('cpu');
+    const fn = (api as unknown as Record<string, (a: tf.Tensor, b: tf.Tensor, options?: Record<string, unknown>) => tf.Tensor>)[entry.name];
+    if (fn === undefined) throw new Error(`${entry.name} is not exported`);
+    const argumentOf = (call: () => unknown): string | undefined => {
+      try {
+        tf.tidy(() => void call());
+      } catch (error) {
+        expect(error).toBeInstanceOf(LossArgumentError);
+        return (error as LossArgumentError).argument;
+      }
+      return undefined;
+    };
+    tf.tidy(() => {
+      const ranking = entry.tasks.includes('ranking');
+      const targets = ranking ? tf.cast(tf.oneHot(tf.tensor1d(TARGETS, 'int32'), C), 'float32') : tf.tensor1d(TARGETS, 'int32');
+      const logits = tf.tensor2d(LOGITS, [B, C]);
+      const wrong = tf.ones([B + 1, C + 1]);
+      const required = Object.fromEntries(
+        entry.inputs.extras.filter((e) => e.required && e.passedAs.startsWith('options.')).map((e) => [e.passedAs.slice('options.'.length), tf.ones([B, C])]),
+      );
+      if (extra.passedAs.startsWith('options.')) {
+        const option = extra.passedAs.slice('options.'.length);
+        expect(argumentOf(() => fn(targets, logits, { ...required, [option]: wrong }))).toBe(extra.passedAs);
+        if (extra.required) {
+          const { [option]: _dropped, ...without } = required;
+          expect(argumentOf(() => fn(targets, logits, without))).toBe(extra.passedAs);
+        }
+      } else {
+        expect(argumentOf(() => fn(wrong, logits))).toBe(extra.passedAs);
+      }
     });
   });
 });

@@ -30,10 +30,72 @@ export interface ClassificationTask {
   readonly classCounts: readonly number[];
 }
 
+/**
+ * The task kinds the library's losses serve, in the order of {@link TASK_CATALOG}:
+ *
+ * - `classification` — one class per row (or per pixel): class ids `[B]`, logits `[B, C]`;
+ * - `multi-label` — any number of classes per row: 0/1 targets `[B, C]`, logits `[B, C]`;
+ * - `ranking` — lists of items scored together (search results, the candidates of an ad auction): relevance or
+ *   clicks `[B, S]`, scores `[B, S]`;
+ * - `regression` — ordered or real-valued targets: here ordinal regression, class ids of `K + 1` ordered classes and
+ *   `K` boundary logits per row;
+ * - `language-modelling` — next-token prediction: token ids `[N]` (the `B·T` tokens of a batch), logits `[N, V]`.
+ */
+export const TASK_KINDS = ['classification', 'multi-label', 'ranking', 'regression', 'language-modelling'] as const;
+/** One of {@link TASK_KINDS}. */
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/**
+ * The conventional names of side inputs (the named extra columns a training data set carries next to its targets,
+ * `LossInputs.extras` of `@counterweight/runtime`), so losses, apps and data sets agree:
+ *
+ * - `bids` — `[B, S]` bid (value per click) of every candidate of an auction;
+ * - `mask` — `[B, S]` (or `[B, T]`) 1 for a real item / token, 0 for padding;
+ * - `teacher` — a teacher's outputs for the same rows: logits `[B, C]` (distillation) or CTRs `[B, S]` (welfare);
+ * - `tokenWeights` — `[N]` per-token weights of language modelling (0 drops a token);
+ * - `quantileLevels` — `[B, Q]` (or `[Q]`) quantile levels of quantile regression.
+ */
+export const EXTRA_NAMES = ['bids', 'mask', 'teacher', 'tokenWeights', 'quantileLevels'] as const;
+/** One of {@link EXTRA_NAMES}. */
+export type ExtraName = (typeof EXTRA_NAMES)[number];
+
+/** A side input a loss takes: which extra column, where the loss takes it, and whether it is required. */
+export interface LossExtraInput {
+  readonly name: ExtraName;
+  /**
+   * The loss argument it is passed as, as the loss's errors name it: an option (`options.bids`) or a positional
+   * argument (`teacherLogits`, the first argument of the distillation losses).
+   */
+  readonly passedAs: string;
+  readonly required: boolean;
+}
+
+/** What a loss takes, besides its options: targets, predictions and side inputs. */
+export interface LossInputsSpec {
+  /** Targets: shape, dtype and meaning. */
+  readonly targets: string;
+  /** Predictions: shape and meaning (logits unless said otherwise). */
+  readonly predictions: string;
+  /** Named side inputs (extra columns), required or optional; empty for losses of targets and predictions alone. */
+  readonly extras: readonly LossExtraInput[];
+}
+
+/** One task kind, what its rows look like and the losses that serve it. */
+export interface TaskCatalogEntry {
+  readonly kind: TaskKind;
+  readonly description: string;
+  /** Names of the {@link LOSS_CATALOG} losses that serve it, in catalogue order. */
+  readonly losses: readonly string[];
+}
+
 /** One loss of `@counterweight/core-losses`, with what it reproduces and how to run it on a classification batch. */
 export interface LossCatalogEntry {
   /** Exported function name. */
   readonly name: string;
+  /** The task kinds it serves. */
+  readonly tasks: readonly TaskKind[];
+  /** Its targets, predictions and side inputs (named as {@link EXTRA_NAMES}). */
+  readonly inputs: LossInputsSpec;
   /** Paper(s), authors and year; `—` for textbook losses. */
   readonly paper: string;
   /** The reference implementation it matches. */
@@ -55,8 +117,33 @@ export interface LossCatalogEntry {
 
 const oneHot = (task: ClassificationTask): tf.Tensor => tf.cast(tf.oneHot(task.targets, task.numClasses), 'float32');
 const scalar = (t: tf.Tensor): tf.Scalar => t as tf.Scalar;
+const CLASS_IDS = { targets: 'class ids `[B]` (int32, or float holding integers)', predictions: 'logits `[B, C]`', extras: [] } as const;
+const MULTI_HOT = { targets: '0/1 indicators `[B, C]` (or soft labels in [0, 1])', predictions: 'logits `[B, C]`', extras: [] } as const;
+const TEACHER_LOGITS: LossInputsSpec = {
+  targets: "none: the teacher's logits `[B, C]` take the targets' place (first argument)",
+  predictions: "the student's logits `[B, C]`",
+  extras: [{ name: 'teacher', passedAs: 'teacherLogits', required: true }],
+};
+const MASKED_LISTS: LossInputsSpec = {
+  targets: 'graded relevance or clicks `[B, S]` (negative = padding)',
+  predictions: 'scores `[B, S]`',
+  extras: [{ name: 'mask', passedAs: 'options.mask', required: false }],
+};
+const AUCTIONS = {
+  targets: 'clicks `[A, S]` (0/1) of the candidates of each auction',
+  predictions: 'click logits `[A, S]`',
+} as const;
+
 const classBids = (task: ClassificationTask): tf.Tensor =>
   tf.add(tf.zeros([task.targets.shape[0] ?? 0, task.numClasses]), tf.add(tf.mul(tf.range(0, task.numClasses), 0.5), 1));
+
+const TASK_DESCRIPTIONS: Readonly<Record<TaskKind, string>> = {
+  classification: 'one class per row (or pixel): class ids `[B]`, logits `[B, C]`; long-tail reweighting, margins, distillation, overlap',
+  'multi-label': 'any number of classes per row: 0/1 targets `[B, C]`, independent sigmoid logits `[B, C]`',
+  ranking: 'lists scored together: relevance or clicks `[B, S]`, scores `[B, S]`; padding by `mask`, auctions by `bids`',
+  regression: 'ordered targets: ordinal class ids of K + 1 classes, K boundary logits per row (cumulative logit)',
+  'language-modelling': 'next-token prediction: token ids `[N]`, logits `[N, V]`, per-token weights `tokenWeights`',
+};
 
 /**
  * Every loss of the package in one list, in README order: metadata for the documentation and the backend-support
@@ -65,6 +152,8 @@ const classBids = (task: ClassificationTask): tf.Tensor =>
 export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   {
     name: 'softmaxCrossEntropy',
+    tasks: ['classification', 'language-modelling'],
+    inputs: { ...CLASS_IDS, targets: 'class ids `[B]` (or `[N]` tokens; int32) or a distribution `[B, C]`', predictions: 'logits `[B, C]` (`[N, V]` over a vocabulary)', extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
     paper: '—',
     reference: 'PyTorch `cross_entropy` (`weight`, `label_smoothing`, `ignore_index`)',
     defaultReduction: '`sumOverWeights` (PyTorch weighted mean)',
@@ -73,6 +162,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'sigmoidCrossEntropy',
+    tasks: ['multi-label', 'classification'],
+    inputs: MULTI_HOT,
     paper: '—',
     reference: 'PyTorch `binary_cross_entropy_with_logits` (`weight`, `pos_weight`) + label smoothing',
     defaultReduction: '`mean`',
@@ -81,6 +172,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'sigmoidFocalLoss',
+    tasks: ['multi-label', 'classification'],
+    inputs: MULTI_HOT,
     paper: 'Lin et al., 2017',
     reference: '`torchvision.ops.sigmoid_focal_loss`',
     defaultReduction: '`none` (torchvision)',
@@ -89,6 +182,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'softmaxFocalLoss',
+    tasks: ['classification'],
+    inputs: CLASS_IDS,
     paper: 'Lin et al., 2017',
     reference: '`FocalLoss` of kaidic/LDAM-DRW',
     defaultReduction: '`mean`',
@@ -97,6 +192,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'asymmetricLoss',
+    tasks: ['multi-label'],
+    inputs: MULTI_HOT,
     paper: 'Ridnik et al., 2021',
     reference: '`AsymmetricLoss` / `AsymmetricLossOptimized` of Alibaba-MIIL/ASL',
     defaultReduction: '`sum` (the reference returns only a sum)',
@@ -105,6 +202,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'asymmetricLossSingleLabel',
+    tasks: ['classification'],
+    inputs: CLASS_IDS,
     paper: 'Ridnik et al., 2021',
     reference: '`ASLSingleLabel` of Alibaba-MIIL/ASL',
     defaultReduction: '`mean`',
@@ -113,6 +212,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'classBalancedLoss',
+    tasks: ['classification'],
+    inputs: CLASS_IDS,
     paper: 'Cui et al., 2019',
     reference: '`_tower_fn` / `focal_loss` of richardaecn/class-balanced-loss (softmax, sigmoid, focal)',
     defaultReduction: '`mean` (softmax: ÷ B; sigmoid/focal: ÷ positive labels)',
@@ -122,6 +223,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'ldamLoss',
+    tasks: ['classification'],
+    inputs: CLASS_IDS,
     paper: 'Cao et al., 2019',
     reference: '`LDAMLoss` of kaidic/LDAM-DRW',
     defaultReduction: '`sumOverWeights` (PyTorch weighted mean)',
@@ -130,6 +233,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'logitAdjustedLoss',
+    tasks: ['classification'],
+    inputs: CLASS_IDS,
     paper: 'Menon et al., 2021',
     reference: '`build_loss_fn(use_la_loss=True)` of google-research `logit_adjustment`',
     defaultReduction: '`mean`',
@@ -139,6 +244,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'vsLoss',
+    tasks: ['classification'],
+    inputs: CLASS_IDS,
     paper: 'Kini et al., 2021',
     reference: '`VSLoss` of orparask/VS-Loss',
     defaultReduction: '`sumOverWeights` (PyTorch weighted mean)',
@@ -147,6 +254,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'densityNormalizedLoss',
+    tasks: ['classification'],
+    inputs: CLASS_IDS,
     paper: 'Knyazev et al., 2020',
     reference: "`edge_losses('dnorm')` of bknyaz/sgg (`perBatch` = the code, `perGroup` = the paper)",
     defaultReduction: '`mean` over groups',
@@ -155,6 +264,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'softDiceLoss',
+    tasks: ['classification'],
+    inputs: { ...CLASS_IDS, targets: 'class ids `[B]` (pixels of a segmentation, flattened)' },
     paper: 'Milletari et al., 2016; Lacombe et al., 2023',
     reference: 'overlap losses of lhendre/ClimateNet (reduction axes differ on purpose)',
     defaultReduction: '`sumOverWeights` (class-weighted mean)',
@@ -163,6 +274,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'jaccardLoss',
+    tasks: ['classification'],
+    inputs: { ...CLASS_IDS, targets: 'class ids `[B]` (pixels of a segmentation, flattened)' },
     paper: 'Lacombe et al., 2023',
     reference: 'overlap losses of lhendre/ClimateNet (reduction axes differ on purpose)',
     defaultReduction: '`sumOverWeights` (class-weighted mean)',
@@ -171,6 +284,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'tverskyLoss',
+    tasks: ['classification'],
+    inputs: { ...CLASS_IDS, targets: 'class ids `[B]` (pixels of a segmentation, flattened)' },
     paper: 'Salehi et al., 2017',
     reference: 'Tversky index with α = 0.3, β = 0.7',
     defaultReduction: '`sumOverWeights` (class-weighted mean)',
@@ -179,6 +294,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'distillationKL',
+    tasks: ['classification'],
+    inputs: TEACHER_LOGITS,
     paper: 'Hinton et al., 2015',
     reference: '`DistillKL` of penghui-yang/DHKD (T² · KL, batch mean)',
     defaultReduction: '`mean` over rows',
@@ -188,6 +305,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'dualHeadBinaryKL',
+    tasks: ['classification'],
+    inputs: TEACHER_LOGITS,
     paper: 'Yang et al., 2024',
     reference: '`BinaryKLNorm` of penghui-yang/DHKD (auxiliary head)',
     defaultReduction: '`mean` over rows',
@@ -197,6 +316,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'pairwiseLogisticLoss',
+    tasks: ['ranking'],
+    inputs: MASKED_LISTS,
     paper: 'Burges et al., 2005',
     reference: '`PairwiseLogisticLoss` of tensorflow/ranking (RankNet pairs y_i > y_j, padding masked)',
     defaultReduction: '`sumByNonzeroWeights` (TF-Ranking estimator: ÷ number of pairs)',
@@ -205,6 +326,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'pairwiseHingeLoss',
+    tasks: ['ranking'],
+    inputs: MASKED_LISTS,
     paper: 'Joachims, 2002',
     reference: '`PairwiseHingeLoss` of tensorflow/ranking (margin 1)',
     defaultReduction: '`sumByNonzeroWeights` (TF-Ranking estimator: ÷ number of pairs)',
@@ -213,6 +336,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'softmaxListwiseLoss',
+    tasks: ['ranking'],
+    inputs: MASKED_LISTS,
     paper: 'Cao et al., 2007',
     reference: '`SoftmaxLoss` of tensorflow/ranking (lists weighted by their label sum)',
     defaultReduction: '`sumByNonzeroWeights` (TF-Ranking estimator: ÷ lists with relevant items)',
@@ -221,6 +346,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'poly1SoftmaxListwiseLoss',
+    tasks: ['ranking'],
+    inputs: MASKED_LISTS,
     paper: 'Leng et al., 2022; Zhuang et al., 2023',
     reference: '`PolyOneSoftmaxLoss` of tensorflow/ranking (ε = 1)',
     defaultReduction: '`sumByNonzeroWeights` (TF-Ranking estimator: ÷ lists with relevant items)',
@@ -229,6 +356,15 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'welfareRankLoss',
+    tasks: ['ranking'],
+    inputs: {
+      ...AUCTIONS,
+      extras: [
+        { name: 'bids', passedAs: 'options.bids', required: true },
+        { name: 'mask', passedAs: 'options.mask', required: false },
+        { name: 'teacher', passedAs: 'options.teacher', required: false },
+      ],
+    },
     paper: 'our specification of Lyu et al., 2023',
     reference: 'float64 brute force of its definition (no reference code published)',
     defaultReduction: '`mean` over auctions',
@@ -237,6 +373,14 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'combinedWelfareLoss',
+    tasks: ['ranking'],
+    inputs: {
+      ...AUCTIONS,
+      extras: [
+        { name: 'bids', passedAs: 'options.bids', required: true },
+        { name: 'mask', passedAs: 'options.mask', required: false },
+      ],
+    },
     paper: 'our specification of Lyu et al., 2023',
     reference: 'λ·logloss + (1 − λ)·welfareRankLoss, both pair/candidate means',
     defaultReduction: '`mean` (candidates for logloss, weighted pairs for the rank term)',
@@ -245,6 +389,8 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   },
   {
     name: 'cumulativeLogitLoss',
+    tasks: ['regression'],
+    inputs: { targets: 'class ids `[B]` of K + 1 ordered classes (int32)', predictions: 'boundary logits `[B, K]`', extras: [] },
     paper: 'McCullagh, 1980; Faletto & Bien, 2023 (PRESTO)',
     reference: 'negative log-likelihood of ordinalNet (Wurm et al., 2021), separate boundary per class',
     defaultReduction: '`mean` (ordinalNet: (1/N)·NLL)',
@@ -252,3 +398,12 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
     classification: (task) => (logits) => scalar(cumulativeLogitLoss(task.targets, logits, { validate: false })),
   },
 ];
+
+/**
+ * Every task kind with the losses that serve it ({@link LossCatalogEntry.tasks}), derived from {@link LOSS_CATALOG}.
+ */
+export const TASK_CATALOG: readonly TaskCatalogEntry[] = TASK_KINDS.map((kind) => ({
+  kind,
+  description: TASK_DESCRIPTIONS[kind],
+  losses: LOSS_CATALOG.filter((entry) => entry.tasks.includes(kind)).map((entry) => entry.name),
+}));

@@ -96,7 +96,19 @@ export {
 export { simplexEtf, type SimplexEtfOptions } from './simplex-etf.js';
 export { featureNormPenalty, type FeatureNormPenaltyOptions } from './feature-norm-penalty.js';
 export { posthocLogitScaling, type PosthocLogitScalingOptions } from './posthoc-logit-scaling.js';
-export { LOSS_CATALOG, type ClassificationTask, type LossCatalogEntry } from './catalog.js';
+export {
+  EXTRA_NAMES,
+  LOSS_CATALOG,
+  TASK_CATALOG,
+  TASK_KINDS,
+  type ClassificationTask,
+  type ExtraName,
+  type LossCatalogEntry,
+  type LossExtraInput,
+  type LossInputsSpec,
+  type TaskCatalogEntry,
+  type TaskKind,
+} from './catalog.js';
 export { MOMO_GLOBAL_STATE, Momo, type MomoGradient, type MomoOptions, type MomoStateTensor } from './momo.js';
 export { MomoAdam, type MomoAdamOptions, type MomoWeightDecayMode } from './momo-adam.js';
 export {

@@ -26,13 +26,6 @@ export {
   type ReadCsvTableOptions,
 } from './data/csv-table.js';
 export { readArrowFile, writeArrowFile } from './data/arrow-file.js';
-export {
-  BANK_ADDITIONAL_CATEGORIES,
-  BANK_ADDITIONAL_NUMERIC,
-  BANK_ADDITIONAL_SCHEMA,
-  readBankAdditional,
-  type BankAdditionalTypes,
-} from './data/bank-marketing.js';
 export { describeDownloadFailure, downloadBytes, gitBlobSha1, sha256Hex, type DownloadOptions } from './data/download.js';
 export { fitStandardizer, type Standardizer } from './data/standardizer.js';
 export { SHARED_DATA_ENV, repositoryRoot, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
@@ -54,17 +47,29 @@ export {
   InMemoryDataset,
   createDataset,
   disposeBatch,
-  fromArrowTable,
-  type ArrowInputSpec,
   type Batch,
   type BatchOptions,
-  type ColumnSpec,
   type DatasetSpec,
   type FeatureArray,
-  type FromArrowTableOptions,
-  type IndicatorColumn,
   type RowValues,
 } from './training/dataset.js';
+export {
+  fromArrowTable,
+  type ArrowInputSpec,
+  type ColumnSpec,
+  type FromArrowTableOptions,
+  type IndicatorColumn,
+} from './training/arrow-dataset.js';
+export {
+  EXTRA_NAMES,
+  MissingExtraError,
+  withExtras,
+  type ExtraName,
+  type ExtrasDeclaration,
+  type LossFunction,
+  type LossInputs,
+  type MetricFunction,
+} from './training/loss-inputs.js';
 export {
   LOSS_AWARE_OPTIMIZERS,
   OPTIMIZER_GLOBAL_STATE,
@@ -122,29 +127,25 @@ export {
   type LoadedCheckpoint,
   type SaveCheckpointOptions,
 } from './training/checkpoint.js';
+export { train } from './training/trainer.js';
 export {
-  evaluate,
-  train,
   type CheckpointEvent,
   type CheckpointSchedule,
   type EpochRecord,
-  type EvaluateOptions,
-  type EvaluationResult,
-  type LossFunction,
-  type MetricFunction,
-  type PerturbationRadius,
   type StepEndInfo,
   type TrainOptions,
-  type TrainerState,
   type TrainingHistory,
-  type WeightPerturbation,
-} from './training/trainer.js';
-export { loadReplica, replicaModuleUrl, type Replica, type ReplicaSpec } from './parallel/replica.js';
+} from './training/train-options.js';
+export { type TrainerState } from './training/trainer-state.js';
+export { evaluate, type EvaluateOptions, type EvaluationResult } from './training/validation.js';
+export { type PerturbationRadius, type WeightPerturbation } from './training/perturbed-gradients.js';
+export { type DataParallelOptions } from './training/data-parallel/data-parallel-gradients.js';
+export { loadReplica, replicaModuleUrl, type Replica, type ReplicaSpec } from './training/data-parallel/replica.js';
 export {
   GradientWorkerPool,
   combineShards,
   splitRows,
   type GradientWorkerPoolOptions,
-} from './parallel/worker-pool.js';
-export { sharedDatasetSpec } from './parallel/shared-dataset.js';
+} from './training/data-parallel/worker-pool.js';
+export { sharedDatasetSpec } from './training/data-parallel/shared-dataset.js';
 export { TaskFailedError, runTaskPool, serveTasks, startModuleWorker, type TaskPoolOptions } from './parallel/task-pool.js';

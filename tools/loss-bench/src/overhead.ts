@@ -22,7 +22,7 @@ export function classCounts(workload: Workload, numClasses: number): number[] {
 export function catalogConfigs(counts: readonly number[], entries: readonly LossCatalogEntry[] = LOSS_CATALOG): StepConfig[] {
   return entries.map((entry) => ({
     name: entry.name,
-    loss: (targets, logits) =>
+    loss: ({ targets, predictions: logits }) =>
       entry.classification({ targets: tf.cast(targets, 'int32') as tf.Tensor1D, numClasses: counts.length, classCounts: counts })(logits),
   }));
 }

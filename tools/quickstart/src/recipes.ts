@@ -25,14 +25,14 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
   ce: {
     name: 'ce',
     description: 'plain sigmoid cross-entropy (the baseline)',
-    loss: () => (targets, logits) => sigmoidCrossEntropy(targets, logits, { reduction: 'mean', validate: false }) as tf.Scalar,
+    loss: () => ({ targets, predictions: logits }) => sigmoidCrossEntropy(targets, logits, { reduction: 'mean', validate: false }) as tf.Scalar,
   },
   'cb-ce': {
     name: 'cb-ce',
     description: `sigmoid cross-entropy with class-balanced weights (Cui et al. 2019, β = ${BETA})`,
     loss: (counts) => {
       const { weights } = classBalancedWeights(counts, { beta: BETA });
-      return (targets, logits) =>
+      return ({ targets, predictions: logits }) =>
         sigmoidCrossEntropy(targets, logits, {
           reduction: 'mean',
           weights: sampleWeightsOf(targets, weights),
@@ -43,14 +43,14 @@ export const RECIPES: Readonly<Record<RecipeName, Recipe>> = {
   focal: {
     name: 'focal',
     description: 'sigmoid focal loss (Lin et al. 2017; α = 0.25, γ = 2, torchvision defaults)',
-    loss: () => (targets, logits) => sigmoidFocalLoss(targets, logits, { reduction: 'mean', validate: false }) as tf.Scalar,
+    loss: () => ({ targets, predictions: logits }) => sigmoidFocalLoss(targets, logits, { reduction: 'mean', validate: false }) as tf.Scalar,
   },
   'cb-focal': {
     name: 'cb-focal',
     description: `class-balanced focal loss (Cui et al. 2019: γ = 2, no α, class-balanced weights, β = ${BETA})`,
     loss: (counts) => {
       const { weights } = classBalancedWeights(counts, { beta: BETA });
-      return (targets, logits) =>
+      return ({ targets, predictions: logits }) =>
         sigmoidFocalLoss(targets, logits, {
           alpha: null,
           reduction: 'mean',

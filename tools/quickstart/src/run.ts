@@ -69,10 +69,10 @@ function labels(targets: tf.Tensor): Float32Array {
 }
 
 const VALIDATION_METRICS: Readonly<Record<string, MetricFunction>> = {
-  logLoss: (t, p) => binaryLogLoss(labels(t), probabilities(p)),
-  auc: (t, p) => binaryAuc(labels(t), probabilities(p)),
-  balancedAccuracy: (t, p) => binaryBalancedAccuracy(binaryConfusion(labels(t), probabilities(p))),
-  recall: (t, p) => binaryRecall(binaryConfusion(labels(t), probabilities(p))),
+  logLoss: ({ targets: t, predictions: p }) => binaryLogLoss(labels(t), probabilities(p)),
+  auc: ({ targets: t, predictions: p }) => binaryAuc(labels(t), probabilities(p)),
+  balancedAccuracy: ({ targets: t, predictions: p }) => binaryBalancedAccuracy(binaryConfusion(labels(t), probabilities(p))),
+  recall: ({ targets: t, predictions: p }) => binaryRecall(binaryConfusion(labels(t), probabilities(p))),
 };
 
 /**

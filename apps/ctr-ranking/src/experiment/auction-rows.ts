@@ -3,32 +3,39 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import type { AuctionSet } from '../data/auction-set.js';
 import type { OffPolicyLog } from '../data/off-policy-log.js';
-import { TARGET_COLUMNS } from './objectives.js';
+import type { AuctionExtra } from './objectives.js';
 
 /**
  * An auction set as a runtime data set: one row per auction, inputs `numeric [S, d]` and `categorical [S, F]` (an
- * empty feature group is left out, as the CTR models allow), targets `[S, 4]` = click, bid, mask, teacher CTR.
- * @param teacher the teacher's CTR of every candidate (`[A·S]`), or undefined (column of zeros).
+ * empty feature group is left out, as the CTR models allow), targets the clicks `[S]`, and the objectives' side
+ * inputs as extra columns `[S]` each: `bids` (padded slots get bid 1 so nothing downstream divides by 0), `mask`
+ * (1 for a real candidate) and, when given, `teacher` (the teacher's CTR of every candidate).
+ * @param teacher the teacher's CTR of every candidate slot (`[A·S]`), or undefined (no `teacher` column).
  */
 export function auctionDataset(set: AuctionSet, teacher?: ArrayLike<number>): InMemoryDataset {
   const n = set.auctions * set.slots;
   if (teacher !== undefined && teacher.length !== n) {
     throw new RangeError(`teacher has ${teacher.length} CTRs for ${n} candidate slots`);
   }
-  const targets = new Float32Array(n * TARGET_COLUMNS);
+  const clicks = new Float32Array(n);
+  const bids = new Float32Array(n);
+  const mask = new Float32Array(n);
   for (let k = 0; k < n; k += 1) {
-    targets[k * TARGET_COLUMNS] = set.label[k] ?? 0;
-    // Padded slots get bid 1 so nothing downstream divides by 0; their mask is 0.
-    targets[k * TARGET_COLUMNS + 1] = (set.mask[k] ?? 0) > 0 ? (set.bid[k] ?? 1) : 1;
-    targets[k * TARGET_COLUMNS + 2] = set.mask[k] ?? 0;
-    targets[k * TARGET_COLUMNS + 3] = teacher === undefined ? 0 : (teacher[k] ?? 0);
+    clicks[k] = set.label[k] ?? 0;
+    bids[k] = (set.mask[k] ?? 0) > 0 ? (set.bid[k] ?? 1) : 1;
+    mask[k] = set.mask[k] ?? 0;
   }
+  const extras: Readonly<Record<AuctionExtra, FeatureArray>> | Readonly<Record<Exclude<AuctionExtra, 'teacher'>, FeatureArray>> = {
+    bids: { values: bids, shape: [set.slots] },
+    mask: { values: mask, shape: [set.slots] },
+    ...(teacher === undefined ? {} : { teacher: { values: Float32Array.from(teacher, (t) => t ?? 0), shape: [set.slots] } }),
+  };
   const inputs: Record<string, FeatureArray> = {};
   const d = set.spec.numericNames.length;
   const fields = set.spec.categoricalFields.length;
   if (d > 0) inputs['numeric'] = { values: set.numeric, shape: [set.slots, d] };
   if (fields > 0) inputs['categorical'] = { values: set.categorical, shape: [set.slots, fields] };
-  return createDataset({ inputs, targets: { values: targets, shape: [set.slots, TARGET_COLUMNS] } });
+  return createDataset({ inputs, targets: { values: clicks, shape: [set.slots] }, extras });
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   welfareRankLoss,
   type WelfareRankLossOptions,
 } from '@counterweight/core-losses';
-import { ConfigError, type LossFunction } from '@counterweight/runtime';
+import { ConfigError, withExtras, type LossFunction, type LossInputs } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -33,12 +33,15 @@ export interface ObjectiveSettings {
 }
 
 /**
- * Per-candidate target columns of a training row `[slots, TARGET_COLUMNS]`: the click, the bid, the validity mask and
- * the teacher's CTR (0 when there is no teacher).
+ * The side inputs of the objectives, extra columns of an auction data set (`auctionDataset`), each `[slots]` per
+ * auction row: `bids` (the bid of every candidate; 1 at padded slots), `mask` (1 for a real candidate, 0 for padding)
+ * and `teacher` (a teacher's CTR of every candidate; only when there is a teacher). The targets are the clicks alone.
  */
-export const TARGET_COLUMNS = 4;
+export const AUCTION_EXTRAS = ['bids', 'mask', 'teacher'] as const;
+/** One of {@link AUCTION_EXTRAS}. */
+export type AuctionExtra = (typeof AUCTION_EXTRAS)[number];
 
-/** True when the objective needs a teacher's CTR in the targets. */
+/** True when the objective needs a teacher's CTR (the `teacher` extra column). */
 export function needsTeacher(objective: ObjectiveName): boolean {
   return objective === 'welfare-teacher';
 }
@@ -51,44 +54,53 @@ export function checkObjective(name: string): ObjectiveName {
   return name as ObjectiveName;
 }
 
-function column(targets: tf.Tensor, index: number): tf.Tensor2D {
-  const [batch = 0, slots = 0] = targets.shape;
-  return tf.reshape(tf.slice(targets, [0, 0, index], [batch, slots, 1]), [batch, slots]);
-}
+/** The extra columns each objective reads. */
+const OBJECTIVE_EXTRAS: Readonly<Record<ObjectiveName, readonly AuctionExtra[]>> = {
+  logloss: ['bids', 'mask'],
+  'pairwise-logistic': ['mask'],
+  'softmax-listwise': ['mask'],
+  welfare: ['bids', 'mask'],
+  'welfare-log': ['bids', 'mask'],
+  'welfare-teacher': ['bids', 'mask', 'teacher'],
+  combined: ['bids', 'mask'],
+};
 
 /**
- * The runtime loss of an objective over auction rows: `targets [B, S, 4]` (click, bid, mask, teacher) and the model's
- * logits `[B, S]`. Inputs are not re-validated per step (the data loaders validate once).
+ * The runtime loss of an objective over auction rows: the clicks as targets `[B, S]`, the model's logits `[B, S]` and
+ * the extra columns `bids`, `mask` (and `teacher` for `welfare-teacher`) `[B, S]`, which the loss declares, so a data
+ * set without them is rejected by name before training. Inputs are not re-validated per step (the data loaders
+ * validate once).
  */
-export function objectiveLoss(objective: ObjectiveName, settings: ObjectiveSettings): LossFunction {
-  return (targets, logits) => {
-    const clicks = column(targets, 0);
-    const bids = column(targets, 1);
-    const mask = column(targets, 2);
-    const welfare = (extra: Partial<WelfareRankLossOptions>): tf.Scalar =>
-      welfareRankLoss(clicks, logits, { bids, mask, temperature: settings.temperature, validate: false, ...extra }) as tf.Scalar;
-    switch (objective) {
-      case 'logloss':
-        return combinedWelfareLoss(clicks, logits, { bids, mask, lambda: 1, validate: false });
-      case 'pairwise-logistic':
-        // TF-Ranking takes a negative label as padding; the mask says it explicitly.
-        return pairwiseLogisticLoss(clicks, logits, { mask, validate: false }) as tf.Scalar;
-      case 'softmax-listwise':
-        return softmaxListwiseLoss(clicks, logits, { mask, validate: false }) as tf.Scalar;
-      case 'welfare':
-        return welfare({});
-      case 'welfare-log':
-        return welfare({ scoreSpace: 'logEcpm', temperature: 1 });
-      case 'welfare-teacher':
-        return welfare({ teacher: column(targets, 3), teacherMix: settings.teacherMix });
-      case 'combined':
-        return combinedWelfareLoss(clicks, logits, {
-          bids,
-          mask,
-          lambda: settings.lambda,
-          temperature: settings.temperature,
-          validate: false,
-        });
-    }
-  };
+export function objectiveLoss(objective: ObjectiveName, settings: ObjectiveSettings): LossFunction<AuctionExtra> {
+  return withExtras(
+    { lossName: objective, extras: OBJECTIVE_EXTRAS[objective] },
+    ({ targets: clicks, predictions: logits, extras }: LossInputs<AuctionExtra>): tf.Scalar => {
+      const { bids, mask } = extras;
+      const welfare = (extra: Partial<WelfareRankLossOptions>): tf.Scalar =>
+        welfareRankLoss(clicks, logits, { bids, mask, temperature: settings.temperature, validate: false, ...extra }) as tf.Scalar;
+      switch (objective) {
+        case 'logloss':
+          return combinedWelfareLoss(clicks, logits, { bids, mask, lambda: 1, validate: false });
+        case 'pairwise-logistic':
+          // TF-Ranking takes a negative label as padding; the mask says it explicitly.
+          return pairwiseLogisticLoss(clicks, logits, { mask, validate: false }) as tf.Scalar;
+        case 'softmax-listwise':
+          return softmaxListwiseLoss(clicks, logits, { mask, validate: false }) as tf.Scalar;
+        case 'welfare':
+          return welfare({});
+        case 'welfare-log':
+          return welfare({ scoreSpace: 'logEcpm', temperature: 1 });
+        case 'welfare-teacher':
+          return welfare({ teacher: extras.teacher, teacherMix: settings.teacherMix });
+        case 'combined':
+          return combinedWelfareLoss(clicks, logits, {
+            bids,
+            mask,
+            lambda: settings.lambda,
+            temperature: settings.temperature,
+            validate: false,
+          });
+      }
+    },
+  );
 }

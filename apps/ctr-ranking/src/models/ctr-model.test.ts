@@ -70,8 +70,9 @@ describe.each(CONFIGS)('%s model', (_, config) => {
   it('sends a finite, non-zero gradient to every variable', () => {
     withModel(TINY_SPEC, { ...config, l2: 0 }, 3, (model) => {
       const inputs = auctionInputs(set);
-      const targets = tf.stack([tf.tensor2d(set.label, [6, 4]), tf.tensor2d(set.mask, [6, 4])], 2);
-      const { value, grads } = tf.variableGrads(() => maskedLogloss(targets, model.predict(inputs, { training: true })));
+      const [targets, mask] = [tf.tensor2d(set.label, [6, 4]), tf.tensor2d(set.mask, [6, 4])];
+      const loss = () => maskedLogloss({ targets, predictions: model.predict(inputs, { training: true }), sampleWeights: undefined, extras: { mask } });
+      const { value, grads } = tf.variableGrads(loss);
       expect(Object.keys(grads)).toHaveLength(model.variables.length);
       for (const { name, variable } of model.variables) {
         const g = grads[variable.name];
@@ -80,18 +81,22 @@ describe.each(CONFIGS)('%s model', (_, config) => {
         expect(values.every(Number.isFinite), name).toBe(true);
         expect(Math.max(...values.map(Math.abs)), name).toBeGreaterThan(0);
       }
-      tf.dispose([value, targets, inputs.numeric, inputs.categorical, ...Object.values(grads)]);
+      tf.dispose([value, targets, mask, inputs.numeric, inputs.categorical, ...Object.values(grads)]);
     });
   });
 
   it('leaks no tensors in predict or in a gradient step', () => {
     withModel(TINY_SPEC, config, 4, (model) => {
       const inputs = auctionInputs(set);
-      const targets = tf.stack([tf.tensor2d(set.label, [6, 4]), tf.tensor2d(set.mask, [6, 4])], 2);
+      const [targets, mask] = [tf.tensor2d(set.label, [6, 4]), tf.tensor2d(set.mask, [6, 4])];
       const optimizer = tf.train.adam(0.01);
       const step = () => {
         const cost = optimizer.minimize(
-          () => tf.add<tf.Scalar>(maskedLogloss(targets, model.predict(inputs, { training: true })), model.regularizationLoss?.() ?? 0),
+          () =>
+            tf.add<tf.Scalar>(
+              maskedLogloss({ targets, predictions: model.predict(inputs, { training: true }), sampleWeights: undefined, extras: { mask } }),
+              model.regularizationLoss?.() ?? 0,
+            ),
           true,
           model.trainableVariables as tf.Variable[],
         );
@@ -105,7 +110,7 @@ describe.each(CONFIGS)('%s model', (_, config) => {
       step();
       expect(tf.memory().numTensors).toBe(before);
       optimizer.dispose();
-      tf.dispose([targets, inputs.numeric, inputs.categorical]);
+      tf.dispose([targets, mask, inputs.numeric, inputs.categorical]);
     });
   });
 

@@ -17,7 +17,7 @@ export interface StepConfig {
   readonly name: string;
   /** One line for the results, e.g. the recipe's description. */
   readonly description?: string;
-  readonly loss: LossFunction;
+  readonly loss: LossFunction<string>;
   readonly optimizer: OptimizerConfig;
   readonly weightPerturbation?: WeightPerturbation;
 }

@@ -118,13 +118,13 @@ function targetsOf(data: ExperimentData): { values: Float32Array; shape: number[
 }
 
 /**
- * The training rows for one epoch: pixels (augmented when `epoch` is given) normalised, with the task's targets, or
- * with `[class id, teacher logits…]` targets when there is a teacher.
+ * The training rows for one epoch: pixels (augmented when `epoch` is given) normalised, with the task's targets, and
+ * with a teacher the teacher's logits of the same pixels as the extra column `teacher` (`[C]` per image).
  */
 async function trainingRows(data: ExperimentData, pixels: Uint8Array, teacher: OnnxClassifier | undefined): Promise<InMemoryDataset> {
   const { height, width, channels } = data.train;
   const inputs = normalizePixels(pixels, channels, data.normalization);
-  let targets = targetsOf(data);
+  const targets = targetsOf(data);
   if (teacher !== undefined) {
     if (data.task !== 'single-label') throw new ConfigError('--teacher', 'distillation is for single-label recipes');
     const C = data.classNames.length;
@@ -134,12 +134,11 @@ async function trainingRows(data: ExperimentData, pixels: Uint8Array, teacher: O
     if (logits.length !== data.train.count * C) {
       throw new ConfigError('--teacher', `${teacher.path} returns ${logits.length / data.train.count} logits per image; the data has ${C} classes`);
     }
-    const values = new Float32Array(data.train.count * (1 + C));
-    for (let i = 0; i < data.train.count; i += 1) {
-      values[i * (1 + C)] = data.train.labels[i] as number;
-      values.set(logits.subarray(i * C, (i + 1) * C), i * (1 + C) + 1);
-    }
-    targets = { values, shape: [1 + C] };
+    return createDataset({
+      inputs: { values: inputs, shape: [height, width, channels] },
+      targets,
+      extras: { teacher: { values: logits, shape: [C] } },
+    });
   }
   return createDataset({ inputs: { values: inputs, shape: [height, width, channels] }, targets });
 }

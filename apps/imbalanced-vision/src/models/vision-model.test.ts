@@ -1,5 +1,5 @@
 import { dualHeadBinaryKL, softmaxCrossEntropy } from '@counterweight/core-losses';
-import { SeededRandom, createDataset, createOptimizer, initBackend, train, type LossFunction } from '@counterweight/runtime';
+import { SeededRandom, createDataset, createOptimizer, initBackend, train, withExtras, type LossFunction, type LossInputs } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -13,7 +13,7 @@ const COMBINATIONS: Array<[Architecture, HeadKind]> = (['cnn', 'resnet'] as cons
 );
 const FEATURES: Record<Architecture, number> = { cnn: 128, resnet: 64 };
 /** LDAM's scale: cosine logits are trained as `30·cos`. */
-const scaledCrossEntropy: LossFunction = (targets, logits) => crossEntropy(targets, tf.mul(logits, 30));
+const scaledCrossEntropy: LossFunction = (inputs) => crossEntropy({ ...inputs, predictions: tf.mul(inputs.predictions, 30) });
 
 function options(arch: Architecture, head: HeadKind, extra: Partial<ModelOptions> = {}): ModelOptions {
   return { arch, head, inputShape: [28, 28, 1], numClasses: 10, seed: 7, ...extra };
@@ -256,26 +256,26 @@ describe('dual-head model (Dual-Head KD)', () => {
     const numClasses = 4;
     const model = createModel(options('cnn', 'linear', { inputShape: [16, 16, 1], numClasses, auxiliaryHead: 'linear' }));
     const data = syntheticImages(64, 16, numClasses, 9);
-    // targets: [label, teacher logits…] per row; a confident "teacher" that knows the labels
-    const targets = new Float32Array(64 * (1 + numClasses));
+    // The labels as targets; a confident "teacher" that knows the labels as the extra column `teacher`.
+    const teacherLogits = new Float32Array(64 * numClasses);
     data.labels.forEach((label, i) => {
-      targets[i * (1 + numClasses)] = label;
-      for (let c = 0; c < numClasses; c += 1) targets[i * (1 + numClasses) + 1 + c] = c === label ? 4 : -1;
+      for (let c = 0; c < numClasses; c += 1) teacherLogits[i * numClasses + c] = c === label ? 4 : -1;
     });
-    const loss: LossFunction = (t, predictions) => {
-      const rows = t.shape[0] ?? 0;
-      const labels = tf.reshape(tf.slice(t, [0, 0], [rows, 1]), [rows]);
-      const teacher = tf.slice(t, [0, 1], [rows, numClasses]);
+    const loss = withExtras({ lossName: 'dualHeadKD', extras: ['teacher'] }, ({ targets: labels, predictions, extras: { teacher } }: LossInputs<'teacher'>) => {
       const { main, auxiliary } = splitDualHeadLogits(predictions, numClasses);
       return tf.add<tf.Scalar>(softmaxCrossEntropy(labels, main, { validate: false }), dualHeadBinaryKL(teacher, auxiliary, { validate: false }));
-    };
+    });
     const optimizer = createOptimizer({ name: 'momentum', learningRate: 0.05, momentum: 0.9 });
     const counts: number[] = [];
     try {
       const history = await train({
         model,
         loss,
-        train: createDataset({ inputs: { values: data.images, shape: [16, 16, 1] }, targets: { values: targets, shape: [1 + numClasses] } }),
+        train: createDataset({
+          inputs: { values: data.images, shape: [16, 16, 1] },
+          targets: { values: Float32Array.from(data.labels), shape: [] },
+          extras: { teacher: { values: teacherLogits, shape: [numClasses] } },
+        }),
         batchSize: 16,
         epochs: 3,
         optimizer,

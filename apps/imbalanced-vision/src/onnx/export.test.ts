@@ -18,7 +18,7 @@ const COMBINATIONS: Array<[Architecture, HeadKind]> = (['cnn', 'resnet'] as cons
   (['linear', 'cosine', 'etf'] as const).map((head): [Architecture, HeadKind] => [arch, head]),
 );
 const TOLERANCE = 1e-4;
-const scaledCrossEntropy: LossFunction = (targets, logits) => crossEntropy(targets, tf.mul(logits, 30));
+const scaledCrossEntropy: LossFunction = (inputs) => crossEntropy({ ...inputs, predictions: tf.mul(inputs.predictions, 30) });
 
 let dir: string;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { dualHeadBinaryKL, softmaxCrossEntropy } from '@counterweight/core-losses';
-import type { LossFunction } from '@counterweight/runtime';
+import { withExtras, type LossFunction, type LossInputs } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { splitDualHeadLogits } from '../models/vision-model.js';
-import type { Recipe, RecipeContext } from './recipe.js';
+import type { Recipe, RecipeContext, VisionExtra } from './recipe.js';
 import { warmupCosine } from './schedule.js';
 import { SINGLE_LABEL_BATCH } from './single-label.js';
 
@@ -23,21 +23,21 @@ export function dhkdLearningRate(context: RecipeContext): number {
 }
 
 /**
- * The DHKD objective on a dual-head student: targets `[B, 1 + C]` hold the class id and the teacher's logits;
- * predictions `[B, 2C]` the main and auxiliary heads' logits. `CE(y, z_main) + α·BinaryKL-Norm_T(z_teacher, z_aux)`:
- * labels train the main head only, the teacher trains the auxiliary head only; both train the shared backbone.
+ * The DHKD objective on a dual-head student: targets `[B]` the class ids, the extra column `teacher` `[B, C]` the
+ * teacher's logits; predictions `[B, 2C]` the main and auxiliary heads' logits.
+ * `CE(y, z_main) + α·BinaryKL-Norm_T(z_teacher, z_aux)`: labels train the main head only, the teacher trains the
+ * auxiliary head only; both train the shared backbone.
  */
-export function dualHeadDistillationLoss(context: RecipeContext): LossFunction {
+export function dualHeadDistillationLoss(context: RecipeContext): LossFunction<VisionExtra> {
   const C = context.numClasses;
-  return (targets, predictions) =>
+  return withExtras({ lossName: 'dhkd', extras: ['teacher'] }, ({ targets: labels, predictions, extras: { teacher } }: LossInputs<VisionExtra>) =>
     tf.tidy(() => {
-      const labels = tf.squeeze(tf.slice(targets, [0, 0], [-1, 1]), [1]);
-      const teacher = tf.slice(targets, [0, 1], [-1, C]);
       const { main, auxiliary } = splitDualHeadLogits(predictions, C);
       const ce = softmaxCrossEntropy(labels, main, { validate: false }) as tf.Scalar;
       const kd = dualHeadBinaryKL(teacher, auxiliary, { temperature: DHKD_TEMPERATURE, validate: false }) as tf.Scalar;
-      return tf.add(ce, tf.mul(kd, DHKD_ALPHA));
-    });
+      return tf.add<tf.Scalar>(ce, tf.mul(kd, DHKD_ALPHA));
+    }),
+  );
 }
 
 /**

@@ -5,7 +5,7 @@ import { SINGLE_LABEL_RECIPES } from './single-label.js';
 
 export { DHKD_ALPHA, DHKD_TEMPERATURE, DISTILLATION_RECIPES, dhkdLearningRate, dualHeadDistillationLoss } from './distillation.js';
 export { MULTI_LABEL_BATCH, MULTI_LABEL_RECIPES } from './multi-label.js';
-export type { Recipe, RecipeContext, TrainingStage } from './recipe.js';
+export type { Recipe, RecipeContext, TrainingStage, VisionExtra } from './recipe.js';
 export { REFERENCE_BATCH, drwEpoch, sgdMomentum, warmupCosine } from './schedule.js';
 export { SINGLE_LABEL_BATCH, SINGLE_LABEL_RECIPES } from './single-label.js';
 

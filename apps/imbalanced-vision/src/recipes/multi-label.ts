@@ -31,7 +31,7 @@ export const MULTI_LABEL_RECIPES: readonly Recipe[] = [
     description: 'binary cross-entropy per class (the baseline)',
     reference: 'PyTorch `binary_cross_entropy_with_logits`',
     head: 'linear',
-    stages: (context) => [adamStage(context, (t, z) => scalar(sigmoidCrossEntropy(t, z, { validate: false })))],
+    stages: (context) => [adamStage(context, ({ targets: t, predictions: z }) => scalar(sigmoidCrossEntropy(t, z, { validate: false })))],
   },
   {
     name: 'focal-ml',
@@ -39,7 +39,7 @@ export const MULTI_LABEL_RECIPES: readonly Recipe[] = [
     description: 'sigmoid focal loss, α = 0.25, γ = 2 (torchvision defaults), mean over elements',
     reference: 'Lin et al. 2017, torchvision.ops.sigmoid_focal_loss',
     head: 'linear',
-    stages: (context) => [adamStage(context, (t, z) => scalar(sigmoidFocalLoss(t, z, { reduction: 'mean', validate: false })))],
+    stages: (context) => [adamStage(context, ({ targets: t, predictions: z }) => scalar(sigmoidFocalLoss(t, z, { reduction: 'mean', validate: false })))],
   },
   {
     name: 'asl',
@@ -47,6 +47,6 @@ export const MULTI_LABEL_RECIPES: readonly Recipe[] = [
     description: 'asymmetric loss, γ+ = 0, γ− = 4, clip 0.05 (the paper’s setting), summed as the reference',
     reference: 'Ridnik et al. 2021, Alibaba-MIIL/ASL (`train.py`)',
     head: 'linear',
-    stages: (context) => [adamStage(context, (t, z) => scalar(asymmetricLoss(t, z, { validate: false })))],
+    stages: (context) => [adamStage(context, ({ targets: t, predictions: z }) => scalar(asymmetricLoss(t, z, { validate: false })))],
   },
 ];

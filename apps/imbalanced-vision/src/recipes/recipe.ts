@@ -17,6 +17,12 @@ export interface RecipeContext {
   readonly batchNormBackbone: boolean;
 }
 
+/**
+ * The side inputs a recipe's loss may read, extra columns of the training rows: `teacher`, a teacher's logits `[C]`
+ * per image (distillation).
+ */
+export type VisionExtra = 'teacher';
+
 /** The classifier head a recipe trains with. */
 export type HeadKind = 'linear' | 'cosine' | 'etf';
 
@@ -24,9 +30,10 @@ export type HeadKind = 'linear' | 'cosine' | 'etf';
 export interface TrainingStage {
   readonly name: string;
   readonly epochs: number;
-  readonly loss: LossFunction;
+  /** The stage's objective; it may read the `teacher` extra column ({@link VisionExtra}). */
+  readonly loss: LossFunction<VisionExtra>;
   /** Objective per epoch of this stage (0-based within the stage), e.g. DRW's switch to class-balanced weights. */
-  readonly lossAtEpoch?: (epoch: number) => LossFunction;
+  readonly lossAtEpoch?: (epoch: number) => LossFunction<VisionExtra>;
   /** `classifier`: only the head's kernel and bias are trained (weight balancing's second stage). */
   readonly trainable: 'all' | 'classifier';
   readonly optimizer: OptimizerConfig;
@@ -54,8 +61,8 @@ export interface Recipe {
   /** Auxiliary head of Dual-Head KD (`predict` then returns main ‖ auxiliary logits `[B, 2C]`). */
   readonly auxiliaryHead?: 'linear' | 'mlp';
   /**
-   * Trains against a teacher's logits: the targets are then `[B, 1 + C]` — the class id, then the teacher's `C`
-   * logits for the same (augmented) image.
+   * Trains against a teacher's logits: the training rows then carry the teacher's `C` logits for the same (augmented)
+   * image as the extra column `teacher` (`[C]` per row); the targets stay the class ids.
    */
   readonly needsTeacher?: boolean;
   stages(context: RecipeContext): readonly TrainingStage[];

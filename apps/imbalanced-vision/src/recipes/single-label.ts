@@ -21,7 +21,7 @@ export const SINGLE_LABEL_BATCH = 128;
 const scalar = (t: tf.Tensor): tf.Scalar => t as tf.Scalar;
 
 /** Class ids arrive as the data set's float or int targets `[B]`; every loss below accepts either. */
-const ce: LossFunction = (targets, logits) => scalar(softmaxCrossEntropy(targets, logits, { validate: false }));
+const ce: LossFunction = ({ targets, predictions: logits }) => scalar(softmaxCrossEntropy(targets, logits, { validate: false }));
 
 function plainStage(context: RecipeContext, loss: LossFunction, extra: Partial<TrainingStage> = {}): TrainingStage {
   const optimizer = sgdMomentum(SINGLE_LABEL_BATCH);
@@ -54,7 +54,7 @@ export function ldamLearningRate(context: RecipeContext): number {
 function ldamDrwStage(context: RecipeContext, extra: Partial<TrainingStage> = {}): TrainingStage {
   const switchEpoch = drwEpoch(context.epochs);
   const weightsAt = drwSchedule(context.classCounts, { switchEpoch });
-  const ldam = (classWeights?: readonly number[]): LossFunction => (targets, logits) =>
+  const ldam = (classWeights?: readonly number[]): LossFunction => ({ targets, predictions: logits }) =>
     scalar(ldamLoss(targets, logits, { classCounts: context.classCounts, scale: LDAM_SCALE, validate: false, ...(classWeights === undefined ? {} : { classWeights }) }));
   const plain = ldam();
   const weighted = ldam(weightsAt(switchEpoch));
@@ -93,7 +93,7 @@ export const SINGLE_LABEL_RECIPES: readonly Recipe[] = [
     reference: 'Cui et al. 2019, richardaecn/class-balanced-loss (`lossType: softmax`)',
     head: 'linear',
     stages: (context) => [
-      plainStage(context, (t, z) => scalar(classBalancedLoss(t, z, { samplesPerClass: context.classCounts, lossType: 'softmax', validate: false }))),
+      plainStage(context, ({ targets: t, predictions: z }) => scalar(classBalancedLoss(t, z, { samplesPerClass: context.classCounts, lossType: 'softmax', validate: false }))),
     ],
   },
   {
@@ -104,7 +104,7 @@ export const SINGLE_LABEL_RECIPES: readonly Recipe[] = [
     head: 'linear',
     priorBias: true,
     stages: (context) => [
-      plainStage(context, (t, z) =>
+      plainStage(context, ({ targets: t, predictions: z }) =>
         scalar(classBalancedLoss(t, z, { samplesPerClass: context.classCounts, lossType: 'focal', gamma: 1, validate: false })),
       ),
     ],
@@ -115,7 +115,7 @@ export const SINGLE_LABEL_RECIPES: readonly Recipe[] = [
     description: 'softmax focal loss, γ = 1',
     reference: 'Lin et al. 2017 as trained in kaidic/LDAM-DRW (`--loss_type Focal`, γ = 1)',
     head: 'linear',
-    stages: (context) => [plainStage(context, (t, z) => scalar(softmaxFocalLoss(t, z, { gamma: 1, validate: false })))],
+    stages: (context) => [plainStage(context, ({ targets: t, predictions: z }) => scalar(softmaxFocalLoss(t, z, { gamma: 1, validate: false })))],
   },
   {
     name: 'ldam-drw',
@@ -133,7 +133,7 @@ export const SINGLE_LABEL_RECIPES: readonly Recipe[] = [
     reference: 'Menon et al. 2021, google-research/logit_adjustment (`--mode=loss`)',
     head: 'linear',
     stages: (context) => [
-      plainStage(context, (t, z) => scalar(logitAdjustedLoss(t, z, { classCounts: context.classCounts, tau: LA_TAU, validate: false }))),
+      plainStage(context, ({ targets: t, predictions: z }) => scalar(logitAdjustedLoss(t, z, { classCounts: context.classCounts, tau: LA_TAU, validate: false }))),
     ],
   },
   {
@@ -152,7 +152,7 @@ export const SINGLE_LABEL_RECIPES: readonly Recipe[] = [
     reference: 'Kini et al. 2021, orparask/VS-Loss',
     head: 'linear',
     stages: (context) => [
-      plainStage(context, (t, z) => scalar(vsLoss(t, z, { classCounts: context.classCounts, validate: false }))),
+      plainStage(context, ({ targets: t, predictions: z }) => scalar(vsLoss(t, z, { classCounts: context.classCounts, validate: false }))),
     ],
   },
   {
@@ -167,7 +167,7 @@ export const SINGLE_LABEL_RECIPES: readonly Recipe[] = [
       const second = Math.max(1, Math.round(context.epochs / 8));
       const first = Math.max(1, context.epochs - second); // total = epochs (for epochs >= 2)
       const optimizer = sgdMomentum(SINGLE_LABEL_BATCH);
-      const cb: LossFunction = (t, z) =>
+      const cb: LossFunction = ({ targets: t, predictions: z }) =>
         scalar(classBalancedLoss(t, z, { samplesPerClass: context.classCounts, lossType: 'softmax', validate: false }));
       return [
         { ...plainStage(context, ce), name: 'stage 1', epochs: first, weightDecay: 5e-3, schedule: warmupCosine(context, optimizer.learningRate, first) },

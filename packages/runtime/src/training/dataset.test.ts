@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dictionary, Float32, Float64, Int32, Int64, Table, Utf8, Bool, vectorFromArray } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TrainingError } from '../errors.js';
-import { createDataset, disposeBatch, fromArrowTable, InMemoryDataset } from './dataset.js';
+import { createDataset, disposeBatch } from './dataset.js';
 import { useBackend } from './test-support/backends.js';
 
 beforeAll(() => useBackend('cpu'));
@@ -39,6 +38,19 @@ describe('createDataset validation', () => {
     expect(() => createDataset({ ...base, weights: Float32Array.from([Infinity, 1, 1]) })).toThrow('weights[0]');
   });
 
+  it('names an extra column whose row count disagrees or that is not an array', () => {
+    const base = { inputs: { values: rows(3, 1), shape: [1] }, targets: { values: new Float32Array(3), shape: [1] } };
+    expect(() => createDataset({ ...base, extras: { mask: { values: new Float32Array(4), shape: [] } } })).toThrow(
+      'extras.mask: has 4 rows but targets has 3',
+    );
+    expect(() => createDataset({ ...base, extras: { bids: { values: new Float32Array(5), shape: [2] } } })).toThrow(
+      'extras.bids: has 5 values, not a multiple of the row size 2',
+    );
+    expect(() => createDataset({ ...base, extras: { teacher: [1, 2, 3] as unknown as { values: Float32Array; shape: number[] } } })).toThrow(
+      'extras.teacher: must be { values',
+    );
+  });
+
   it('rejects bad shapes and empty data', () => {
     expect(() =>
       createDataset({ inputs: { values: rows(2, 1), shape: [0] }, targets: { values: new Float32Array(2), shape: [1] } }),
@@ -55,6 +67,10 @@ describe('InMemoryDataset batching', () => {
     inputs: { ids: { values: Int32Array.from({ length: n * 2 }, (_, i) => i), shape: [2] }, dense: { values: rows(n, 3), shape: [3] } },
     targets: { values: Float32Array.from({ length: n }, (_, i) => i), shape: [1] },
     weights: Float32Array.from({ length: n }, (_, i) => i / 10),
+    extras: {
+      bids: { values: Float32Array.from({ length: n * 2 }, (_, i) => 100 + i), shape: [2] },
+      level: { values: Int32Array.from({ length: n }, (_, i) => n - i), shape: [] },
+    },
   });
 
   it('gathers rows of every array into correctly shaped and typed tensors', () => {
@@ -67,7 +83,42 @@ describe('InMemoryDataset batching', () => {
     expect(Array.from(inputs['dense']?.dataSync() ?? [])).toEqual([9, 10, 11, 0, 1, 2]);
     expect(batch.targets.shape).toEqual([2, 1]);
     expect(Array.from(batch.weights?.dataSync() ?? [])).toEqual([expect.closeTo(0.3, 6), 0]);
+    expect(Object.keys(batch.extras)).toEqual(['bids', 'level']);
+    expect(batch.extras['bids']?.shape).toEqual([2, 2]);
+    expect(Array.from(batch.extras['bids']?.dataSync() ?? [])).toEqual([106, 107, 100, 101]);
+    expect(batch.extras['level']?.dtype).toBe('int32');
+    expect(batch.extras['level']?.shape).toEqual([2]);
+    expect(Array.from(batch.extras['level']?.dataSync() ?? [])).toEqual([7, 10]);
     disposeBatch(batch);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('carries the extra columns with the rows through shuffles, subsets and new weights', () => {
+    expect(data.extraNames).toEqual(['bids', 'level']);
+    for (const batch of data.batches({ batchSize: 4, seed: 3, epoch: 1 })) {
+      const rows = Array.from(batch.indices);
+      expect(Array.from(batch.targets.dataSync())).toEqual(rows);
+      expect(Array.from(batch.extras['level']?.dataSync() ?? [])).toEqual(rows.map((r) => n - r));
+      expect(Array.from(batch.extras['bids']?.dataSync() ?? [])).toEqual(rows.flatMap((r) => [100 + 2 * r, 101 + 2 * r]));
+      disposeBatch(batch);
+    }
+    const s = data.subset([9, 2]);
+    expect(Array.from(s.extras['bids']?.values ?? [])).toEqual([118, 119, 104, 105]);
+    expect(Array.from(s.extras['level']?.values ?? [])).toEqual([1, 8]);
+    expect(data.withWeights(undefined).extraNames).toEqual(['bids', 'level']);
+    const added = data.withExtraColumns({ mask: { values: new Float32Array(n).fill(1), shape: [] } });
+    expect(added.extraNames).toEqual(['bids', 'level', 'mask']);
+    expect(added.weights).toBe(data.weights);
+  });
+
+  it('gives whole-set tensors of targets, weights and extras', () => {
+    const before = tf.memory().numTensors;
+    const columns = data.columnTensors();
+    expect(columns.targets.shape).toEqual([n, 1]);
+    expect(columns.weights?.shape).toEqual([n]);
+    expect(columns.extras['bids']?.shape).toEqual([n, 2]);
+    expect(Array.from(columns.extras['level']?.dataSync() ?? [])).toEqual(Array.from({ length: n }, (_, i) => n - i));
+    tf.dispose([columns.targets, ...(columns.weights === undefined ? [] : [columns.weights]), ...Object.values(columns.extras)]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
@@ -115,51 +166,3 @@ describe('InMemoryDataset batching', () => {
   });
 });
 
-describe('fromArrowTable', () => {
-  const table = new Table({
-    age: vectorFromArray([30, 41, 25], new Int32()),
-    rate: vectorFromArray([1.5, -0.5, 2], new Float64()),
-    score: vectorFromArray([0.25, 0.5, 0.75], new Float32()),
-    big: vectorFromArray([1n, 2n, 3n], new Int64()),
-    flag: vectorFromArray([true, false, true], new Bool()),
-    job: vectorFromArray(['admin', 'cook', 'admin'], new Dictionary(new Utf8(), new Int32())),
-    y: vectorFromArray(['no', 'yes', 'yes'], new Utf8()),
-    w: vectorFromArray([1, 2, 0.5], new Float32()),
-  });
-
-  it('gathers columns row-major, int32 for integer-like inputs and float32 otherwise', () => {
-    const data = fromArrowTable(table, {
-      inputs: { ids: ['job', 'age', 'flag'], dense: ['age', 'rate', 'score', 'big'] },
-      target: { column: 'y', equals: 'yes' },
-      weight: 'w',
-    });
-    expect(data).toBeInstanceOf(InMemoryDataset);
-    const inputs = data.inputs as Record<string, { values: Float32Array | Int32Array; shape: readonly number[] }>;
-    expect(inputs['ids']?.values).toBeInstanceOf(Int32Array);
-    expect(Array.from(inputs['ids']?.values ?? [])).toEqual([0, 30, 1, 1, 41, 0, 0, 25, 1]);
-    expect(inputs['dense']?.values).toBeInstanceOf(Float32Array);
-    expect(inputs['dense']?.shape).toEqual([4]);
-    expect(Array.from(inputs['dense']?.values ?? [])).toEqual([30, 1.5, 0.25, 1, 41, -0.5, 0.5, 2, 25, 2, 0.75, 3]);
-    expect(Array.from(data.targets.values)).toEqual([0, 1, 1]);
-    expect(Array.from(data.weights ?? [])).toEqual([1, 2, 0.5]);
-  });
-
-  it('accepts a plain column list for a single input and several target columns', () => {
-    const data = fromArrowTable(table, { inputs: ['rate'], target: ['age', 'score'] });
-    expect(data.inputNames).toBeUndefined();
-    expect(data.targets.shape).toEqual([2]);
-    expect(Array.from(data.targets.values)).toEqual([30, 0.25, 41, 0.5, 25, 0.75]);
-  });
-
-  it('names the column and row of a null, and a missing or non-numeric column', () => {
-    const withNull = new Table({
-      a: vectorFromArray([1, 2, null, 4], new Float64()),
-      y: vectorFromArray([0, 1, 0, 1], new Float32()),
-    });
-    expect(() => fromArrowTable(withNull, { inputs: ['a'], target: 'y' })).toThrow(
-      'column "a" is null at row 2 (0-based)',
-    );
-    expect(() => fromArrowTable(table, { inputs: ['nope'], target: 'y' })).toThrow(/column "nope" is not in the table/);
-    expect(() => fromArrowTable(table, { inputs: { x: ['y'] }, target: 'age' })).toThrow(/inputs.x: column "y" has type Utf8/);
-  });
-});

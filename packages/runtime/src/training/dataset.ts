@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DataType as ArrowType, Precision } from 'apache-arrow';
-import type { Table, Vector } from 'apache-arrow';
 
 import { TrainingError } from '../errors.js';
 import { SeededRandom } from '../random.js';
@@ -23,6 +21,12 @@ export interface DatasetSpec {
   readonly targets: FeatureArray;
   /** Optional per-sample weights, finite and >= 0, one per row. */
   readonly weights?: Float32Array;
+  /**
+   * Named side inputs of the loss, one row per data-set row, sliced and shuffled with the rows and handed to the loss
+   * as `LossInputs.extras` (e.g. `{ bids: { values, shape: [slots] }, mask: { values, shape: [slots] } }`); see
+   * `EXTRA_NAMES` for the conventional names. Never pack them into `targets`.
+   */
+  readonly extras?: Readonly<Record<string, FeatureArray>>;
 }
 
 /** One batch as tensors; release it with {@link disposeBatch}. */
@@ -31,6 +35,8 @@ export interface Batch {
   readonly targets: tf.Tensor;
   /** Per-sample weights `[size]`, when the data set has them. */
   readonly weights: tf.Tensor1D | undefined;
+  /** The extra columns by name, each `[size, ...row shape]` (empty when the data set has none). */
+  readonly extras: Readonly<Record<string, tf.Tensor>>;
   readonly size: number;
   /** Row indices (into the data set) this batch was gathered from. */
   readonly indices: Int32Array;
@@ -38,7 +44,7 @@ export interface Batch {
 
 /** Disposes every tensor of a {@link Batch}. */
 export function disposeBatch(batch: Batch): void {
-  tf.dispose([batch.inputs, batch.targets, ...(batch.weights === undefined ? [] : [batch.weights])]);
+  tf.dispose([batch.inputs, batch.targets, ...Object.values(batch.extras), ...(batch.weights === undefined ? [] : [batch.weights])]);
 }
 
 /** Options of {@link InMemoryDataset.batches}. */
@@ -124,10 +130,11 @@ export class InMemoryDataset {
   private readonly named: ReadonlyMap<string, CheckedArray>;
   private readonly targetArray: CheckedArray;
   private readonly weightValues: Float32Array | undefined;
+  private readonly extraArrays: ReadonlyMap<string, CheckedArray>;
 
   /**
-   * @throws TrainingError naming the array when row counts disagree, a shape is invalid, or a weight is negative,
-   *   NaN or infinite.
+   * @throws TrainingError naming the array when row counts disagree, a shape is invalid, a weight is negative,
+   *   NaN or infinite, or an extra column has an empty name.
    */
   constructor(spec: DatasetSpec) {
     const targets = checkArray(spec.targets, 'targets');
@@ -170,9 +177,20 @@ export class InMemoryDataset {
         }
       }
     }
+    const extras = new Map<string, CheckedArray>();
+    for (const [name, array] of Object.entries(spec.extras ?? {})) {
+      if (name === '') throw new TrainingError('extras', 'column names must not be empty');
+      if (!isFeatureArray(array)) {
+        throw new TrainingError(`extras.${name}`, 'must be { values: Float32Array | Int32Array, shape: number[] }');
+      }
+      const checked = checkArray(array, `extras.${name}`);
+      agree(checked, `extras.${name}`);
+      extras.set(name, checked);
+    }
     this.size = n;
     this.targetArray = targets;
     this.weightValues = spec.weights;
+    this.extraArrays = extras;
   }
 
   /** Names of the inputs, or undefined for a single unnamed input. */
@@ -193,6 +211,16 @@ export class InMemoryDataset {
   /** Target values (not a copy) and the shape of one row. */
   get targets(): FeatureArray {
     return { values: this.targetArray.values, shape: this.targetArray.shape };
+  }
+
+  /** Names of the extra columns (empty when there are none). */
+  get extraNames(): readonly string[] {
+    return [...this.extraArrays.keys()];
+  }
+
+  /** The extra columns (not copies) by name. */
+  get extras(): Readonly<Record<string, FeatureArray>> {
+    return Object.fromEntries([...this.extraArrays].map(([name, a]) => [name, { values: a.values, shape: a.shape }]));
   }
 
   /** Input arrays (not copies): one {@link FeatureArray}, or a record of them. */
@@ -245,6 +273,7 @@ export class InMemoryDataset {
       inputs,
       targets: arrayTensor(this.targetArray, indices),
       weights,
+      extras: Object.fromEntries([...this.extraArrays].map(([name, a]) => [name, arrayTensor(a, indices)])),
       size: indices.length,
       indices: Int32Array.from(indices),
     };
@@ -275,12 +304,46 @@ export class InMemoryDataset {
           : pick(this.single),
       targets: pick(this.targetArray),
       ...(this.weightValues === undefined ? {} : { weights: gatherRows1d(this.weightValues, rows) }),
+      ...(this.extraArrays.size === 0
+        ? {}
+        : { extras: Object.fromEntries([...this.extraArrays].map(([name, a]) => [name, pick(a)])) }),
     });
   }
 
-  /** The same rows with new per-sample weights (validated like the constructor's). */
+  /** The same rows with new per-sample weights (validated like the constructor's); inputs, targets and extras shared. */
   withWeights(weights: Float32Array | undefined): InMemoryDataset {
-    return new InMemoryDataset({ inputs: this.inputs, targets: this.targets, ...(weights === undefined ? {} : { weights }) });
+    return new InMemoryDataset({
+      inputs: this.inputs,
+      targets: this.targets,
+      ...(weights === undefined ? {} : { weights }),
+      ...(this.extraArrays.size === 0 ? {} : { extras: this.extras }),
+    });
+  }
+
+  /**
+   * The same rows with the given extra columns added (or replaced, by name); validated like the constructor's.
+   * Inputs, targets, weights and the other extras are shared, not copied.
+   */
+  withExtraColumns(extras: Readonly<Record<string, FeatureArray>>): InMemoryDataset {
+    return new InMemoryDataset({
+      inputs: this.inputs,
+      targets: this.targets,
+      ...(this.weightValues === undefined ? {} : { weights: this.weightValues }),
+      extras: { ...this.extras, ...extras },
+    });
+  }
+
+  /**
+   * Whole-set tensors of the targets, weights and extras (no inputs), e.g. for a loss over all rows; the caller
+   * disposes them.
+   */
+  columnTensors(): Omit<Batch, 'inputs' | 'indices' | 'size'> {
+    const whole = (a: CheckedArray): tf.Tensor => tf.tensor(a.values, [this.size, ...a.shape], a.dtype);
+    return {
+      targets: whole(this.targetArray),
+      weights: this.weightValues === undefined ? undefined : tf.tensor1d(this.weightValues, 'float32'),
+      extras: Object.fromEntries([...this.extraArrays].map(([name, a]) => [name, whole(a)])),
+    };
   }
 }
 
@@ -293,139 +356,4 @@ function gatherRows1d(values: Float32Array, indices: Int32Array): Float32Array {
 /** Creates an {@link InMemoryDataset}; see its constructor for validation. */
 export function createDataset(spec: DatasetSpec): InMemoryDataset {
   return new InMemoryDataset(spec);
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Arrow tables
-
-/** A column used as a binary label: 1 where the value equals `equals`, else 0 (e.g. `{ column: 'y', equals: 'yes' }`). */
-export interface IndicatorColumn {
-  readonly column: string;
-  readonly equals: string | number | boolean;
-}
-
-/** A numeric column by name, or an {@link IndicatorColumn}. */
-export type ColumnSpec = string | IndicatorColumn;
-
-/** Columns gathered into one input array, with an optional dtype (default: int32 when every column is integer-like). */
-export type ArrowInputSpec = readonly ColumnSpec[] | { readonly columns: readonly ColumnSpec[]; readonly dtype?: 'float32' | 'int32' };
-
-/** Options of {@link fromArrowTable}. */
-export interface FromArrowTableOptions {
-  /** Named inputs, each gathered from one or more columns (per-row shape `[columns.length]`), or one column list. */
-  readonly inputs: Readonly<Record<string, ArrowInputSpec>> | readonly ColumnSpec[];
-  /** One target column (per-row shape `[1]`) or several (`[k]`). */
-  readonly target: ColumnSpec | readonly ColumnSpec[];
-  /** dtype of the targets, default float32 (use int32 for class indices). */
-  readonly targetDtype?: 'float32' | 'int32';
-  /** Column of per-sample weights. */
-  readonly weight?: string;
-}
-
-type ColumnKind = 'integer' | 'float';
-
-function columnVector(table: Table, name: string, argument: string): Vector {
-  const vector = table.getChild(name);
-  if (vector === null) {
-    const available = table.schema.fields.map((f) => f.name).join(', ');
-    throw new TrainingError(argument, `column "${name}" is not in the table (columns: ${available})`);
-  }
-  return vector;
-}
-
-function kindOf(spec: ColumnSpec, table: Table, argument: string): ColumnKind {
-  if (typeof spec !== 'string') return 'integer';
-  const type: unknown = columnVector(table, spec, argument).type;
-  if (ArrowType.isDictionary(type) || ArrowType.isBool(type)) return 'integer';
-  if (ArrowType.isInt(type)) return 'integer';
-  return 'float';
-}
-
-function nullError(column: string, row: number, argument: string): TrainingError {
-  return new TrainingError(argument, `column "${column}" is null at row ${row} (0-based); fill or drop missing values first`);
-}
-
-/** Writes column `spec` into `out[row * stride + offset]` for every row. */
-function fillColumn(table: Table, spec: ColumnSpec, out: RowValues, stride: number, offset: number, argument: string): void {
-  if (typeof spec !== 'string') {
-    const vector = columnVector(table, spec.column, argument);
-    for (let row = 0; row < vector.length; row += 1) {
-      const value: unknown = vector.get(row);
-      if (value === null || value === undefined) throw nullError(spec.column, row, argument);
-      out[row * stride + offset] = value === spec.equals ? 1 : 0;
-    }
-    return;
-  }
-  const vector = columnVector(table, spec, argument);
-  const type: unknown = vector.type;
-  const direct =
-    ArrowType.isDictionary(type) ||
-    (ArrowType.isInt(type) && type.bitWidth <= 32) ||
-    (ArrowType.isFloat(type) && type.precision !== Precision.HALF); // half floats are stored as raw uint16
-  const generic = ArrowType.isBool(type) || ArrowType.isInt(type) || ArrowType.isFloat(type);
-  if (!direct && !generic) {
-    throw new TrainingError(argument, `column "${spec}" has type ${String(type)}, not a number, boolean or category`);
-  }
-  let row = 0;
-  for (const chunk of vector.data) {
-    const values = chunk.values as ArrayLike<number>;
-    for (let i = 0; i < chunk.length; i += 1, row += 1) {
-      if (chunk.nullCount > 0 && !chunk.getValid(i)) throw nullError(spec, row, argument);
-      let value: number;
-      if (direct) {
-        value = values[chunk.offset + i] as number;
-      } else {
-        value = Number(vector.get(row)); // booleans -> 0/1, int64 (bigint) -> number
-      }
-      out[row * stride + offset] = value;
-    }
-  }
-}
-
-function gatherColumns(
-  table: Table,
-  columns: readonly ColumnSpec[],
-  dtype: 'float32' | 'int32',
-  argument: string,
-): FeatureArray {
-  if (columns.length === 0) throw new TrainingError(argument, 'needs at least one column');
-  const out = dtype === 'int32' ? new Int32Array(table.numRows * columns.length) : new Float32Array(table.numRows * columns.length);
-  columns.forEach((spec, c) => fillColumn(table, spec, out, columns.length, c, argument));
-  return { values: out, shape: [columns.length] };
-}
-
-/**
- * Builds an {@link InMemoryDataset} from an Arrow table (e.g. from `readCsvTable`): numeric, boolean and category
- * (dictionary; its integer codes are used) columns are gathered into row-major typed arrays.
- *
- * @throws TrainingError naming the column (and row) when a column is missing, not numeric, or holds a null.
- */
-export function fromArrowTable(table: Table, options: FromArrowTableOptions): InMemoryDataset {
-  const inputFor = (spec: ArrowInputSpec, argument: string): FeatureArray => {
-    const columns = 'columns' in spec ? spec.columns : spec;
-    const requested = 'columns' in spec ? spec.dtype : undefined;
-    const dtype =
-      requested ??
-      (columns.length > 0 && columns.every((c) => kindOf(c, table, argument) === 'integer') ? 'int32' : 'float32');
-    return gatherColumns(table, columns, dtype, argument);
-  };
-  const inputs = Array.isArray(options.inputs)
-    ? inputFor(options.inputs as readonly ColumnSpec[], 'inputs')
-    : Object.fromEntries(
-        Object.entries(options.inputs as Readonly<Record<string, ArrowInputSpec>>).map(([name, spec]) => [
-          name,
-          inputFor(spec, `inputs.${name}`),
-        ]),
-      );
-  const targetColumns: readonly ColumnSpec[] =
-    typeof options.target === 'string' || !Array.isArray(options.target)
-      ? [options.target as ColumnSpec]
-      : (options.target as readonly ColumnSpec[]);
-  const targets = gatherColumns(table, targetColumns, options.targetDtype ?? 'float32', 'target');
-  let weights: Float32Array | undefined;
-  if (options.weight !== undefined) {
-    const w = gatherColumns(table, [options.weight], 'float32', 'weight');
-    weights = w.values as Float32Array;
-  }
-  return new InMemoryDataset({ inputs, targets, ...(weights === undefined ? {} : { weights }) });
 }

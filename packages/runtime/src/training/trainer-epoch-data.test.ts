@@ -11,7 +11,8 @@ import { createOptimizer } from './optimizers.js';
 import { useBackend } from './test-support/backends.js';
 import { disposeModel, handWrittenMlp, readVariables, syntheticClassification } from './test-support/fixtures.js';
 import { sigmoidCrossEntropy } from './test-support/losses.js';
-import { train, type TrainOptions } from './trainer.js';
+import type { TrainOptions } from './train-options.js';
+import { train } from './trainer.js';
 
 const ROWS = 96;
 const FEATURES = 6;
@@ -75,7 +76,7 @@ describe('train({ trainAtEpoch })', () => {
         asked.push(epoch);
         return scaledFor(epoch);
       },
-      loss: (t, p, w) => sigmoidCrossEntropy(t, p, w),
+      loss: (inputs) => sigmoidCrossEntropy(inputs),
       callbacks: { onStepEnd: (info) => void (info.step === 0 && seen.push(info.epoch)) },
     });
     const plain = options({});

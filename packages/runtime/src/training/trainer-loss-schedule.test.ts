@@ -9,7 +9,8 @@ import { createOptimizer } from './optimizers.js';
 import { useBackend } from './test-support/backends.js';
 import { disposeModel, handWrittenMlp, readVariables, syntheticClassification } from './test-support/fixtures.js';
 import { sigmoidCrossEntropy } from './test-support/losses.js';
-import { train, type LossFunction } from './trainer.js';
+import type { LossFunction } from './loss-inputs.js';
+import { train } from './trainer.js';
 
 const data = syntheticClassification(96, 6, 1);
 const validation = syntheticClassification(32, 6, 2);
@@ -25,9 +26,9 @@ afterAll(async () => {
 
 /** A loss that records the label of every call, weighted by `scale`. */
 function recording(label: string, scale: number, calls: string[]): LossFunction {
-  return (t, p, w) => {
+  return (inputs) => {
     calls.push(label);
-    return tf.mul<tf.Scalar>(sigmoidCrossEntropy(t, p, w), scale);
+    return tf.mul<tf.Scalar>(sigmoidCrossEntropy(inputs), scale);
   };
 }
 

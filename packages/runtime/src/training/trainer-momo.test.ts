@@ -5,12 +5,14 @@ import { createOptimizer, type OptimizerConfig, type TrainingOptimizer } from '.
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 import { useTempDirs } from './test-support/temp-dirs.js';
 import { disposeModel, handWrittenMlp, readVariables, classificationSplit, baseTrainOptions } from './test-support/fixtures.js';
-import { train, type StepEndInfo, type TrainOptions, type WeightPerturbation } from './trainer.js';
+import type { WeightPerturbation } from './perturbed-gradients.js';
+import type { StepEndInfo, TrainOptions } from './train-options.js';
+import { train } from './trainer.js';
 
 const freshDir = useTempDirs('cw-momo-');
 
 const split = classificationSplit();
-const REPLICA_MODULE = new URL('../parallel/test-support/mlp-replica.ts', import.meta.url).href;
+const REPLICA_MODULE = new URL('./data-parallel/test-support/mlp-replica.ts', import.meta.url).href;
 
 const baseOptions = (seed = 11): Omit<TrainOptions, 'model' | 'optimizer'> => baseTrainOptions(split, seed);
 

@@ -10,7 +10,9 @@ import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 import { useTempDirs } from './test-support/temp-dirs.js';
 import { disposeModel, handWrittenMlp, readVariables, syntheticClassification } from './test-support/fixtures.js';
 import { sigmoidCrossEntropy } from './test-support/losses.js';
-import { train, type TrainOptions, type WeightPerturbation } from './trainer.js';
+import type { WeightPerturbation } from './perturbed-gradients.js';
+import type { TrainOptions } from './train-options.js';
+import { train } from './trainer.js';
 
 const freshDir = useTempDirs('cw-perturb-');
 
@@ -41,7 +43,8 @@ function manualRun(kind: 'sam' | 'awp'): Record<string, Float32Array | Int32Arra
   for (let epoch = 0; epoch < 2; epoch += 1) {
     for (let step = 0; step < 3; step += 1) {
       const batch = data.gather(InMemoryDataset.batchRows(order, step, BATCH));
-      const loss = () => sigmoidCrossEntropy(batch.targets, model.predict(batch.inputs, { training: true }), batch.weights);
+      const loss = () =>
+        sigmoidCrossEntropy({ targets: batch.targets, predictions: model.predict(batch.inputs, { training: true }), sampleWeights: batch.weights, extras: {} });
       const kernel = model.variables.find((v) => v.name === 'out/kernel')?.variable as tf.Variable;
       const result = kind === 'sam' ? samGradients(loss, trainable, { rho: 0.3 }) : awpGradients(loss, trainable, { gamma: 0.05, kernels: [kernel] });
       optimizer.applyGradients(trainable.map((variable, i) => ({ variable, gradient: result.grads[i] as tf.Tensor })));

@@ -13,7 +13,10 @@ import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 import { useTempDirs } from './test-support/temp-dirs.js';
 import { disposeModel, handWrittenMlp, readVariables, classificationSplit, baseTrainOptions } from './test-support/fixtures.js';
 import { binaryAccuracy, sigmoidCrossEntropy } from './test-support/losses.js';
-import { evaluate, train, type TrainOptions } from './trainer.js';
+import type { LossInputs } from './loss-inputs.js';
+import type { TrainOptions } from './train-options.js';
+import { train } from './trainer.js';
+import { evaluate } from './validation.js';
 
 const freshDir = useTempDirs('cw-train-');
 
@@ -125,9 +128,9 @@ describe('train() on cpu', () => {
 
   it('throws a TrainingError naming epoch and step for a NaN loss, or skips the step when asked', async () => {
     let calls = 0;
-    const poisoned = (t: tf.Tensor, p: tf.Tensor, w?: tf.Tensor1D) => {
+    const poisoned = (inputs: LossInputs) => {
       calls += 1;
-      const loss = sigmoidCrossEntropy(t, p, w);
+      const loss = sigmoidCrossEntropy(inputs);
       return calls === 10 ? tf.tidy(() => tf.add<tf.Scalar>(loss, Number.NaN)) : loss;
     };
     const model = handWrittenMlp(6, 8, 3);
@@ -262,7 +265,7 @@ describe('train() on cpu', () => {
     await expect(train({ ...base, earlyStopping: { metric: 'auc' } })).rejects.toThrow(/earlyStopping.metric: "auc" is not a value of this run; use one of loss, validationLoss, accuracy/);
     await expect(train({ ...base, resume: true })).rejects.toThrow('resume: needs checkpoint.dir');
     await expect(train({ ...base, batchSize: 0 })).rejects.toThrow('batchSize: must be a positive integer');
-    await expect(train({ ...base, loss: (t, p) => tf.sub<tf.Scalar>(t, p) })).rejects.toThrow(/loss: must return a scalar, got shape \[32, 1\]/);
+    await expect(train({ ...base, loss: ({ targets, predictions }) => tf.sub<tf.Scalar>(targets, predictions) })).rejects.toThrow(/loss: must return a scalar, got shape \[32, 1\]/);
     const dir = freshDir();
     await train({ ...base, epochs: 1, checkpoint: { dir } });
     await expect(train({ ...base, batchSize: 16, checkpoint: { dir }, resume: true })).rejects.toThrow(

@@ -1,4 +1,4 @@
-import { SeededRandom, createDataset, type InMemoryDataset, type LossFunction } from '@counterweight/runtime';
+import { SeededRandom, createDataset, withExtras, type InMemoryDataset, type LossInputs } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { AuctionSet, FeatureSpec } from '../../data/auction-set.js';
@@ -45,28 +45,26 @@ export function syntheticAuctions(spec: FeatureSpec, auctions: number, slots: nu
   return { spec, auctions, slots, numeric, categorical, label, bid, mask, trueCtr, description: `test auctions, seed ${seed}` };
 }
 
-/** The auctions as a runtime data set: named inputs, targets `[slots, 2]` = (label, mask) per slot. */
+/** The auctions as a runtime data set: named inputs, targets the clicks `[slots]`, extra column `mask` `[slots]`. */
 export function auctionDataset(set: AuctionSet): InMemoryDataset {
   const d = set.spec.numericNames.length;
   const fields = set.spec.categoricalFields.length;
-  const targets = new Float32Array(set.auctions * set.slots * 2);
-  for (let i = 0; i < set.auctions * set.slots; i += 1) {
-    targets[2 * i] = set.label[i] as number;
-    targets[2 * i + 1] = set.mask[i] as number;
-  }
   return createDataset({
     inputs: {
       numeric: { values: set.numeric, shape: [set.slots, d] },
       categorical: { values: set.categorical, shape: [set.slots, fields] },
     },
-    targets: { values: targets, shape: [set.slots, 2] },
+    targets: { values: Float32Array.from(set.label), shape: [set.slots] },
+    extras: { mask: { values: Float32Array.from(set.mask), shape: [set.slots] } },
   });
 }
 
-/** Masked mean sigmoid cross-entropy (logloss) of logits `[B, S]` against targets `[B, S, 2]` = (label, mask). */
-export const maskedLogloss: LossFunction = (targets, logits) =>
-  tf.tidy(() => {
-    const [label, mask] = tf.unstack(targets, 2) as [tf.Tensor, tf.Tensor];
-    const losses = tf.losses.sigmoidCrossEntropy(label, logits, mask, undefined, tf.Reduction.NONE);
-    return tf.div<tf.Scalar>(tf.sum(losses), tf.maximum(tf.sum(mask), 1));
-  });
+/** Masked mean sigmoid cross-entropy (logloss) of logits `[B, S]` against clicks `[B, S]`, padding excluded by the `mask` extra. */
+export const maskedLogloss = withExtras(
+  { lossName: 'maskedLogloss', extras: ['mask'] },
+  ({ targets: label, predictions: logits, extras: { mask } }: LossInputs<'mask'>): tf.Scalar =>
+    tf.tidy(() => {
+      const losses = tf.losses.sigmoidCrossEntropy(label, logits, mask, undefined, tf.Reduction.NONE);
+      return tf.div<tf.Scalar>(tf.sum(losses), tf.maximum(tf.sum(mask), 1));
+    }),
+);

@@ -6,7 +6,7 @@ import type { VisionModel } from '../vision-model.js';
 import type { ImageBatch } from './images.js';
 
 /** Softmax cross-entropy on class ids (no per-sample weights, no value checks). */
-export const crossEntropy: LossFunction = (targets, logits) => softmaxCrossEntropy(targets, logits, { validate: false }) as tf.Scalar;
+export const crossEntropy: LossFunction = ({ targets, predictions: logits }) => softmaxCrossEntropy(targets, logits, { validate: false }) as tf.Scalar;
 
 /** What {@link trainBriefly} observed. */
 export interface BriefTraining {

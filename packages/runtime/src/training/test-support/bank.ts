@@ -4,7 +4,8 @@ import { BANK_ADDITIONAL_NUMERIC, readBankAdditional } from '../../data/bank-mar
 import { sharedDataDir } from '../../data/shared-data.js';
 import { fitStandardizer } from '../../data/standardizer.js';
 import { SeededRandom } from '../../random.js';
-import { createDataset, fromArrowTable, type FeatureArray, type InMemoryDataset } from '../dataset.js';
+import { fromArrowTable } from '../arrow-dataset.js';
+import { createDataset, type FeatureArray, type InMemoryDataset } from '../dataset.js';
 
 /** Numeric columns of UCI Bank Marketing (bank-additional-full) used as features. `duration` is left out (leaks y). */
 export const BANK_FEATURES = BANK_ADDITIONAL_NUMERIC;

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SeededRandom } from '../../random.js';
 import { createDataset, type InMemoryDataset } from '../dataset.js';
 import { fromVariables, isSingleInput, type ModelInputs, type TrainableModel } from '../model.js';
-import type { TrainOptions } from '../trainer.js';
+import type { TrainOptions } from '../train-options.js';
 import { binaryAccuracy, sigmoidCrossEntropy } from './losses.js';
 
 /**

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
-import { initBackend, type BackendName } from '../backend.js';
-import { createOptimizer } from '../training/optimizers.js';
-import { disposeModel, handWrittenMlp, readVariables, syntheticClassification } from '../training/test-support/fixtures.js';
-import { sigmoidCrossEntropy } from '../training/test-support/losses.js';
-import { train } from '../training/trainer.js';
+import { initBackend, type BackendName } from '../../backend.js';
+import { createOptimizer } from '../optimizers.js';
+import { disposeModel, handWrittenMlp, readVariables, syntheticClassification } from '../test-support/fixtures.js';
+import { maskedSigmoidCrossEntropy, sigmoidCrossEntropy } from '../test-support/losses.js';
+import { train } from '../trainer.js';
 import { splitRows } from './worker-pool.js';
 
 const REPLICA_MODULE = new URL('./test-support/mlp-replica.ts', import.meta.url).href;
@@ -20,15 +20,20 @@ describe('splitRows', () => {
   });
 });
 
-async function run(backend: BackendName, parallel: boolean, options: { hidden?: number; epochs?: number } = {}) {
+/** A 0/1 `mask` extra column over the rows (every third row masked out). */
+const MASK = { mask: { values: Float32Array.from({ length: 240 }, (_, i) => (i % 3 === 0 ? 0 : 1)), shape: [] } };
+
+async function run(backend: BackendName, parallel: boolean, options: { hidden?: number; epochs?: number; masked?: boolean } = {}) {
   await initBackend(backend, { log: null });
-  const data = syntheticClassification(240, FEATURES, 1);
+  const plain = syntheticClassification(240, FEATURES, 1);
+  const data = options.masked === true ? plain.withExtraColumns(MASK) : plain;
   const model = handWrittenMlp(FEATURES, HIDDEN, 3);
   const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
+  const replica = options.masked === true ? 'maskedMlpReplica' : 'mlpReplica';
   try {
     const history = await train({
       model,
-      loss: sigmoidCrossEntropy,
+      loss: options.masked === true ? maskedSigmoidCrossEntropy : sigmoidCrossEntropy,
       train: data,
       epochs: options.epochs ?? 3,
       batchSize: 32,
@@ -36,7 +41,7 @@ async function run(backend: BackendName, parallel: boolean, options: { hidden?: 
       optimizer,
       progress: { quiet: true },
       ...(parallel
-        ? { parallel: { replica: { module: REPLICA_MODULE, export: 'mlpReplica', options: { features: FEATURES, hidden: options.hidden ?? HIDDEN, seed: 99 } }, workers: 1 } }
+        ? { parallel: { replica: { module: REPLICA_MODULE, export: replica, options: { features: FEATURES, hidden: options.hidden ?? HIDDEN, seed: 99 } }, workers: 1 } }
         : {}),
     });
     return { losses: history.epochs.map((e) => e.loss), weights: readVariables(model) };
@@ -72,6 +77,16 @@ describe.each<BackendName>(['cpu', 'wasm'])('data-parallel training on %s', (bac
     expect(maxRelDiff(parallelA.weights, single.weights)).toBeLessThan(1e-3);
     expect(single.losses[2]).toBeLessThan(single.losses[0] ?? 0);
   });
+
+  it('hands the extra columns to the workers: a loss with a named side input follows the single-thread run', async () => {
+    const single = await run(backend, false, { masked: true });
+    const parallel = await run(backend, true, { masked: true });
+    parallel.losses.forEach((loss, i) => expect(Math.abs(loss - (single.losses[i] ?? 0)) / loss).toBeLessThan(1e-4));
+    expect(maxRelDiff(parallel.weights, single.weights)).toBeLessThan(1e-3);
+    // The mask changes the run, so agreement means the workers read it.
+    const unmasked = await run(backend, false);
+    expect(Math.abs((unmasked.losses[0] ?? 0) - (single.losses[0] ?? 0))).toBeGreaterThan(1e-3);
+  });
 });
 
 describe('data-parallel argument checks', () => {
@@ -79,6 +94,30 @@ describe('data-parallel argument checks', () => {
     await expect(run('cpu', true, { hidden: 8, epochs: 1 })).rejects.toThrow(
       /parallel\.replica: worker 1: trainable variable 0 \("hidden\/kernel"\) has shape \[6,16\] in the main model but \[6,8\]/,
     );
+  });
+
+  it('names the extra column that the loss of a replica needs and the shared data set lacks', async () => {
+    await initBackend('cpu', { log: null });
+    const model = handWrittenMlp(FEATURES, HIDDEN, 3);
+    const optimizer = createOptimizer({ name: 'adam', learningRate: 0.01 });
+    try {
+      await expect(
+        train({
+          model,
+          loss: sigmoidCrossEntropy,
+          train: syntheticClassification(64, FEATURES, 1),
+          epochs: 1,
+          batchSize: 32,
+          seed: 1,
+          optimizer,
+          progress: { quiet: true },
+          parallel: { replica: { module: REPLICA_MODULE, export: 'maskedMlpReplica', options: { features: FEATURES, hidden: HIDDEN, seed: 99 } }, workers: 1 },
+        }),
+      ).rejects.toThrow(/parallel\.replica: worker 1 failed to start: .*loss "maskedSigmoidCrossEntropy" needs the extra column "mask"/);
+    } finally {
+      optimizer.dispose();
+      disposeModel(model);
+    }
   });
 
   it('names a missing factory export', async () => {

@@ -1,5 +1,5 @@
-import type { BackendName } from '../backend.js';
-import type { DatasetSpec } from '../training/dataset.js';
+import type { BackendName } from '../../backend.js';
+import type { DatasetSpec } from '../dataset.js';
 import type { ReplicaSpec } from './replica.js';
 
 /** Main thread → worker, once: build the replica on this backend over the shared data set. */

@@ -1,9 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 
-import { ConfigError } from '../errors.js';
-import type { TrainableModel } from '../training/model.js';
-import type { LossFunction } from '../training/trainer.js';
+import { ConfigError } from '../../errors.js';
+import type { TrainableModel } from '../model.js';
+import type { LossFunction } from '../loss-inputs.js';
 
 /**
  * How a worker thread builds its own copy of the model and loss: an ES module and the name of a factory it exports,
@@ -23,7 +23,8 @@ export interface ReplicaSpec {
 /** What a replica factory returns. */
 export interface Replica {
   readonly model: TrainableModel;
-  readonly loss: LossFunction;
+  /** The loss, with its declared extras (`withExtras`); the shared data set must carry them. */
+  readonly loss: LossFunction<string>;
 }
 
 /** Resolves a spec's module to an importable URL string. */

@@ -1,4 +1,4 @@
-import type { DatasetSpec, FeatureArray, InMemoryDataset } from '../training/dataset.js';
+import type { DatasetSpec, FeatureArray, InMemoryDataset } from '../dataset.js';
 
 function share<T extends Float32Array | Int32Array>(values: T): T {
   const buffer = new SharedArrayBuffer(values.byteLength);
@@ -12,18 +12,20 @@ function shareArray(array: FeatureArray): FeatureArray {
 }
 
 /**
- * A {@link DatasetSpec} with the data set's arrays copied once into `SharedArrayBuffer`s, so worker threads read the
+ * A {@link DatasetSpec} with the data set's arrays (inputs, targets, weights and extra columns) copied once into `SharedArrayBuffer`s, so worker threads read the
  * same memory instead of each holding a copy (posting it to a worker does not copy the data).
  */
 export function sharedDatasetSpec(dataset: InMemoryDataset): DatasetSpec {
   const inputs = dataset.inputs;
   const isSingle = ArrayBuffer.isView((inputs as { values?: unknown }).values);
   const weights = dataset.weights;
+  const extras = Object.entries(dataset.extras);
   return {
     inputs: isSingle
       ? shareArray(inputs as FeatureArray)
       : Object.fromEntries(Object.entries(inputs as Readonly<Record<string, FeatureArray>>).map(([k, v]) => [k, shareArray(v)])),
     targets: shareArray(dataset.targets),
     ...(weights === undefined ? {} : { weights: share(weights) }),
+    ...(extras.length === 0 ? {} : { extras: Object.fromEntries(extras.map(([k, v]) => [k, shareArray(v)])) }),
   };
 }

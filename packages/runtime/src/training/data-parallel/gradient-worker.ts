@@ -4,9 +4,10 @@ import { parentPort } from 'node:worker_threads';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-import { initBackend } from '../backend.js';
-import { SeededRandom } from '../random.js';
-import { InMemoryDataset, disposeBatch } from '../training/dataset.js';
+import { initBackend } from '../../backend.js';
+import { SeededRandom } from '../../random.js';
+import { InMemoryDataset, disposeBatch } from '../dataset.js';
+import { checkExtras } from '../loss-inputs.js';
 import type { FromWorker, InitMessage, StepMessage, ToWorker } from './messages.js';
 import { loadReplica, trainableSignature, type Replica } from './replica.js';
 
@@ -25,6 +26,7 @@ async function init(message: InitMessage): Promise<void> {
   await initBackend(message.backend, { log: null });
   replica = await loadReplica(message.replica);
   data = new InMemoryDataset(message.dataset);
+  checkExtras(replica.loss, data.extraNames, { argument: 'parallel.replica', dataset: 'train' });
   random = SeededRandom.fromSeed(message.seed, 'data-parallel-worker', message.worker);
   post({ kind: 'ready', signature: trainableSignature(replica.model) });
 }
@@ -42,7 +44,7 @@ function step(message: StepMessage): void {
   try {
     const { value, grads } = tf.variableGrads(() => {
       const predictions = model.predict(batch.inputs, { training: true, ...(random === undefined ? {} : { random }) });
-      const base = loss(batch.targets, predictions, batch.weights);
+      const base = loss({ predictions, targets: batch.targets, sampleWeights: batch.weights, extras: batch.extras });
       const penalty = model.regularizationLoss?.();
       return penalty === undefined ? base : tf.add(base, penalty);
     }, [...trainable]);

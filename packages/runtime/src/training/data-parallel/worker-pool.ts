@@ -2,14 +2,14 @@ import type { Worker } from 'node:worker_threads';
 
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { BackendName } from '../backend.js';
-import { TrainingError } from '../errors.js';
-import type { InMemoryDataset } from '../training/dataset.js';
-import type { TrainableModel } from '../training/model.js';
+import type { BackendName } from '../../backend.js';
+import { TrainingError } from '../../errors.js';
+import { startModuleWorker } from '../../parallel/task-pool.js';
+import type { InMemoryDataset } from '../dataset.js';
+import type { TrainableModel } from '../model.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { trainableSignature, type ReplicaSpec } from './replica.js';
 import { sharedDatasetSpec } from './shared-dataset.js';
-import { startModuleWorker } from './task-pool.js';
 
 const WORKER_URL = new URL(`./gradient-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
