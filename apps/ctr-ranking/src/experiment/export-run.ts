@@ -20,13 +20,13 @@ export interface TrainedModelInfo {
   readonly objective: string;
 }
 
-/** Records how to rebuild a run's model (called by `runOne` once training finished). */
+/** Records how to rebuild a run's model (called by `runCtrMethod` once training finished). */
 export async function writeTrainedModelInfo(dir: string, info: Omit<TrainedModelInfo, 'format'>): Promise<void> {
   await writeJsonAtomic(join(dir, TRAINED_MODEL_FILE), { format: 'counterweight-ctr-trained-model', ...info });
 }
 
 /**
- * Rebuilds the trained model of a compare run directory (`<out>/runs/seed-<r>/<objective>`): the architecture from
+ * Rebuilds the trained model of a compare run folder (`<out>/runs/<method>/seed-<r>`): the architecture from
  * `trained-model.json`, the weights from the run's last checkpoint. The caller disposes its variables.
  * @throws ConfigError naming the directory when it holds no finished run.
  */
@@ -35,7 +35,7 @@ export async function loadTrainedModel(dir: string): Promise<{ model: CtrModel; 
   try {
     info = JSON.parse(await readFile(join(dir, TRAINED_MODEL_FILE), 'utf8')) as TrainedModelInfo;
   } catch {
-    throw new ConfigError('--run', `${dir} has no ${TRAINED_MODEL_FILE}: not a finished ctr-ranking compare run (expected <out>/runs/seed-<r>/<objective>)`);
+    throw new ConfigError('--run', `${dir} has no ${TRAINED_MODEL_FILE}: not a finished ctr-ranking compare run (expected <out>/runs/<method>/seed-<r>)`);
   }
   if (info.format !== 'counterweight-ctr-trained-model') throw new ConfigError('--run', `${join(dir, TRAINED_MODEL_FILE)} is not a ctr-ranking trained-model file`);
   const model = createCtrModel(info.spec, info.model, info.seed);
