@@ -1,4 +1,4 @@
-import { runComparison, workerModuleBeside, type Comparison, type MethodSummary } from '@counterweight/experiment';
+import { runComparison, workerModuleBeside, type Comparison, type ComparisonOptions, type MethodSummary } from '@counterweight/experiment';
 
 import type { ObjectiveName } from './objectives.js';
 import type { CtrData } from './prepare-data.js';
@@ -7,22 +7,15 @@ import { ctrRunner, type CtrRunResult } from './run-one.js';
 import { checkCtrSettings, ctrMethods, type CtrMethodOptions, type CtrSettings } from './settings.js';
 import { teacherScores } from './teacher.js';
 
-/** What {@link compareObjectives} compares: the shared settings, the objectives and `λ`s, and the harness's options. */
-export interface CtrComparisonOptions {
-  readonly settings: CtrSettings;
+/**
+ * What {@link compareObjectives} compares: the harness's options for the shared settings, repetitions (`seeds`),
+ * output folder, `jobs`, `quiet` and already loaded `data` (the base seed is `settings.dataSeed`), and the objectives
+ * and `λ`s of `combined` that make the methods (see `ctrMethods`).
+ */
+export type CtrComparisonOptions = Pick<ComparisonOptions<CtrSettings, CtrMethodOptions, CtrData, CtrRunResult>, 'settings' | 'seeds' | 'out' | 'jobs' | 'quiet' | 'data'> & {
   readonly objectives: readonly ObjectiveName[];
-  /** `λ` values of `combined` (one method per value, `combined-<λ>`). */
   readonly lambdas: readonly number[];
-  /** Repetitions; repetition r trains with the harness's derived seed of `settings.dataSeed` and r. */
-  readonly seeds: number;
-  /** Output folder (the harness's layout; an existing one with the same settings is resumed). */
-  readonly out: string;
-  /** Runs trained at the same time, one worker thread each (default 1). Results do not depend on it. */
-  readonly jobs?: number;
-  readonly quiet?: boolean;
-  /** The data of `settings.data`, if the caller loaded it already. */
-  readonly data?: CtrData;
-}
+};
 
 /** A finished comparison, its summaries and where its report went. */
 export interface CtrComparison extends Comparison<CtrMethodOptions, CtrData, CtrRunResult> {

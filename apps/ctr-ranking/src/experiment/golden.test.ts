@@ -19,9 +19,8 @@ interface GoldenRun {
   readonly test: CtrEvaluation;
   readonly trainingLoss: readonly number[];
 }
+/** The file's runs and summaries (its `commit` and `command` say where they come from; see __golden__/README.md). */
 interface Golden {
-  readonly commit: string;
-  readonly command: string;
   readonly runs: readonly GoldenRun[];
   readonly summaries: readonly { readonly label: string; readonly metrics: Readonly<Record<string, { mean: number; std: number }>> }[];
 }
