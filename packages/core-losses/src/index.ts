@@ -129,3 +129,25 @@ export {
   cumulativeLogitLoss,
   type CumulativeLogitLossOptions,
 } from './cumulative-logit.js';
+export {
+  FixedTaskWeighter,
+  TASK_WEIGHTING_METHODS,
+  sumTaskWeighter,
+  type FixedTaskWeighterOptions,
+  type TaskLosses,
+  type TaskWeighter,
+  type TaskWeighterOptions,
+  type TaskWeightingMethod,
+  type TaskWeightReport,
+} from './task-weighting.js';
+export {
+  UNCERTAINTY_VARIANTS,
+  UncertaintyTaskWeighter,
+  uncertaintyWeightedLoss,
+  type UncertaintyOptions,
+  type UncertaintyTaskKind,
+  type UncertaintyTaskWeighterOptions,
+  type UncertaintyVariant,
+} from './uncertainty-weighting.js';
+export { ImprovableGapWeighter, type ImprovableGapWeighterOptions } from './igb-weighting.js';
+export { SoftmaxTaskWeighter, type SoftmaxTaskWeighterOptions } from './softmax-task-weighting.js';

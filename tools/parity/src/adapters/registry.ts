@@ -3,6 +3,7 @@ import { aslMultiLabelAdapter, aslOptimizedAdapter } from './asl.js';
 import { aslSingleLabelAdapter } from './asl-single-label.js';
 import { cbFocalAdapter, cbSigmoidAdapter, cbSoftmaxAdapter } from './class-balanced-loss.js';
 import { cbWeightsAdapter } from './cb-weights.js';
+import { kendallUncertaintyAdapter } from './kendall-uncertainty.js';
 import { ldamDrwAdapter } from './ldam-drw.js';
 import { logitAdjustmentAdapter } from './logit-adjustment.js';
 import { ranknetPairwiseLogisticAdapter, softmaxListwiseAdapter } from './ranking.js';
@@ -25,6 +26,7 @@ export const ADAPTERS: ReadonlyMap<string, ParityAdapter> = new Map(
     ldamDrwAdapter,
     logitAdjustmentAdapter,
     vsLossAdapter,
+    kendallUncertaintyAdapter,
     ranknetPairwiseLogisticAdapter,
     softmaxListwiseAdapter,
   ].map((adapter) => [adapter.loss, adapter]),
