@@ -36,6 +36,8 @@ describe('imbalanced-vision CLI', () => {
     const ratio = await vision('compare', '--imbalance-ratio', '0.5', '--out', join(root, 'x'));
     expect(ratio.code).toBe(1);
     expect(ratio.stderr).toMatch(/--imbalance-ratio.*expected a number >= 1/);
+    // One line, the last thing on screen, pointing at the command's help (not the 50 lines of help itself).
+    expect(ratio.stderr).toMatch(/^error: option '--imbalance-ratio <rho>' argument '0\.5' is invalid\. .* \(see imbalanced-vision compare --help\)\n$/);
     const recipe = await vision('compare', '--recipes', 'ce,oops', '--out', join(root, 'y'));
     expect(recipe.code).toBe(1);
     expect(recipe.stderr).toMatch(/imbalanced-vision: --recipes: unknown single-label recipe "oops"/);

@@ -1,14 +1,25 @@
 #!/usr/bin/env node
 import { formatNumber } from '@counterweight/reports';
 import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
-import { integerArgument as integer, listArgument as list, numberAtLeastArgument } from '@counterweight/experiment/cli';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  addComparisonOptions,
+  addExportCommand,
+  createProgram,
+  integerArgument as integer,
+  isQuiet,
+  listArgument as list,
+  numberAtLeastArgument,
+  quietOption,
+  runProgram,
+  type ComparisonFlags,
+} from '@counterweight/experiment/cli';
+import { InvalidArgumentError, Option } from 'commander';
 
 import { defaultFetchDir, fetchFashionMnist } from './data/fetch.js';
 import { embeddedSampleDir } from './data/sample.js';
 import { compare } from './experiment/compare.js';
 import { exportRun } from './experiment/export-run.js';
-import { COMPARE_DEFAULTS, defaultJobs, type CompareOptions, type Task } from './experiment/options.js';
+import { COMPARE_DEFAULTS, type CompareOptions, type Task } from './experiment/options.js';
 import { predictImages } from './experiment/predict-images.js';
 import { RECIPES } from './recipes/index.js';
 
@@ -29,22 +40,17 @@ const recipeHelp = (task: Task): string =>
 const DEFAULT_SINGLE = ['ce', 'cb-focal', 'ldam-drw', 'la-loss', 'la-posthoc', 'vs', 'wb-two-stage', 'ce-sam'];
 const DEFAULT_MULTI = ['bce', 'focal-ml', 'asl'];
 
-const backendOption = new Option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: $COUNTERWEIGHT_BACKEND or auto)');
-const quietOption = new Option('--quiet', 'no progress bars').env('COUNTERWEIGHT_QUIET');
+const program = createProgram(
+  'imbalanced-vision',
+  'Long-tailed and multi-label image classification: imbalance-aware recipes against plain cross-entropy on real images.',
+);
 
-const program = new Command()
-  .name('imbalanced-vision')
-  .description('Long-tailed and multi-label image classification: imbalance-aware recipes against plain cross-entropy on real images.')
-  .showHelpAfterError();
-
-interface CompareFlags {
+interface CompareFlags extends ComparisonFlags {
   task: Task;
   dataDir?: string;
   imbalanceRatio: number;
   profile: 'exponential' | 'step';
   recipes?: string[];
-  seeds: number;
-  seed: number;
   splitSeed: number;
   classOrder?: 'natural' | 'shuffled' | number[];
   epochs: number;
@@ -58,13 +64,9 @@ interface CompareFlags {
   flip: boolean;
   classNames?: string[];
   teacher?: string;
-  jobs: number;
-  out: string;
-  backend?: string;
-  quiet?: boolean;
 }
 
-program
+const compareCommand = program
   .command('compare')
   .description(
     'Train every recipe with every seed on the same long-tailed split (or multi-label mosaics) and write report.md, ' +
@@ -75,8 +77,6 @@ program
   .option('--imbalance-ratio <rho>', 'ρ = n_max / n_min of the long-tail profile (multi-label: of the tile classes)', ratio, COMPARE_DEFAULTS.imbalanceRatio)
   .addOption(new Option('--profile <profile>', 'long-tail profile').choices(['exponential', 'step']).default(COMPARE_DEFAULTS.profile))
   .option('--recipes <list>', `comma-separated; single-label: ${recipeHelp('single-label')}; multi-label: ${recipeHelp('multi-label')}`, list)
-  .option('--seeds <n>', 'repetitions (training seeds --seed, --seed + 1, …)', integer(1), COMPARE_DEFAULTS.seeds)
-  .option('--seed <n>', 'first training seed', integer(0), COMPARE_DEFAULTS.seed)
   .option('--split-seed <n>', 'seed of the long-tailed split or the mosaics (the same for every run)', integer(0), COMPARE_DEFAULTS.splitSeed)
   .option('--epochs <n>', 'training epochs (schedules, DRW and stage lengths scale with it)', integer(1), COMPARE_DEFAULTS.epochs)
   .addOption(new Option('--arch <arch>', 'backbone').choices(['cnn', 'resnet']).default(COMPARE_DEFAULTS.arch))
@@ -89,11 +89,12 @@ program
   .option('--augment-padding <n>', 'random-crop padding in pixels (0: no crop)', integer(0), COMPARE_DEFAULTS.augmentPadding)
   .option('--no-flip', 'no random horizontal flips')
   .option('--class-names <list>', 'comma-separated class names (default: Fashion-MNIST’s for its directories, else the ids)', list)
-  .option('--teacher <model.onnx>', 'teacher model for distillation recipes')
-  .option('--jobs <n>', 'runs trained at the same time, one thread each', integer(1), defaultJobs())
-  .requiredOption('--out <dir>', 'output directory (an existing one is resumed)')
-  .addOption(backendOption)
-  .addOption(quietOption)
+  .option('--teacher <model.onnx>', 'teacher model for distillation recipes');
+addComparisonOptions(compareCommand, {
+  seed: COMPARE_DEFAULTS.seed,
+  seeds: COMPARE_DEFAULTS.seeds,
+  seedsHelp: 'repetitions (training seeds --seed, --seed + 1, …)',
+})
   .action(async (flags: CompareFlags) => {
     await initBackend(resolveBackendRequest(flags.backend));
     const options: CompareOptions = {
@@ -119,7 +120,7 @@ program
       out: flags.out,
       jobs: flags.jobs,
       ...(flags.teacher === undefined ? {} : { teacher: flags.teacher }),
-      quiet: flags.quiet === true,
+      quiet: isQuiet(flags.quiet),
     };
     const result = await compare(options);
     const key = flags.task === 'single-label' ? 'balancedAccuracy' : 'mAP';
@@ -129,7 +130,7 @@ program
         .filter(([k]) => k.startsWith('group.'))
         .map(([k, v]) => `${k.slice(6)} ${formatNumber(100 * v.mean, 1)}`)
         .join('  ');
-      process.stdout.write(`${s.recipe.padEnd(14)} ${key} ${formatNumber(100 * (m?.mean ?? Number.NaN), 1)} ± ${formatNumber(100 * (m?.std ?? Number.NaN), 1)}  ${groups}\n`);
+      process.stdout.write(`${s.method.padEnd(14)} ${key} ${formatNumber(100 * (m?.mean ?? Number.NaN), 1)} ± ${formatNumber(100 * (m?.std ?? Number.NaN), 1)}  ${groups}\n`);
     }
     process.stdout.write(`report: ${result.dir}/${result.files.markdown} (${result.trained} run(s) trained now, ${result.results.length - result.trained} reused)\n`);
   });
@@ -139,23 +140,19 @@ program
   .description('Download Fashion-MNIST from its canonical source (verified by checksum); without a network, use Debian’s copy.')
   .option('--dir <dir>', 'where the files go', defaultFetchDir())
   .option('--timeout <ms>', 'time allowed per file', integer(1), 120_000)
-  .addOption(quietOption)
+  .addOption(quietOption())
   .action(async (flags: { dir: string; timeout: number; quiet?: boolean }) => {
-    const result = await fetchFashionMnist({ dir: flags.dir, timeoutMs: flags.timeout, quiet: flags.quiet === true });
+    const result = await fetchFashionMnist({ dir: flags.dir, timeoutMs: flags.timeout, quiet: isQuiet(flags.quiet) });
     process.stdout.write(`${result.dir} (${result.source})\n`);
   });
 
-program
-  .command('export')
-  .description('Write the trained model of a compare run (DIR = <out>/runs/<recipe>/seed-<s>) as ONNX; it takes raw 0–255 pixels.')
-  .requiredOption('--run <dir>', 'run directory')
-  .requiredOption('--out <model.onnx>', 'ONNX file to write')
-  .addOption(backendOption)
-  .action(async (flags: { run: string; out: string; backend?: string }) => {
-    await initBackend(resolveBackendRequest(flags.backend), { log: null });
-    const result = await exportRun(flags.run, flags.out);
-    process.stdout.write(`${result.path}: ${result.recipe}, ${result.nodes} nodes, opset ${result.opset}, ${result.bytes} bytes\n`);
-  });
+addExportCommand(program, {
+  description: 'Write the trained model of a compare run (DIR = <out>/runs/<recipe>/seed-<r>) as ONNX; it takes raw 0–255 pixels.',
+  exportRun: async (run, out) => {
+    const r = await exportRun(run, out);
+    return { path: r.path, method: r.recipe, nodes: r.nodes, opset: r.opset, bytes: r.bytes };
+  },
+});
 
 program
   .command('predict')
@@ -164,9 +161,9 @@ program
   .argument('<images...>', 'image files')
   .option('--json', 'one JSON object per image with every class probability')
   .option('--skip-unreadable', 'skip (and list) images that cannot be decoded instead of failing')
-  .addOption(quietOption)
+  .addOption(quietOption())
   .action(async (images: string[], flags: { model: string; json?: boolean; skipUnreadable?: boolean; quiet?: boolean }) => {
-    const result = await predictImages(flags.model, images, { skipUnreadable: flags.skipUnreadable === true, quiet: flags.quiet === true });
+    const result = await predictImages(flags.model, images, { skipUnreadable: flags.skipUnreadable === true, quiet: isQuiet(flags.quiet) });
     for (const p of result.predictions) {
       if (flags.json === true) {
         process.stdout.write(`${JSON.stringify({ path: p.path, labels: p.labels, probabilities: Object.fromEntries(result.classNames.map((c, i) => [c, p.probabilities[i]])) })}\n`);
@@ -178,7 +175,4 @@ program
     for (const s of result.skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
   });
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`imbalanced-vision: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+await runProgram(program);

@@ -23,6 +23,7 @@ export { collectProvenance, describeBackend, scrubPaths, type Provenance } from 
 export { readingAgainstBaseline, renderReport, summaryTable, type ReadingOptions, type ReportSkeleton } from './report.js';
 export {
   DEFAULT_RUNS_ROOT,
+  assertPathSegment,
   createRunDirectory,
   newRunId,
   openRunDirectory,

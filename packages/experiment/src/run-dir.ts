@@ -91,7 +91,12 @@ export function newRunId(now: Date = new Date()): string {
   return `${date}-${time}-${randomBytes(3).toString('hex')}`;
 }
 
-function checkSegment(option: string, value: string): void {
+/**
+ * Checks that `value` can be one path segment of a run folder: letters, digits, `.`, `_`, `-`, starting with a letter
+ * or digit, at most 128 characters (no `/`, no `..`).
+ * @throws ConfigError naming `option` (e.g. `--run-id`) otherwise.
+ */
+export function assertPathSegment(option: string, value: string): void {
   if (!SAFE_SEGMENT.test(value)) {
     throw new ConfigError(
       option,
@@ -193,10 +198,10 @@ async function makeDirectory(dir: string, mode: OpenMode, option: string, what: 
  *   the directory exists and `mode` is `new` (the default), or when it does not exist and `mode` is `resume`.
  */
 export async function createRunDirectory(options: CreateRunDirectoryOptions): Promise<RunDirectory> {
-  checkSegment('app', options.app);
+  assertPathSegment('app', options.app);
   const option = options.option ?? '--run-id';
   const runId = options.runId ?? newRunId();
-  checkSegment(option, runId);
+  assertPathSegment(option, runId);
   const dir = join(resolve(options.root ?? DEFAULT_RUNS_ROOT, options.app), runId);
   const created = await makeDirectory(dir, options.mode ?? 'new', option, 'run');
   return new RunDirectoryImpl(options.app, runId, dir, created);
@@ -219,7 +224,7 @@ export interface OpenRunDirectoryOptions {
  * @throws ConfigError when `app` is not a safe path segment, or the directory's existence contradicts `mode`.
  */
 export async function openRunDirectory(dir: string, options: OpenRunDirectoryOptions): Promise<RunDirectory> {
-  checkSegment('app', options.app);
+  assertPathSegment('app', options.app);
   const absolute = resolve(dir);
   const created = await makeDirectory(absolute, options.mode ?? 'new', options.option ?? '--out', 'directory');
   return new RunDirectoryImpl(options.app, basename(absolute), absolute, created);

@@ -1,38 +1,46 @@
 import { join } from 'node:path';
 
-import { createRunDirectory, type RunDirectory } from '@counterweight/experiment';
-import { formatMeanStd, groupedBarChart, lineChart, markdownTable, meanAndStd } from '@counterweight/reports';
 import {
-  activeBackend,
-  createOptimizer,
-  evaluate,
-  formatBackendInfo,
-  train,
-  type MetricFunction,
-} from '@counterweight/runtime';
-import { binaryAuc, binaryBalancedAccuracy, binaryConfusion, binaryLogLoss, binaryRecall } from '@counterweight/metrics';
-import * as tf from '@tensorflow/tfjs-core';
+  assertPathSegment,
+  collectProvenance,
+  consecutiveSeeds,
+  newRunId,
+  readingAgainstBaseline,
+  renderReport,
+  runComparison,
+  summarizeRuns,
+  summaryTable,
+  workerModuleBeside,
+  type RunDirectory,
+} from '@counterweight/experiment';
+import { groupedBarChart, lineChart } from '@counterweight/reports';
 
-import { EMBEDDED_DATA, FEATURE_NAMES, loadBankSplit } from './data.js';
-import { createMlp } from './model.js';
+import { EMBEDDED_DATA, FEATURE_NAMES } from './data.js';
 import { RECIPES, type RecipeName } from './recipes.js';
+import { quickstartRunner, type QuickstartRunResult, type QuickstartSettings } from './run-one.js';
+
+const WORKER_URL = workerModuleBeside(import.meta.url);
 
 /** Options of {@link runQuickstart}; the CLI's flags. */
 export interface QuickstartOptions {
   /** Bank Marketing file in the `bank-additional` layout; default: the embedded sample. */
   readonly data?: string;
   readonly recipes: readonly RecipeName[];
-  /** Seeds 0..seeds-1: each gives its own split and initialisation, shared by every recipe. */
+  /** Seeds `seed, seed + 1, …`: each gives its own split and initialisation, shared by every recipe. */
   readonly seeds: number;
+  /** First seed. Default 0. */
+  readonly seed?: number;
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
   readonly hidden: number;
-  /** Root of the run directories (default `runs`). */
+  /** Root of the run directories (default `runs`); the run goes to `<out>/quickstart/<run-id>/`. */
   readonly out: string;
   readonly runId?: string;
-  /** Continue an interrupted run (same `runId`) from its checkpoints. */
+  /** Continue the run `runId` (it must exist, with the same settings) from its checkpoints and finished runs. */
   readonly resume?: boolean;
+  /** Runs trained at the same time (worker threads). Default 1. */
+  readonly jobs?: number;
   readonly quiet?: boolean;
 }
 
@@ -60,110 +68,82 @@ const METRIC_TITLES: Record<(typeof METRICS)[number], string> = {
   recall: 'recall (yes) ↑',
 };
 
-function probabilities(logits: tf.Tensor): Float32Array {
-  return tf.tidy(() => tf.sigmoid(tf.reshape(logits, [-1])).dataSync() as Float32Array);
-}
-
-function labels(targets: tf.Tensor): Float32Array {
-  return targets.dataSync() as Float32Array;
-}
-
-const VALIDATION_METRICS: Readonly<Record<string, MetricFunction>> = {
-  logLoss: ({ targets: t, predictions: p }) => binaryLogLoss(labels(t), probabilities(p)),
-  auc: ({ targets: t, predictions: p }) => binaryAuc(labels(t), probabilities(p)),
-  balancedAccuracy: ({ targets: t, predictions: p }) => binaryBalancedAccuracy(binaryConfusion(labels(t), probabilities(p))),
-  recall: ({ targets: t, predictions: p }) => binaryRecall(binaryConfusion(labels(t), probabilities(p))),
-};
-
 /**
- * Trains the same MLP with every recipe on every seed's split of the Bank Marketing data and writes
- * `runs/quickstart/<run-id>/` with config.json, metrics.json, report.md and two charts (validation log loss per
- * epoch; final metrics per recipe). Checkpoints go to `checkpoints/` inside the run, so `resume` continues an
- * interrupted run exactly.
+ * Trains the same MLP with every recipe on every seed's split of the Bank Marketing data, on the
+ * `@counterweight/experiment` harness, and writes `<out>/quickstart/<run-id>/`: config.json (the settings, written once),
+ * `runs/<recipe>/seed-<r>/` (checkpoints and result.json of each run), metrics.json, report.md and two charts
+ * (validation log loss per epoch; final metrics per recipe).
+ *
+ * A new run refuses an existing run id; a failed start (e.g. unreadable data) leaves no folder behind. `resume`
+ * continues the run `runId`: it must exist and hold the same settings (else an error naming each difference, and
+ * config.json stays as it was); finished runs are reused, interrupted ones continue from their checkpoints.
+ *
+ * @throws ConfigError naming `--run-id` or the differing settings; DataFileError naming the data file; RunFailedError.
  */
 export async function runQuickstart(options: QuickstartOptions): Promise<QuickstartResult> {
-  const run = await createRunDirectory({
-    app: 'quickstart',
-    root: options.out,
-    ...(options.runId === undefined ? {} : { runId: options.runId }),
-    mode: options.resume === true ? 'resume' : 'new',
-  });
-  const backend = activeBackend();
-  await run.writeConfig({
-    ...options,
+  const runId = options.runId ?? newRunId();
+  assertPathSegment('--run-id', runId);
+  const settings: QuickstartSettings = {
     data: options.data ?? EMBEDDED_DATA,
-    features: FEATURE_NAMES,
-    backend: backend === undefined ? null : { name: backend.name, threads: backend.threads },
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    hidden: options.hidden,
+  };
+  const comparison = await runComparison({
+    app: 'quickstart',
+    out: join(options.out, 'quickstart', runId),
+    mode: options.resume === true ? 'resume' : 'new',
+    outOption: '--run-id',
+    settings,
+    methods: options.recipes.map((name) => ({ name })),
+    seed: options.seed ?? 0,
+    seeds: options.seeds,
+    // Seeds 0, 1, … as the quickstart has always used: its numbers in the README stay as they were.
+    seedRule: consecutiveSeeds,
+    jobs: options.jobs ?? 1,
+    runner: quickstartRunner,
+    workerModule: WORKER_URL,
+    epochsOf: () => settings.epochs,
+    ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
   });
+  const run = comparison.out;
+  // Seed by seed, recipes in their order within a seed (the order the quickstart has always printed).
+  const ordered = [...comparison.runs].sort((a, b) => a.repetition - b.repetition);
+  const results: RecipeResult[] = ordered.map((r) => ({
+    recipe: r.method as RecipeName,
+    seed: r.seed,
+    logLoss: r.result.logLoss,
+    auc: r.result.auc,
+    balancedAccuracy: r.result.balancedAccuracy,
+    recall: r.result.recall,
+  }));
+  await writeQuickstartReport(run, options, settings, comparison.runs, comparison.seeds);
+  return { run, results };
+}
 
-  const results: RecipeResult[] = [];
-  const curves: Array<{ epoch: number; recipe: string; logLoss: number }> = [];
-  let dataSummary = '';
-  for (let seed = 0; seed < options.seeds; seed += 1) {
-    const split = await loadBankSplit({ ...(options.data === undefined ? {} : { path: options.data }), seed });
-    const counts: [number, number] = [split.train.size - split.trainPositives, split.trainPositives];
-    if (seed === 0) {
-      dataSummary =
-        `${split.rows} rows, ${FEATURE_NAMES.length} features; per seed ${split.train.size} training rows ` +
-        `(${split.trainPositives} positives) and ${split.validation.size} validation rows (${split.validationPositives} positives)`;
-    }
-    for (const name of options.recipes) {
-      const recipe = RECIPES[name];
-      const { model, dispose } = createMlp(FEATURE_NAMES.length, options.hidden, seed);
-      const optimizer = createOptimizer({ name: 'adam', learningRate: options.learningRate });
-      try {
-        const history = await train({
-          model,
-          loss: recipe.loss(counts),
-          train: split.train,
-          validation: split.validation,
-          metrics: { logLoss: VALIDATION_METRICS['logLoss'] as MetricFunction },
-          epochs: options.epochs,
-          batchSize: options.batchSize,
-          optimizer,
-          seed,
-          checkpoint: { dir: run.path(join('checkpoints', `${name}-seed${seed}`)), everyEpoch: true, keep: 1 },
-          resume: options.resume === true,
-          progress: { quiet: options.quiet ?? false },
-        });
-        if (seed === 0) {
-          for (const record of history.epochs) {
-            curves.push({ epoch: record.epoch + 1, recipe: name, logLoss: record.metrics['logLoss'] ?? Number.NaN });
-          }
-        }
-        const final = await evaluate(model, split.validation, {
-          loss: recipe.loss(counts),
-          metrics: VALIDATION_METRICS,
-          batchSize: 1024,
-        });
-        const m = final.metrics;
-        results.push({
-          recipe: name,
-          seed,
-          logLoss: m['logLoss'] ?? Number.NaN,
-          auc: m['auc'] ?? Number.NaN,
-          balancedAccuracy: m['balancedAccuracy'] ?? Number.NaN,
-          recall: m['recall'] ?? Number.NaN,
-        });
-      } finally {
-        optimizer.dispose();
-        dispose();
-      }
-    }
-  }
-
-  const summary = options.recipes.map((name) => {
-    const rows = results.filter((r) => r.recipe === name);
-    return { recipe: name, ...Object.fromEntries(METRICS.map((k) => [k, rows.map((r) => r[k])])) } as Record<string, unknown> & {
-      recipe: RecipeName;
-    } & Record<(typeof METRICS)[number], number[]>;
+async function writeQuickstartReport(
+  run: RunDirectory,
+  options: QuickstartOptions,
+  settings: QuickstartSettings,
+  runs: ReadonlyArray<{ readonly method: string; readonly repetition: number; readonly seed: number; readonly result: QuickstartRunResult }>,
+  seeds: readonly number[],
+): Promise<void> {
+  const summaries = summarizeRuns(runs, {
+    metrics: (r) => ({ logLoss: r.logLoss, auc: r.auc, balancedAccuracy: r.balancedAccuracy, recall: r.recall }),
+    methods: options.recipes,
+    baseline: 'ce',
   });
-  await run.writeMetrics({ results, summary });
+  const first = runs.find((r) => r.repetition === 0)?.result;
+  await run.writeMetrics({
+    results: runs.map((r) => ({ recipe: r.method, seed: r.seed, ...r.result })),
+    summaries,
+  });
   const lossChart = await run.writeChart(
     'validation-logloss',
     lineChart({
-      title: 'Validation log loss per epoch (seed 0)',
-      data: curves,
+      title: `Validation log loss per epoch (seed ${seeds[0] ?? 0})`,
+      data: runs.filter((r) => r.repetition === 0).flatMap((r) => r.result.curve.map((logLoss, i) => ({ epoch: i + 1, recipe: r.method, logLoss }))),
       x: 'epoch',
       y: 'logLoss',
       series: 'recipe',
@@ -172,17 +152,11 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
       seriesTitle: 'recipe',
     }),
   );
-  const bars = summary.flatMap((row) =>
-    METRICS.map((metric) => {
-      const { mean, std } = meanAndStd(row[metric]);
-      return { metric: METRIC_TITLES[metric], recipe: row.recipe, value: mean, std };
-    }),
-  );
   const barChart = await run.writeChart(
     'metrics',
     groupedBarChart({
-      title: `Validation metrics, mean ± std over ${options.seeds} seed(s)`,
-      data: bars,
+      title: `Validation metrics, mean ± std over ${seeds.length} seed(s)`,
+      data: summaries.flatMap((s) => METRICS.map((m) => ({ metric: METRIC_TITLES[m], recipe: s.method, value: s.metrics[m]?.mean ?? 0, std: s.metrics[m]?.std ?? 0 }))),
       category: 'metric',
       group: 'recipe',
       value: 'value',
@@ -194,34 +168,37 @@ export async function runQuickstart(options: QuickstartOptions): Promise<Quickst
       labels: false,
     }),
   );
-  const table = markdownTable(
-    ['recipe', ...METRICS.map((m) => METRIC_TITLES[m])],
-    summary.map((row) => [row.recipe, ...METRICS.map((m) => formatMeanStd(row[m]))]),
-  );
-  const report = [
-    '# Quickstart: plain vs imbalance-aware losses on UCI Bank Marketing',
-    '',
-    `Data: ${options.data ?? 'embedded sample (data/bank-additional.csv.gz)'} — ${dataSummary}.`,
-    `Model: MLP ${FEATURE_NAMES.length}-${options.hidden}-1, Adam (lr ${options.learningRate}), batch ${options.batchSize}, ` +
-      `${options.epochs} epochs, seeds 0..${options.seeds - 1} (each seed: its own split and initialisation, shared by all recipes).`,
-    `Backend: ${backend === undefined ? 'unknown' : formatBackendInfo(backend).replace(/^backend: /, '')}.`,
-    '',
-    '## Recipes',
-    '',
-    ...options.recipes.map((name) => `- \`${name}\`: ${RECIPES[name].description}`),
-    '',
-    '## Validation metrics (mean ± std over seeds)',
-    '',
-    table,
-    '',
-    'Balanced accuracy and recall use the threshold 0.5 on the predicted probability; AUC and log loss use no',
-    'threshold. Log loss measures calibration, recall (yes) how much of the rare class is found.',
-    '',
-    `![validation metrics](${barChart})`,
-    '',
-    `![validation log loss per epoch](${lossChart})`,
-    '',
-  ].join('\n');
-  await run.writeMarkdown(report);
-  return { run, results };
+  const dataSummary =
+    first === undefined
+      ? ''
+      : ` — ${first.rows} rows, ${FEATURE_NAMES.length} features; per seed ${first.trainRows} training rows ` +
+        `(${first.trainPositives} positives) and ${first.validationRows} validation rows (${first.validationPositives} positives)`;
+  const markdown = renderReport({
+    title: 'Quickstart: plain vs imbalance-aware losses on UCI Bank Marketing',
+    settings: [
+      `Data: ${options.data ?? 'embedded sample (data/bank-additional.csv.gz)'}${dataSummary}.`,
+      `Model: MLP ${FEATURE_NAMES.length}-${settings.hidden}-1, Adam (lr ${settings.learningRate}), batch ${settings.batchSize}, ` +
+        `${settings.epochs} epochs, seeds ${seeds.join(', ')} (each seed: its own split and initialisation, shared by all recipes).`,
+    ],
+    results: {
+      caption: '(validation, mean ± std over seeds)',
+      table: summaryTable(summaries, METRICS.map((m) => ({ metric: m, title: METRIC_TITLES[m] }))),
+      notes: [
+        'Balanced accuracy and recall use the threshold 0.5 on the predicted probability; AUC and log loss use no',
+        'threshold. Log loss measures calibration, recall (yes) how much of the rare class is found.',
+      ],
+    },
+    reading: [
+      ...readingAgainstBaseline(summaries, 'ce', { metric: 'recall', label: 'recall of the rare class (yes)', digits: 3 }),
+      '',
+      ...readingAgainstBaseline(summaries, 'ce', { metric: 'logLoss', label: 'validation log loss (lower is better)', digits: 3, higherIsBetter: false }),
+    ],
+    sections: [{ heading: 'Recipes', lines: options.recipes.map((name) => `- \`${name}\`: ${RECIPES[name].description}`) }],
+    charts: [
+      { caption: 'Validation metrics', file: barChart },
+      { caption: 'Validation log loss per epoch', file: lossChart },
+    ],
+    provenance: collectProvenance({ quickstart: '0.1.0' }),
+  });
+  await run.writeMarkdown(markdown);
 }

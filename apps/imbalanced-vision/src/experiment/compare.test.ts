@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { ConfigError, DataFileError, initBackend } from '@counterweight/runtime';
+import { RESULT_FILE, runFolder as runDirectory } from '@counterweight/experiment';
+import { ConfigError, DataFileError, initBackend, repositoryRoot } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_IDX_DIR } from '../data/idx.js';
 import { removeTempDirs, tempDir } from '../data/test-support/fixtures.js';
 import { OnnxClassifier } from '../onnx/predict.js';
-import { compare, runDirectory, type CompareResult } from './compare.js';
+import { compare, type CompareResult } from './compare.js';
 import { testLogits, type SingleLabelEvaluation } from './evaluate.js';
 import { exportRun } from './export-run.js';
 import { COMPARE_DEFAULTS, type CompareOptions, type ExperimentSettings } from './options.js';
 import { predictImages } from './predict-images.js';
 import { prepareData } from './prepare-data.js';
-import { RESULT_FILE, recipeContext, recipeNamed } from './run-one.js';
+import { recipeContext, recipeNamed } from './run-one.js';
 import { loadTrainedModel } from './trained-model.js';
 
 /** A small long-tailed split of real Fashion-MNIST (Debian's copy): 200 head images, ρ = 10, 30 test images per class. */
@@ -66,6 +67,10 @@ describe('compare (single-label, real Fashion-MNIST-LT)', () => {
     expect(report).toContain('mean ± std over 2 seeds');
     for (const recipe of SMALL.recipes) expect(report).toContain(`| \`${recipe}\``);
     expect(report).toMatch(/Top-label ECE within each class group[\s\S]*\| recipe +\| +all ↓ \| +head ↓ \| +mid ↓ \| +tail ↓ \|/);
+    // The harness's skeleton: the reading against the baseline with paired 95 % intervals, and provenance without paths.
+    expect(report).toMatch(/## Against the baseline\n\nDifference in balanced accuracy against `ce`, method minus baseline, paired by seed:\n\n- `la-posthoc`: [+−]\d+\.\d pp \(95 % interval [+−]\d+\.\d to [+−]\d+\.\d, 2 paired seeds\)/);
+    expect(report).toMatch(/## Provenance\n\n- Backend: wasm \(SIMD, 1 thread\)\n- Versions: node [\d.]+, tfjs 4\.22\.0, imbalanced-vision 0\.1\.0\n- Machine: /);
+    expect(report).not.toContain(repositoryRoot());
     const metrics = JSON.parse(await readFile(join(first.dir, 'metrics.json'), 'utf8')) as { summaries: unknown[]; runs: unknown[] };
     expect(metrics.summaries).toHaveLength(3);
     expect(metrics.runs).toHaveLength(6);
@@ -113,7 +118,7 @@ describe('compare (single-label, real Fashion-MNIST-LT)', () => {
       const la = single(first.results.find((r) => r.recipe === 'la-posthoc' && r.seed === seed)?.evaluation);
       expect(la.groups['tail']).toBeGreaterThanOrEqual(ce.groups['tail'] as number);
     }
-    const summary = first.summaries.find((s) => s.recipe === 'ce');
+    const summary = first.summaries.find((s) => s.method === 'ce');
     const values = first.results.filter((r) => r.recipe === 'ce').map((r) => single(r.evaluation).balancedAccuracy);
     expect(summary?.metrics['balancedAccuracy']?.mean).toBeCloseTo((values[0]! + values[1]!) / 2, 12);
   });

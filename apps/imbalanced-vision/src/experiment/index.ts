@@ -1,5 +1,6 @@
-// The comparison pipeline of imbalanced-vision: split → runs (recipe × seed) → evaluation → report; export/predict.
-export { compare, runDirectory, type CompareResult } from './compare.js';
+// The comparison pipeline of imbalanced-vision on @counterweight/experiment: split → runs (recipe × seed) →
+// evaluation → report; export/predict.
+export { baselineOf, compare, type CompareResult } from './compare.js';
 export {
   CALIBRATION_BINS,
   EVALUATION_BATCH,
@@ -22,12 +23,10 @@ export {
 } from './export-run.js';
 export {
   COMPARE_DEFAULTS,
-  defaultJobs,
   settingsOf,
   validateCompareOptions,
   type CompareOptions,
   type ExperimentSettings,
-  type RunSpec,
   type Task,
 } from './options.js';
 export { predictImages, type ImagePrediction, type PredictImagesOptions, type PredictImagesResult } from './predict-images.js';
@@ -42,27 +41,17 @@ export {
 } from './prepare-data.js';
 export { writeReport, type ReportFiles } from './report.js';
 export {
-  RESULT_FILE,
   batchSizeOf,
-  finishedResult,
   recipeContext,
   recipeNamed,
   runOne,
+  visionRunner,
+  type RecipeOptions,
   type RunEpoch,
-  type RunOneOptions,
-  type RunProgress,
   type RunResult,
+  type VisionTask,
 } from './run-one.js';
-export { RunFailedError, runAll, type RunAllOptions } from './run-pool.js';
-export {
-  MULTI_LABEL_COLUMNS,
-  SINGLE_LABEL_COLUMNS,
-  headlineMetrics,
-  spread,
-  summarize,
-  type RecipeSummary,
-  type Spread,
-} from './summary.js';
+export { MULTI_LABEL_COLUMNS, SINGLE_LABEL_COLUMNS, headlineMetrics, runMetrics } from './run-metrics.js';
 export {
   TRAINED_MODEL,
   TRAINED_WEIGHTS,

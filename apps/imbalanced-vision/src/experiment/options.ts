@@ -1,5 +1,3 @@
-import { availableParallelism } from 'node:os';
-
 import { ConfigError } from '@counterweight/runtime';
 
 import type { LongTailProfile } from '../data/long-tail.js';
@@ -47,22 +45,10 @@ export interface ExperimentSettings {
   readonly augmentFlip: boolean;
 }
 
-/** One training run of a comparison: a recipe, a repetition seed and the shared settings. */
-export interface RunSpec {
-  readonly recipe: string;
-  /** Training seed: initial weights, shuffles, augmentation. */
-  readonly seed: number;
-  readonly settings: ExperimentSettings;
-  /** The run's own directory (checkpoints and `result.json`). */
-  readonly dir: string;
-  /** Teacher for the distillation recipe: an ONNX file. */
-  readonly teacher?: string;
-}
-
 /** Options of {@link compare} (the `compare` command's flags). */
 export interface CompareOptions extends ExperimentSettings {
   readonly recipes: readonly string[];
-  /** Repetitions: training seeds `seed, seed + 1, …, seed + seeds − 1`. */
+  /** Repetitions: training seeds `seed, seed + 1, …, seed + seeds − 1` (the harness's `consecutiveSeeds`). */
   readonly seeds: number;
   /** First training seed. */
   readonly seed: number;
@@ -91,11 +77,6 @@ export const COMPARE_DEFAULTS = {
   seed: 0,
 } as const;
 
-/** The default number of concurrent runs: one per core (a wasm run uses one thread). */
-export function defaultJobs(): number {
-  return Math.max(1, availableParallelism());
-}
-
 function positiveInteger(value: unknown, option: string, min = 1): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
     throw new ConfigError(option, `must be an integer >= ${min}, got ${JSON.stringify(value)}`);
@@ -104,7 +85,8 @@ function positiveInteger(value: unknown, option: string, min = 1): number {
 }
 
 /**
- * Checks a comparison's options before anything is loaded or trained.
+ * Checks a comparison's options before anything is loaded or trained (`--seed`, `--seeds` and `--jobs` are the
+ * harness's to check).
  * @throws ConfigError naming the option (`--imbalance-ratio`, `--epochs`, …); RangeError for an unknown recipe.
  */
 export function validateCompareOptions(options: CompareOptions): Recipe[] {
@@ -122,10 +104,7 @@ export function validateCompareOptions(options: CompareOptions): Recipe[] {
     throw new ConfigError('--arch', `must be one of ${ARCHITECTURES.join(', ')}, got ${JSON.stringify(options.arch)}`);
   }
   positiveInteger(options.epochs, '--epochs');
-  positiveInteger(options.seeds, '--seeds');
-  positiveInteger(options.seed, '--seed', 0);
   positiveInteger(options.splitSeed, '--split-seed', 0);
-  positiveInteger(options.jobs, '--jobs');
   positiveInteger(options.augmentPadding, '--augment-padding', 0);
   positiveInteger(options.trainMosaics, '--train-mosaics');
   positiveInteger(options.testMosaics, '--test-mosaics');

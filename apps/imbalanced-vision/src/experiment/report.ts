@@ -6,14 +6,21 @@ import {
   markdownTable,
   reliabilityDiagram,
 } from '@counterweight/reports';
-import type { RunDirectory } from '@counterweight/experiment';
+import {
+  collectProvenance,
+  readingAgainstBaseline,
+  renderReport,
+  type MethodSummary,
+  type RunDirectory,
+  type SeedStatistics,
+} from '@counterweight/experiment';
 
 import type { Recipe } from '../recipes/recipe.js';
 import { CALIBRATION_BINS, frequencyThirds } from './evaluate.js';
 import type { CompareOptions } from './options.js';
 import type { ExperimentData } from './prepare-data.js';
 import type { RunResult } from './run-one.js';
-import { MULTI_LABEL_COLUMNS, SINGLE_LABEL_COLUMNS, summarize, type RecipeSummary, type Spread } from './summary.js';
+import { MULTI_LABEL_COLUMNS, SINGLE_LABEL_COLUMNS } from './run-metrics.js';
 
 /** Files a comparison report consists of, relative to the output directory. */
 export interface ReportFiles {
@@ -22,7 +29,7 @@ export interface ReportFiles {
   readonly charts: readonly string[];
 }
 
-const pct = (s: Spread): string =>
+const pct = (s: SeedStatistics): string =>
   s.values.length > 1 ? `${formatNumber(100 * s.mean, 1)} ± ${formatNumber(100 * s.std, 1)}` : formatNumber(100 * s.mean, 1);
 
 function fileSafe(name: string): string {
@@ -79,7 +86,7 @@ function dataSection(data: ExperimentData, options: CompareOptions): string[] {
 async function writeCharts(
   out: RunDirectory,
   data: ExperimentData,
-  summaries: readonly RecipeSummary[],
+  summaries: readonly MethodSummary[],
   results: readonly RunResult[],
 ): Promise<Array<[string, string]>> {
   const charts: Array<[string, string]> = [];
@@ -96,7 +103,7 @@ async function writeCharts(
       groupedBarChart({
         title: `${single ? 'Accuracy' : 'Mean average precision'} on the test set (${seedsNote})`,
         data: summaries.flatMap((s) =>
-          headline.map((k) => ({ metric: title(k), recipe: s.recipe, value: s.metrics[k]?.mean ?? 0, std: s.metrics[k]?.std ?? 0 })),
+          headline.map((k) => ({ metric: title(k), recipe: s.method, value: s.metrics[k]?.mean ?? 0, std: s.metrics[k]?.std ?? 0 })),
         ),
         category: 'metric',
         group: 'recipe',
@@ -120,9 +127,9 @@ async function writeCharts(
         data: summaries.flatMap((s) =>
           order.map((c) => ({
             class: `${names[c] ?? c} (${data.classCounts[c] ?? 0})`,
-            recipe: s.recipe,
-            value: s.perClass[c]?.mean ?? 0,
-            std: s.perClass[c]?.std ?? 0,
+            recipe: s.method,
+            value: s.metrics[`class.${c}`]?.mean ?? 0,
+            std: s.metrics[`class.${c}`]?.std ?? 0,
           })),
         ),
         category: 'class',
@@ -146,7 +153,7 @@ async function writeCharts(
       'training-loss',
       lineChart({
         title: 'Training loss per epoch (first seed)',
-        data: summaries.flatMap((s) => (firstSeed(s.recipe)?.history ?? []).map((h) => ({ epoch: h.epoch, recipe: s.recipe, loss: h.loss }))),
+        data: summaries.flatMap((s) => (firstSeed(s.method)?.history ?? []).map((h) => ({ epoch: h.epoch, recipe: s.method, loss: h.loss }))),
         x: 'epoch',
         y: 'loss',
         series: 'recipe',
@@ -159,9 +166,9 @@ async function writeCharts(
   ]);
   if (data.task === 'single-label') {
     const bins = summaries.flatMap((s) => {
-      const e = firstSeed(s.recipe)?.evaluation;
+      const e = firstSeed(s.method)?.evaluation;
       return e?.task === 'single-label'
-        ? e.reliability.map((b) => ({ predicted: b.confidence, observed: b.accuracy, count: b.count, series: s.recipe }))
+        ? e.reliability.map((b) => ({ predicted: b.confidence, observed: b.accuracy, count: b.count, series: s.method }))
         : [];
     });
     charts.push([
@@ -178,14 +185,14 @@ async function writeCharts(
       ),
     ]);
     for (const s of summaries) {
-      const e = firstSeed(s.recipe)?.evaluation;
+      const e = firstSeed(s.method)?.evaluation;
       if (e?.task !== 'single-label') continue;
       charts.push([
-        `Confusion matrix of ${s.recipe} (first seed; rows: true class, columns: predicted)`,
+        `Confusion matrix of ${s.method} (first seed; rows: true class, columns: predicted)`,
         await out.writeChart(
-          `confusion-${fileSafe(s.recipe)}`,
+          `confusion-${fileSafe(s.method)}`,
           heatmap({
-            title: `Confusion matrix: ${s.recipe} (first seed)`,
+            title: `Confusion matrix: ${s.method} (first seed)`,
             values: order.map((i) => order.map((j) => e.confusion[i]?.[j] ?? 0)),
             rowLabels: order.map((c) => names[c] ?? String(c)),
             columnLabels: order.map((c) => names[c] ?? String(c)),
@@ -202,9 +209,10 @@ async function writeCharts(
 }
 
 /**
- * Writes the comparison's `metrics.json` (settings, split, every run, summaries), the charts (headline metrics, per
- * class, training loss; single-label also reliability and one confusion matrix per recipe) and `report.md` with the
- * mean ± std table.
+ * Writes the comparison's `metrics.json` (split, every run, summaries over seeds with paired differences against the
+ * baseline), the charts (headline metrics, per class, training loss; single-label also reliability and one confusion
+ * matrix per recipe) and `report.md` in the harness's skeleton: settings, the mean ± std table, the reading against
+ * the baseline with 95 % intervals, recipes, charts, provenance.
  */
 export async function writeReport(
   out: RunDirectory,
@@ -212,22 +220,26 @@ export async function writeReport(
   recipes: readonly Recipe[],
   data: ExperimentData,
   results: readonly RunResult[],
-  backend: string,
+  summaries: readonly MethodSummary[],
 ): Promise<ReportFiles> {
-  const summaries = summarize(recipes, results);
   const metrics = await out.writeMetrics({
     task: data.task,
     classNames: data.classNames,
     trainClassCounts: data.classCounts,
     split: data.metadata,
     summaries,
-    runs: results.map(({ spec: _spec, ...run }) => run),
+    runs: results,
   });
   const charts = await writeCharts(out, data, summaries, results);
   const single = data.task === 'single-label';
   const columns = single ? SINGLE_LABEL_COLUMNS : MULTI_LABEL_COLUMNS;
   const groupKeys = Object.keys(summaries[0]?.metrics ?? {}).filter((k) => k.startsWith('group.'));
   const eceKeys = Object.keys(summaries[0]?.metrics ?? {}).filter((k) => k.startsWith('ece.'));
+  const stat = (s: MethodSummary, key: string): SeedStatistics => {
+    const value = s.metrics[key];
+    if (value === undefined) throw new RangeError(`no metric ${key} for ${s.method}`);
+    return value;
+  };
   const groupEceTable =
     eceKeys.length === 0
       ? []
@@ -237,67 +249,58 @@ export async function writeReport(
           '',
           markdownTable(
             ['recipe', 'all ↓', ...eceKeys.map((k) => `${k.slice(4)} ↓`)],
-            summaries.map((s) => [`\`${s.recipe}\``, pct(s.metrics['ece'] as Spread), ...eceKeys.map((k) => pct(s.metrics[k] as Spread))]),
+            summaries.map((s) => [`\`${s.method}\``, pct(stat(s, 'ece')), ...eceKeys.map((k) => pct(stat(s, k)))]),
             { align: ['left', 'right', ...eceKeys.map(() => 'right' as const)] },
           ),
         ];
   const table = markdownTable(
     ['recipe', ...columns.map(([, t]) => t), ...groupKeys.map((k) => `${k.slice(6)} ↑`), 'train s', 'img/s'],
     summaries.map((s) => [
-      `\`${s.recipe}\``,
-      ...columns.map(([k]) => pct(s.metrics[k] as Spread)),
-      ...groupKeys.map((k) => pct(s.metrics[k] as Spread)),
-      formatNumber(s.trainSeconds.mean, 0),
-      formatNumber(s.imagesPerSecond.mean, 0),
+      `\`${s.method}\``,
+      ...columns.map(([k]) => pct(stat(s, k))),
+      ...groupKeys.map((k) => pct(stat(s, k))),
+      formatNumber(stat(s, 'trainSeconds').mean, 0),
+      formatNumber(stat(s, 'imagesPerSecond').mean, 0),
     ]),
     { align: ['left', ...columns.map(() => 'right' as const), ...groupKeys.map(() => 'right' as const), 'right', 'right'] },
   );
   const seeds = summaries[0]?.seeds ?? [];
-  const baseline = summaries.find((s) => s.recipe === (single ? 'ce' : 'bce'));
-  const key = single ? 'balancedAccuracy' : 'mAP';
-  const deltas =
-    baseline === undefined
-      ? []
-      : [
-          '',
-          `Change in ${single ? 'balanced accuracy' : 'mAP'} against \`${baseline.recipe}\` (percentage points, mean over seeds): ` +
-            summaries
-              .filter((s) => s !== baseline)
-              .map((s) => `\`${s.recipe}\` ${formatSigned(100 * ((s.metrics[key]?.mean ?? 0) - (baseline.metrics[key]?.mean ?? 0)))}`)
-              .join(', ') +
-            '.',
-        ];
-  const markdown = [
-    `# imbalanced-vision: ${single ? 'long-tailed' : 'multi-label'} comparison`,
-    '',
-    ...dataSection(data, options),
-    '',
-    `Model: ${options.arch}${options.width === undefined ? '' : ` (width ${options.width})`}, ${options.epochs} epochs` +
-      `${options.augmentPadding > 0 || options.augmentFlip ? `, augmentation: random crop (padding ${options.augmentPadding})${options.augmentFlip ? ' and horizontal flip' : ''}` : ''}` +
-      `; training seeds ${seeds.join(', ')} (initialisation, shuffling, augmentation), the same for every recipe. Backend: ${backend}.`,
-    '',
-    `## Test-set metrics (%, mean ± std over ${seeds.length} seed${seeds.length === 1 ? '' : 's'})`,
-    '',
-    table,
-    ...deltas,
-    ...groupEceTable,
-    '',
-    single
-      ? 'Top-1 and balanced accuracy coincide up to rounding because the test set is balanced. ECE: top-label expected calibration error, 15 bins.'
-      : 'mAP: mean over classes of average precision (ASL convention); CP/CR/CF1 per class and OP/OR/OF1 over all labels at probability 0.5.',
-    '',
-    '## Recipes',
-    '',
-    ...summaries.map((s) => `- \`${s.recipe}\`: ${s.description}. Reference: ${s.reference}.`),
-    '',
-    '## Charts',
-    '',
-    ...charts.flatMap(([caption, file]) => [`${caption}:`, '', `![${caption}](${file})`, '']),
-  ].join('\n');
+  const recipe = (name: string): Recipe | undefined => recipes.find((r) => r.name === name);
+  const markdown = renderReport({
+    title: `imbalanced-vision: ${single ? 'long-tailed' : 'multi-label'} comparison`,
+    settings: [
+      ...dataSection(data, options),
+      '',
+      `Model: ${options.arch}${options.width === undefined ? '' : ` (width ${options.width})`}, ${options.epochs} epochs` +
+        `${options.augmentPadding > 0 || options.augmentFlip ? `, augmentation: random crop (padding ${options.augmentPadding})${options.augmentFlip ? ' and horizontal flip' : ''}` : ''}` +
+        `; training seeds ${seeds.join(', ')} (initialisation, shuffling, augmentation), the same for every recipe.`,
+    ],
+    results: {
+      caption: `(test set, %, mean ± std over ${seeds.length} seed${seeds.length === 1 ? '' : 's'})`,
+      table,
+      notes: [
+        ...groupEceTable.slice(1),
+        ...(groupEceTable.length > 0 ? [''] : []),
+        single
+          ? 'Top-1 and balanced accuracy coincide up to rounding because the test set is balanced. ECE: top-label expected calibration error, 15 bins.'
+          : 'mAP: mean over classes of average precision (ASL convention); CP/CR/CF1 per class and OP/OR/OF1 over all labels at probability 0.5.',
+      ],
+    },
+    reading: readingAgainstBaseline(summaries, single ? 'ce' : 'bce', {
+      metric: single ? 'balancedAccuracy' : 'mAP',
+      label: single ? 'balanced accuracy' : 'mAP',
+      scale: 100,
+      unit: 'pp',
+    }),
+    sections: [
+      {
+        heading: 'Recipes',
+        lines: summaries.map((s) => `- \`${s.method}\`: ${recipe(s.method)?.description ?? ''}. Reference: ${recipe(s.method)?.reference ?? ''}.`),
+      },
+    ],
+    charts: charts.map(([caption, file]) => ({ caption, file })),
+    provenance: collectProvenance({ 'imbalanced-vision': '0.1.0' }),
+  });
   const report = await out.writeMarkdown(markdown);
   return { markdown: report, metrics, charts: charts.map(([, file]) => file) };
-}
-
-function formatSigned(value: number): string {
-  return `${value >= 0 ? '+' : '−'}${formatNumber(Math.abs(value), 1)}`;
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { applyMaxNorm, maxNormThreshold } from '@counterweight/core-losses';
-import { strictJsonStringify } from '@counterweight/experiment';
+import type { RunContext, Runner, RunTask } from '@counterweight/experiment';
 import {
   ConfigError,
   activeBackend,
@@ -10,7 +10,6 @@ import {
   createOptimizer,
   deriveSeed,
   train,
-  writeFileAtomic,
   writeJsonAtomic,
   type EpochRecord,
   type InMemoryDataset,
@@ -26,12 +25,17 @@ import { MULTI_LABEL_BATCH, RECIPES, SINGLE_LABEL_BATCH } from '../recipes/index
 import type { Recipe, RecipeContext } from '../recipes/recipe.js';
 import { evaluateLogits, testLogits, type Evaluation } from './evaluate.js';
 import { takesPixels } from './export-run.js';
-import type { RunSpec } from './options.js';
+import type { ExperimentSettings } from './options.js';
 import { prepareData, type ExperimentData } from './prepare-data.js';
 import { posthocAffine, saveTrainedModel } from './trained-model.js';
 
-/** Name of a finished run's result in its directory. */
-export const RESULT_FILE = 'result.json';
+/** The options of a recipe in a comparison: the ONNX teacher of a distillation recipe. */
+export interface RecipeOptions {
+  readonly teacher?: string;
+}
+
+/** One run of a comparison, as the harness hands it over: recipe (method), seed, settings and folder. */
+export type VisionTask = RunTask<ExperimentSettings, RecipeOptions>;
 
 /** One epoch of a run, for the training curves. */
 export interface RunEpoch {
@@ -55,26 +59,6 @@ export interface RunResult {
   /** Training images per second of the training steps (augmentation and evaluation excluded). */
   readonly imagesPerSecond: number;
   readonly backend: string;
-  /** The spec the run was made from (a resumed comparison only reuses results of identical specs). */
-  readonly spec: RunSpec;
-}
-
-/** Progress of a run, reported after every epoch. */
-export interface RunProgress {
-  readonly recipe: string;
-  readonly seed: number;
-  readonly epoch: number;
-  readonly epochs: number;
-  readonly loss: number;
-}
-
-/** Options of {@link runOne}. */
-export interface RunOneOptions {
-  /** The data of `spec.settings` when the caller has it already (else it is loaded). */
-  readonly data?: ExperimentData;
-  readonly onEpoch?: (progress: RunProgress) => void;
-  /** Show the trainer's progress bars. Default false. */
-  readonly progressBars?: boolean;
 }
 
 /** Training batch size of a task. */
@@ -98,16 +82,6 @@ export function recipeContext(data: ExperimentData, epochs: number, arch: Archit
     epochs,
     stepsPerEpoch: Math.ceil(data.train.count / batchSizeOf(data.task)),
   };
-}
-
-/** A run's result if it finished with exactly this spec, else undefined. */
-export async function finishedResult(spec: RunSpec): Promise<RunResult | undefined> {
-  try {
-    const result = JSON.parse(await readFile(join(spec.dir, RESULT_FILE), 'utf8')) as RunResult;
-    return JSON.stringify(result.spec) === JSON.stringify(spec) ? result : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The task's training targets: class ids `[N]` or multi-hot `[N, C]`. */
@@ -159,33 +133,30 @@ async function stageMaxNorm(dir: string, stageIndex: number, model: VisionModel)
 
 /**
  * Trains one recipe with one seed on the comparison's data and evaluates it on the test set: every stage of the
- * recipe with checkpoints in `spec.dir/stage-<i>/` (an interrupted run continues from its last epoch), then writes the
- * trained model (`model.json`, `weights.bin`) and `result.json` to `spec.dir`. A run whose `result.json` exists with
- * the same spec is not trained again.
+ * recipe with checkpoints in `task.dir/stage-<i>/` (an interrupted run continues from its last epoch), then writes the
+ * trained model (`model.json`, `weights.bin`) to `task.dir`. The harness writes its `result.json` and reuses it.
  */
-export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promise<RunResult> {
-  const done = await finishedResult(spec);
-  if (done !== undefined) return done;
-  const recipe = recipeNamed(spec.recipe);
-  const data = options.data ?? (await prepareData(spec.settings));
-  const { settings } = spec;
+export async function runOne(task: VisionTask, data: ExperimentData, harness: RunContext): Promise<RunResult> {
+  const recipe = recipeNamed(task.method);
+  const { settings } = task;
+  const teacherFile = task.options?.teacher;
   const context = recipeContext(data, settings.epochs, settings.arch);
   const C = context.numClasses;
-  const teacher = recipe.needsTeacher === true && spec.teacher !== undefined ? await OnnxClassifier.load(spec.teacher) : undefined;
+  const teacher = recipe.needsTeacher === true && teacherFile !== undefined ? await OnnxClassifier.load(teacherFile) : undefined;
   if (recipe.needsTeacher === true && teacher === undefined) throw new ConfigError('--teacher', `recipe ${recipe.name} needs a teacher ONNX model`);
   const model = createModel({
     arch: settings.arch,
     head: recipe.head,
     inputShape: [data.train.height, data.train.width, data.train.channels],
     numClasses: C,
-    seed: spec.seed,
+    seed: task.seed,
     ...(settings.width === undefined ? {} : { width: settings.width }),
     ...(recipe.priorBias === true ? { headBias: -Math.log(C - 1) } : {}),
     ...(recipe.auxiliaryHead === undefined ? {} : { auxiliaryHead: recipe.auxiliaryHead }),
   });
   try {
     const augment = settings.augmentPadding > 0 || settings.augmentFlip;
-    const augmentSeed = deriveSeed(spec.seed, 'augment');
+    const augmentSeed = deriveSeed(task.seed, 'augment');
     const base = await trainingRows(data, data.train.pixels, teacher);
     const stages = recipe.stages(context);
     const totalEpochs = stages.reduce((sum, s) => sum + s.epochs, 0);
@@ -200,7 +171,7 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
         weightDecay: stage.weightDecay ?? 0,
         featureNormPenalty: stage.featureNormPenalty ?? 0,
       });
-      const threshold = stage.maxNorm === true ? await stageMaxNorm(spec.dir, index, model) : undefined;
+      const threshold = stage.maxNorm === true ? await stageMaxNorm(task.dir, index, model) : undefined;
       const kernel = model.classifierKernel;
       const offset = epochOffset;
       const optimizer = createOptimizer(stage.optimizer);
@@ -226,16 +197,17 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
           optimizer,
           ...(stage.schedule === undefined ? {} : { schedule: stage.schedule }),
           ...(stage.weightPerturbation === undefined ? {} : { weightPerturbation: stage.weightPerturbation }),
-          seed: deriveSeed(spec.seed, 'train', index),
-          checkpoint: { dir: join(spec.dir, `stage-${index}`), everyEpoch: true, keep: 1 },
+          seed: deriveSeed(task.seed, 'train', index),
+          checkpoint: { dir: join(task.dir, `stage-${index}`), everyEpoch: true, keep: 1 },
           resume: true,
-          progress: { quiet: options.progressBars !== true },
+          // The harness draws one bar for the whole comparison; no per-epoch lines from the trainer.
+          progress: { quiet: true },
           callbacks: {
             onTrainPhaseEnd: () => {
               if (threshold !== undefined && kernel !== undefined) applyMaxNorm(kernel.variable, threshold);
             },
             onEpochEnd: (record: EpochRecord) => {
-              options.onEpoch?.({ recipe: recipe.name, seed: spec.seed, epoch: offset + record.epoch + 1, epochs: totalEpochs, loss: record.loss });
+              harness.report({ epoch: offset + record.epoch + 1, epochs: totalEpochs, loss: record.loss });
             },
           },
         });
@@ -262,7 +234,7 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
     const logits = await testLogits(model, data, recipe, context);
     const evaluation = evaluateLogits(data, logits);
     const adjustment = posthocAffine(recipe, context);
-    await saveTrainedModel(spec.dir, model, {
+    await saveTrainedModel(task.dir, model, {
       recipe: recipe.name,
       task: recipe.task,
       classNames: data.classNames,
@@ -271,19 +243,22 @@ export async function runOne(spec: RunSpec, options: RunOneOptions = {}): Promis
     });
     const result: RunResult = {
       recipe: recipe.name,
-      seed: spec.seed,
+      seed: task.seed,
       evaluation,
       history,
       trainSeconds,
       imagesPerSecond: stepSeconds > 0 ? trainedImages / stepSeconds : 0,
       backend: activeBackend()?.name ?? tf.getBackend(),
-      spec,
     };
-    // Strict JSON: a NaN metric is an error here, not a silent null in the report.
-    await writeFileAtomic(join(spec.dir, RESULT_FILE), `${strictJsonStringify(result, { file: join(spec.dir, RESULT_FILE) })}\n`);
     return result;
   } finally {
     model.dispose();
     await teacher?.release();
   }
 }
+
+/** How the harness loads imbalanced-vision's data and trains one of its runs (also served by `run-worker.ts`). */
+export const visionRunner: Runner<ExperimentSettings, RecipeOptions, ExperimentData, RunResult> = {
+  prepare: prepareData,
+  run: runOne,
+};

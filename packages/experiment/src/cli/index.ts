@@ -13,6 +13,7 @@ export {
   createProgram,
   defaultJobs,
   isInteractive,
+  isQuiet,
   quietOption,
   runProgram,
   type ComparisonFlags,

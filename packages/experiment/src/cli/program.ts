@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 
+import { quietFromEnv } from '@counterweight/runtime';
 import { Command, Option } from 'commander';
 
 import { integerArgument } from './arguments.js';
@@ -34,9 +35,17 @@ export function backendOption(): Option {
   return new Option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: $COUNTERWEIGHT_BACKEND or auto)');
 }
 
-/** `--quiet`: no progress output (also `COUNTERWEIGHT_QUIET=1`). */
+/**
+ * `--quiet`: no progress output. `COUNTERWEIGHT_QUIET=1` (or `CI`) does the same; read both with {@link isQuiet}
+ * (commander's own `.env()` would take `COUNTERWEIGHT_QUIET=0` for "quiet").
+ */
 export function quietOption(): Option {
-  return new Option('--quiet', 'no progress output').env('COUNTERWEIGHT_QUIET');
+  return new Option('--quiet', 'no progress output (also COUNTERWEIGHT_QUIET=1)');
+}
+
+/** Whether a command runs quietly: `--quiet`, or runtime's quietFromEnv (COUNTERWEIGHT_QUIET=1/true, or CI set). */
+export function isQuiet(flag: boolean | undefined): boolean {
+  return flag === true || quietFromEnv();
 }
 
 /** The default `--jobs`: one run per core (a wasm run computes on one thread). */

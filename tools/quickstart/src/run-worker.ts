@@ -1,0 +1,6 @@
+// Worker-thread entry of a quickstart with --jobs > 1: the harness's worker, serving the quickstart's runner.
+import { serveRunner } from '@counterweight/experiment';
+
+import { quickstartRunner } from './run-one.js';
+
+serveRunner(quickstartRunner);
