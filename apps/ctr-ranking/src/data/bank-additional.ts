@@ -1,6 +1,10 @@
+/**
+ * The column layout of UCI Bank Marketing's `bank-additional` files (Moro, Cortez & Rita 2014): which columns this app
+ * reads, with which types and category lists. Only this app reads the full layout (the quickstart reads its own
+ * 15 features with its own small schema).
+ */
+import { readCsvTable, type CsvTableTypes } from '@counterweight/runtime';
 import type { Table } from 'apache-arrow';
-
-import { readCsvTable, type CsvTableTypes } from './csv-table.js';
 
 /**
  * Numeric columns of UCI Bank Marketing in the `bank-additional` layout (`bank-additional-full.csv`,

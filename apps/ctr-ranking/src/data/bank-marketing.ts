@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { BANK_ADDITIONAL_CATEGORIES, BANK_ADDITIONAL_NUMERIC, readBankAdditional, sharedDataDir, type Standardizer } from '@counterweight/runtime';
+import { sharedDataDir, type Standardizer } from '@counterweight/runtime';
 
 import type { FeatureSpec } from './auction-set.js';
+import { BANK_ADDITIONAL_CATEGORIES, BANK_ADDITIONAL_NUMERIC, readBankAdditional } from './bank-additional.js';
 import { defaultCtrFetchDir } from './fetch.js';
 import { assembleAuctions, randomGroups } from './grouping.js';
 import { DEFAULT_SPLIT, splitAuctions, standardizeSplits, type AuctionSplits, type SplitFractions } from './splits.js';

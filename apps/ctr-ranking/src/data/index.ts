@@ -42,6 +42,13 @@ export {
   type OpenBanditData,
   type OpenBanditOptions,
 } from './open-bandit.js';
+export {
+  BANK_ADDITIONAL_CATEGORIES,
+  BANK_ADDITIONAL_NUMERIC,
+  BANK_ADDITIONAL_SCHEMA,
+  readBankAdditional,
+  type BankAdditionalTypes,
+} from './bank-additional.js';
 export { bankMarketingPath, loadBankMarketing, type BankMarketingData, type BankMarketingOptions } from './bank-marketing.js';
 export {
   loadTableInput,
