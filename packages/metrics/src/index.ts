@@ -54,3 +54,11 @@ export { MetricArgumentError } from './errors.js';
 
 // Ad auctions
 export { auctionWelfare, type AuctionOutcomes, type AuctionWelfare } from './auction-welfare.js';
+
+// Quantile forecasts
+export {
+  intervalScore,
+  weightedIntervalScore,
+  weightedIntervalScoreDecomposition,
+  type WeightedIntervalScoreDecomposition,
+} from './weighted-interval-score.js';
