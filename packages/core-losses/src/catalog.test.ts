@@ -30,12 +30,15 @@ describe('LOSS_CATALOG', () => {
       const targets = tf.tensor1d(TARGETS, 'int32');
       const logits = tf.tensor2d(LOGITS, [B, C]);
       const task = { targets, numClasses: C, classCounts: [50, 20, 10, 5, 2] };
+      // Counted outside any tidy: building the loss and one value-and-gradient pass (the trainer's use) must leave
+      // nothing but the value and the gradient.
       const before = tf.memory().numTensors;
-      const [value, grad] = tf.tidy(() => {
-        const loss = entry.classification(task);
-        const { value: v, grad: g } = tf.valueAndGrad((x: tf.Tensor) => loss(x))(logits);
-        return [v.dataSync()[0] ?? Number.NaN, Array.from(g.dataSync())];
-      });
+      const loss = entry.classification(task);
+      const { value: v, grad: g } = tf.valueAndGrad((x: tf.Tensor) => loss(x))(logits);
+      expect(tf.memory().numTensors).toBe(before + 2);
+      const value = v.dataSync()[0] ?? Number.NaN;
+      const grad = Array.from(g.dataSync());
+      tf.dispose([v, g]);
       expect(tf.memory().numTensors).toBe(before);
       expect(Number.isFinite(value)).toBe(true);
       expect(grad.every(Number.isFinite)).toBe(true);
