@@ -22,8 +22,11 @@ export interface OffPolicyReport {
   readonly matched: number;
   /** Inverse propensity scoring: mean over rows of 1[π(x) = a]·r / p. Unbiased when every action has p > 0. */
   readonly ips: RateAndWelfare;
-  /** Self-normalised IPS: Σ w·r / Σ w with w = 1[π(x) = a] / p (biased, lower variance). NaN when nothing matched. */
-  readonly snips: RateAndWelfare;
+  /**
+   * Self-normalised IPS: Σ w·r / Σ w with w = 1[π(x) = a] / p (biased, lower variance). Absent when no row matched
+   * (Σ w = 0: the ratio is undefined), so a report never holds a NaN.
+   */
+  readonly snips?: RateAndWelfare;
   /** What the logging policy itself got: the observed mean click and mean value·click. */
   readonly logged: RateAndWelfare;
 }
@@ -131,7 +134,7 @@ export function evaluateOffPolicy(log: OffPolicyLog, actions: ArrayLike<number>)
     rows: n,
     matched,
     ips: { clickRate: meanEstimate(ipsClick), welfare: meanEstimate(ipsWelfare) },
-    snips: { clickRate: ratioEstimate(weights, clicks), welfare: ratioEstimate(weights, welfare) },
+    ...(matched === 0 ? {} : { snips: { clickRate: ratioEstimate(weights, clicks), welfare: ratioEstimate(weights, welfare) } }),
     logged: { clickRate: meanEstimate(clicks), welfare: meanEstimate(welfare) },
   };
 }

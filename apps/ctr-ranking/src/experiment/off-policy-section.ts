@@ -28,7 +28,7 @@ export function offPolicySection(runs: readonly RunRecord<CtrMethodOptions, CtrR
       o.matched,
       interval(o.ips.clickRate, 100, 3),
       interval(o.ips.welfare, 100, 3),
-      interval(o.snips.welfare, 100, 3),
+      o.snips === undefined ? '— (none matched)' : interval(o.snips.welfare, 100, 3),
     ];
   });
   return {

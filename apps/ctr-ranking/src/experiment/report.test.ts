@@ -119,7 +119,9 @@ describe('writeCtrReport', () => {
       snips: { clickRate: e(0.0049), welfare: e(0.0058) },
       logged: { clickRate: e(0.0046), welfare: e(0.0055) },
     };
-    const runs = RUNS.map((r) => ({ ...r, result: result(r.result.test.welfareRatio, r.result.test.logloss, offPolicy) }));
+    // The second repetition's model never picks the logged item: no SNIPS (its ratio is undefined).
+    const { snips: _none, ...unmatched } = { ...offPolicy, matched: 0 };
+    const runs = RUNS.map((r) => ({ ...r, result: result(r.result.test.welfareRatio, r.result.test.logloss, r.repetition === 0 ? offPolicy : unmatched) }));
     const out = await openRunDirectory(join(root, 'logged'), { app: 'ctr-ranking', mode: 'new' });
     const files = await writeCtrReport(out, { settings: TINY_SETTINGS, data: tinyData(), runs, summaries: summarizeCtrRuns(runs, ['logloss', 'welfare']), seeds: [100, 101] });
     const report = await readFile(join(out.dir, files.markdown), 'utf8');
@@ -127,7 +129,7 @@ describe('writeCtrReport', () => {
     expect(report).toContain('3000 impressions');
     // Per 100 impressions: 0.0051 → 0.510 [0.310, 0.710]; the method is named on its first row only.
     expect(report).toMatch(/^\| `logloss` +\| +0 \| +88 \| +0\.510 \[0\.310, 0\.710\] \| +0\.620 \[0\.420, 0\.820\] \| +0\.580 \[0\.380, 0\.780\] \|$/m);
-    expect(report).toMatch(/^\| +\| +1 \| +88 \|/m);
+    expect(report).toMatch(/^\| +\| +1 \| +0 \| .* \| +— \(none matched\) \|$/m);
     expect(report).toContain('Uniform logging policy itself: clicks / 100 0.460 [0.260, 0.660], welfare / 100 0.550 [0.350, 0.750].');
   });
 });
