@@ -38,3 +38,18 @@ export {
   type MultiplicativeCalibrationMethod,
   type MultiplicativeCalibrationOptions,
 } from './multiplicative-calibration.js';
+export {
+  QUANTILE_REPAIR_METHODS,
+  isotonicRegression,
+  repairQuantileCrossing,
+  type QuantileRepairMethod,
+  type QuantileRows,
+} from './quantile-repair.js';
+export {
+  applyConformalInterval,
+  applyConformalQuantiles,
+  fitConformalInterval,
+  fitConformalQuantiles,
+  type ConformalInterval,
+  type ConformalQuantiles,
+} from './conformal-quantile.js';
