@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import { LossArgumentError } from './errors.js';
+import { resolveReduction, type WeightingOptions } from './reduction.js';
+import { reduceRegressionLosses, toRegressionInputs } from './regression-inputs.js';
+import { logSoftmax, stopGradient } from './stable-math.js';
+import { checkNumberOption, type TensorInput } from './validation.js';
+
+const LOSS = 'balancedMseLoss';
+/** A masked column sits this far below its row's largest logit: e^{−200} is 0 in float32. */
+const MASKED_GAP = 200;
+const FLOAT32_LOWEST = -3.4028234663852886e38;
+
+/** Options of {@link balancedMseLoss}. */
+export interface BalancedMseLossOptions extends WeightingOptions {
+  /**
+   * The noise scale σ > 0 of the Gaussian likelihood: a number (fixed), or a scalar tensor — a `tf.Variable` makes it
+   * learnable (the reference trains it with its own learning rate, 1e-2). Default 1 (the reference's
+   * `--init_noise_sigma`).
+   */
+  readonly noiseSigma?: number | tf.Tensor;
+  /** Observed targets `[B]` (1) and missing ones (0, possibly NaN targets): dropped as rows and as batch labels. */
+  readonly mask?: TensorInput;
+}
+
+function balancedMseLoss_(targets: TensorInput, predictions: TensorInput, options: BalancedMseLossOptions = {}): tf.Tensor {
+  const reduction = resolveReduction(options, 'mean', LOSS);
+  const validate = options.validate ?? true;
+  const { targets: y, predictions: p, mask } = toRegressionInputs(targets, predictions, options.mask, LOSS, validate);
+  const batch = p.shape[0] ?? 0;
+  if (!(p.rank === 1 || (p.rank === 2 && p.shape[1] === 1))) {
+    throw new LossArgumentError(LOSS, 'predictions', `must be [B] or [B, 1] (one scalar target per sample), got [${p.shape.join(',')}]`);
+  }
+  let sigma: tf.Tensor;
+  if (options.noiseSigma instanceof tf.Tensor) {
+    if (options.noiseSigma.size !== 1) throw new LossArgumentError(LOSS, 'options.noiseSigma', `must be a scalar tensor, got shape [${options.noiseSigma.shape.join(',')}]`);
+    sigma = tf.reshape(options.noiseSigma, []);
+    if (validate) {
+      const v = sigma.dataSync()[0] ?? Number.NaN;
+      if (!(v > 0) || !Number.isFinite(v)) throw new LossArgumentError(LOSS, 'options.noiseSigma', `must be finite and > 0, got ${v}`);
+    }
+  } else {
+    sigma = tf.scalar(checkNumberOption(options.noiseSigma ?? 1, (v) => v > 0 && Number.isFinite(v), 'a finite number > 0', 'options.noiseSigma', LOSS));
+  }
+  const noiseVar = tf.square(sigma);
+  const column = tf.reshape(p, [batch, 1]);
+  const row = tf.reshape(y, [1, batch]);
+  // ℓ_ij = −(ŷ_i − y_j)² / (2σ²): the Gaussian log-likelihood of batch label j under prediction i
+  let logits = tf.div(tf.mul(-0.5, tf.square(tf.sub(column, row))), noiseVar);
+  if (mask !== undefined) {
+    const observed = tf.greater(tf.reshape(mask, [1, batch]), 0);
+    const rowMax = stopGradient(tf.max(tf.where(tf.broadcastTo(observed, logits.shape), logits, tf.fill(logits.shape, FLOAT32_LOWEST)), 1, true));
+    logits = tf.where(tf.broadcastTo(observed, logits.shape), logits, tf.sub(tf.broadcastTo(rowMax, logits.shape), MASKED_GAP));
+  }
+  // CE of row i with label i, then × 2σ² (detached) to bring it back to the MSE scale
+  const ce = tf.neg(tf.sum(tf.mul(tf.eye(batch), logSoftmax(logits)), 1));
+  const losses = tf.mul(ce, stopGradient(tf.mul(2, noiseVar)));
+  return reduceRegressionLosses(losses, mask === undefined ? undefined : tf.reshape(mask, [batch]), options, reduction, LOSS, validate);
+}
+
+/**
+ * Balanced MSE (Ren, Zhang, Yeo, Liu, CVPR 2022), batch-based Monte-Carlo form (BMC): the training label
+ * distribution is estimated by the batch's own labels, so the loss is a cross-entropy over the batch
+ *
+ *     ℓ_ij = −(ŷ_i − y_j)² / (2σ²),   l_i = 2σ²·(log Σ_j e^{ℓ_ij} − ℓ_ii)      (2σ² detached)
+ *
+ * which is `(ŷ_i − y_i)² + 2σ²·log Σ_j e^{−(ŷ_i − y_j)²/(2σ²)}`: MSE minus a smoothed log-density of the labels at
+ * ŷ_i, so crowded label regions stop pulling predictions. Limits: for σ small against the label spread but large
+ * against the batch's label spacing it ranks predictors like MSE; for σ below the spacing it tends to
+ * `(ŷ_i − y_i)² − min_j (ŷ_i − y_j)²` (0 for a prediction nearest its own label), so keep σ near the noise level.
+ *
+ * Shapes: `predictions` and `targets` `[B]` or `[B, 1]`. Side inputs by name: `noiseSigma` (number, or a scalar
+ * `tf.Variable` to learn it: its gradient flows through the cross-entropy, not through the detached 2σ²), `mask`
+ * (missing targets leave the row and the label set), `weights` `[B]`. Reduction default `mean` over the batch
+ * (the reference's `F.cross_entropy` mean); stable for any error size (log-softmax, no exponent overflows).
+ *
+ * Reference: `bmc_loss` / `BMCLoss` of jiawei-ren/BalancedMSE `imdb-wiki-dir/balanaced_mse.py` (8685916).
+ * @throws LossArgumentError naming the argument for shapes other than `[B]` / `[B, 1]`, σ ≤ 0 or not a scalar, and
+ *   the checks of the point losses.
+ */
+export const balancedMseLoss = tf.op({ balancedMseLoss_ });
