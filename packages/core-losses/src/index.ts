@@ -151,3 +151,10 @@ export {
 } from './uncertainty-weighting.js';
 export { ImprovableGapWeighter, type ImprovableGapWeighterOptions } from './igb-weighting.js';
 export { SoftmaxTaskWeighter, type SoftmaxTaskWeighterOptions } from './softmax-task-weighting.js';
+export {
+  QUANTILE_AGGREGATION_GRANULARITIES,
+  QuantileAggregator,
+  aggregateQuantiles,
+  type QuantileAggregationGranularity,
+  type QuantileAggregatorOptions,
+} from './quantile-aggregation.js';

@@ -41,7 +41,7 @@ export class SoftmaxTaskWeighter extends BaseTaskWeighter {
     const numTasks = this.taskNames.length;
     const priors = taskNumbers(options.priorWeights, 1, numTasks, 'options.priorWeights', this.weighterName, true);
     this.manual = taskNumbers(options.manualWeights, 1, numTasks, 'options.manualWeights', this.weighterName, true);
-    this.logits = tf.variable(tf.tensor1d(priors.map(Math.log)), true);
+    this.logits = tf.tidy(() => tf.variable(tf.tensor1d(priors.map(Math.log)), true));
   }
 
   override get variables(): readonly tf.Variable[] {

@@ -139,7 +139,7 @@ export class UncertaintyTaskWeighter extends BaseTaskWeighter {
     this.options = { variant: options.variant, taskKinds: options.taskKinds, taskDims: options.taskDims };
     this.factors = uncertaintyFactors(numTasks, this.options, this.weighterName);
     const init = taskNumbers(options.initialLogVariances, 0, numTasks, 'options.initialLogVariances', this.weighterName, false);
-    this.logVariances = tf.variable(tf.tensor1d(init), true);
+    this.logVariances = tf.tidy(() => tf.variable(tf.tensor1d(init), true));
   }
 
   override get variables(): readonly tf.Variable[] {
