@@ -65,4 +65,11 @@ describe('counterweight-parity CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/missing: cannot be listed/);
   });
+
+  it('prints a bad flag as one line pointing at --help, not the whole help', async () => {
+    const { code, stdout, stderr } = await parity('--rtol', '-1');
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`error: option '--rtol <x>' argument '-1' is invalid. expected a positive number, got "-1" (see counterweight-parity --help)\n`);
+  });
 });

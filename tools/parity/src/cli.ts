@@ -2,19 +2,17 @@
 import { resolve } from 'node:path';
 
 import { initBackend, resolveBackendRequest, writeJsonAtomic } from '@counterweight/runtime';
-import { positiveNumberArgument as positiveNumber } from '@counterweight/experiment/cli';
-import { Command } from 'commander';
+import { backendOption, createProgram, positiveNumberArgument as positiveNumber, runProgram } from '@counterweight/experiment/cli';
 
 import { DEFAULT_POLICY, formatReport, runParity } from './run.js';
 
-const program = new Command()
-  .name('counterweight-parity')
-  .description(
-    'Checks @counterweight/core-losses against reference loss vectors: per case the largest absolute and relative ' +
-      'error of every loss value and gradient, then "N passed, N failed, N skipped". Exits 1 on any failure.',
-  )
+const program = createProgram(
+  'counterweight-parity',
+  'Checks @counterweight/core-losses against reference loss vectors: per case the largest absolute and relative ' +
+    'error of every loss value and gradient, then "N passed, N failed, N skipped". Exits 1 on any failure, 2 on an error.',
+)
   .argument('[dir]', 'directory of vector files (schema: shared/parity/README.md)', '../shared/parity')
-  .option('--backend <name>', 'tfjs backend: auto, tensorflow, wasm or cpu (default: $COUNTERWEIGHT_BACKEND or auto)')
+  .addOption(backendOption())
   .option('--rtol <x>', 'relative tolerance', positiveNumber, DEFAULT_POLICY.rtol)
   .option('--rtol-extreme <x>', 'relative tolerance for cases with inputs at |x| >= 29.5', positiveNumber, DEFAULT_POLICY.rtolExtreme)
   .option('--json <file>', 'also write the full report as JSON')
@@ -28,7 +26,4 @@ const program = new Command()
     process.exitCode = report.failed > 0 ? 1 : 0;
   });
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`counterweight-parity: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
-});
+await runProgram(program, { failureCode: 2 });

@@ -1,0 +1,3 @@
+import { register } from 'node:module';
+
+register(new URL('./record-loads.mjs', import.meta.url));
