@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError, repositoryRoot } from '@counterweight/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runComparison, type ComparisonOptions } from './comparison.js';
@@ -92,6 +92,19 @@ describe('runComparison', () => {
     // plain/1 finished in the first call (before strong/0 failed); strong/1, third/0 and third/1 are new.
     expect(more.trained).toBe(3);
     expect(more.runs.filter((r) => r.reused).map((r) => `${r.method}/${r.repetition}`)).toEqual(['plain/0', 'plain/1', 'strong/0']);
+  });
+
+  it('records settings without the machine’s paths: the repository root is `.` in config.json and result.json', async () => {
+    const data = join(repositoryRoot(), 'apps', 'toy', 'data.csv');
+    const result = await runComparison({ ...base('paths'), seeds: 1, settings: { epochs: 1, offset: 10, data } });
+    const config = await readFile(join(result.out.dir, 'config.json'), 'utf8');
+    const saved = await readFile(join(result.runs[0]?.dir ?? '', RESULT_FILE), 'utf8');
+    for (const text of [config, saved]) {
+      expect(text).toContain('"data": "./apps/toy/data.csv"');
+      expect(text).not.toContain(repositoryRoot());
+    }
+    // The same settings match what was recorded: a second call reuses both runs.
+    expect((await runComparison({ ...base('paths'), seeds: 1, settings: { epochs: 1, offset: 10, data } })).trained).toBe(0);
   });
 
   it('retrains a run whose result was made with other options', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { activeBackend, ConfigError, createProgress, runTaskPool, TaskFailedError, writeFileAtomic, type BackendRequest } from '@counterweight/runtime';
 
 import { CONFIG_FILE, RESULT_FILE, runFolder } from './layout.js';
+import { scrubPaths } from './provenance.js';
 import { openRunDirectory, type OpenMode, type RunDirectory } from './run-dir.js';
 import { RunFailedError } from './run-failed-error.js';
 import { derivedSeeds, trainingSeeds, type SeedRule } from './seeds.js';
@@ -124,13 +125,16 @@ interface RunIdentity {
   readonly settings: object;
 }
 
-const identityOf = (task: RunTask): RunIdentity => ({
-  method: task.method,
-  options: task.options,
-  repetition: task.repetition,
-  seed: task.seed,
-  settings: task.settings,
-});
+/**
+ * `value` as it is recorded in config.json and result.json: JSON data with the repository root written `.` and the home
+ * directory `~` (see scrubPaths), so the files name no path of the machine and a moved checkout still matches them.
+ */
+function portable<T>(value: T): T {
+  return JSON.parse(scrubPaths(strictJsonStringify(value))) as T;
+}
+
+const identityOf = (task: RunTask): RunIdentity =>
+  portable({ method: task.method, options: task.options, repetition: task.repetition, seed: task.seed, settings: task.settings });
 
 /** The finished result of `task` when its folder holds one made with exactly the same identity. */
 async function finishedResult<R>(task: RunTask): Promise<R | undefined> {
@@ -200,7 +204,7 @@ export async function runComparison<S extends object, O, D, R>(
   const data = options.data ?? (await options.runner.prepare(options.settings));
   const out = await openRunDirectory(options.out, { app: options.app, mode: options.mode ?? 'new-or-resume', option: options.outOption ?? '--out' });
   // The base seed is guarded with the settings: runs of repetition r under another base seed are other runs.
-  const guarded = { ...options.settings, seed: options.seed };
+  const guarded = portable({ ...options.settings, seed: options.seed });
   try {
     const configPath = out.path(CONFIG_FILE);
     const exists = await readFile(configPath, 'utf8').then(

@@ -18,16 +18,19 @@ export interface Provenance {
  * report written here and read elsewhere then names files as a reader can find them in their own checkout.
  */
 export function scrubPaths(text: string): string {
-  let out = text;
   let root: string | undefined;
   try {
     root = repositoryRoot();
   } catch {
     root = undefined;
   }
-  if (root !== undefined && root !== '/') out = out.split(`${root}/`).join('./').split(root).join('.');
+  // A path ends at `/`, at the end of the text, or at a character that cannot continue a file name here.
+  const replace = (input: string, path: string, by: string): string =>
+    input.replace(new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$|[^A-Za-z0-9._-])`, 'g'), by);
+  let out = text;
+  if (root !== undefined && root !== '/') out = replace(out, root, '.');
   const home = homedir();
-  if (home !== '' && home !== '/') out = out.split(home).join('~');
+  if (home !== '' && home !== '/') out = replace(out, home, '~');
   return out;
 }
 

@@ -62,5 +62,8 @@ describe('renderReport', () => {
   it('scrubPaths replaces the repository root and the home directory', () => {
     expect(scrubPaths(`${repositoryRoot()}/runs/x and ${repositoryRoot()}`)).toBe('./runs/x and .');
     expect(scrubPaths('/usr/share/data')).toBe('/usr/share/data');
+    // Only whole path segments: a sibling folder whose name starts with the root's name is not the root.
+    expect(scrubPaths(`${repositoryRoot()}2/x, ${repositoryRoot()}-old`)).toBe(`${repositoryRoot()}2/x, ${repositoryRoot()}-old`);
+    expect(scrubPaths(`"${repositoryRoot()}"`)).toBe('"."');
   });
 });

@@ -11,6 +11,8 @@ export interface ToySettings {
   readonly offset: number;
   /** Repetition 0 of this method throws once on reaching this epoch (simulates an interruption). */
   readonly failAt?: { readonly method: string; readonly epoch: number };
+  /** A data path (recorded, not read). */
+  readonly data?: string;
 }
 
 /** Options of a toy method. */
