@@ -184,12 +184,16 @@ describe('Conv2DBackpropFilter on wasm', () => {
     await tf.setBackend('wasm');
     const x = tf.tensor(normal([2, 9, 9, 3], 13, 'x').values, [2, 9, 9, 3]);
     const dy = tf.tensor(normal([2, 5, 5, 4], 13, 'dy').values, [2, 5, 5, 4]);
-    expectNoLeak(() =>
-      tf.tidy(() => {
-        runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] });
-        runKernel('Conv2DBackpropFilter', { x: tf.transpose(x, [0, 3, 1, 2]), dy: tf.transpose(dy, [0, 3, 1, 2]) }, { strides: 2, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] });
-      }),
-    );
+    // No tf.tidy around the body: it would dispose a leaked tensor and the count could not fail.
+    expectNoLeak(() => {
+      const [xT, dyT] = [tf.transpose(x, [0, 3, 1, 2]), tf.transpose(dy, [0, 3, 1, 2])];
+      tf.dispose([
+        runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }),
+        runKernel('Conv2DBackpropFilter', { x: xT, dy: dyT }, { strides: 2, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] }),
+        xT,
+        dyT,
+      ]);
+    });
     tf.dispose([x, dy]);
   });
 

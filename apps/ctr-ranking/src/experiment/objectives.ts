@@ -6,7 +6,7 @@ import {
   type WelfareRankLossOptions,
 } from '@counterweight/core-losses';
 import { ConfigError, withExtras, type LossFunction, type LossInputs } from '@counterweight/runtime';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * The training objectives `compare` knows:
