@@ -151,6 +151,7 @@ export {
 } from './uncertainty-weighting.js';
 export { ImprovableGapWeighter, type ImprovableGapWeighterOptions } from './igb-weighting.js';
 export { SoftmaxTaskWeighter, type SoftmaxTaskWeighterOptions } from './softmax-task-weighting.js';
+export { createTaskWeighter, type TaskWeighterSpec } from './task-weighter-factory.js';
 export {
   QUANTILE_AGGREGATION_GRANULARITIES,
   QuantileAggregator,
