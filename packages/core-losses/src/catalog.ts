@@ -12,6 +12,12 @@ import { pairwiseHingeLoss } from './pairwise-hinge.js';
 import { pairwiseLogisticLoss } from './pairwise-logistic.js';
 import { combinedWelfareLoss, welfareRankLoss } from './welfare-rank.js';
 import { cumulativeLogitLoss } from './cumulative-logit.js';
+import { balancedMseLoss } from './balanced-mse.js';
+import { classificationAidedRegressionLoss } from './classification-aided-regression.js';
+import { aircastAuxiliaryLoss, frequencyWeightedMae } from './frequency-weighted-mae.js';
+import { pinballLoss } from './pinball.js';
+import type { TargetHistogram } from './target-histogram.js';
+import { huberLoss, logCoshLoss, meanAbsoluteError, meanSquaredError } from './point-losses.js';
 import { poly1SoftmaxListwiseLoss } from './poly1-softmax-listwise.js';
 import { sigmoidCrossEntropy } from './sigmoid-cross-entropy.js';
 import { sigmoidFocalLoss } from './sigmoid-focal.js';
@@ -37,8 +43,9 @@ export interface ClassificationTask {
  * - `multi-label` — any number of classes per row: 0/1 targets `[B, C]`, logits `[B, C]`;
  * - `ranking` — lists of items scored together (search results, the candidates of an ad auction): relevance or
  *   clicks `[B, S]`, scores `[B, S]`;
- * - `regression` — ordered or real-valued targets: here ordinal regression, class ids of `K + 1` ordered classes and
- *   `K` boundary logits per row;
+ * - `regression` — ordered or real-valued targets: real values `[B]` / `[B, D]` with predictions of the same shape
+ *   (point losses, frequency-weighted and balanced losses), quantile columns `[B, Q]` (pinball), or ordinal class ids
+ *   of `K + 1` ordered classes with `K` boundary logits per row (cumulative logit);
  * - `language-modelling` — next-token prediction: token ids `[N]` (the `B·T` tokens of a batch), logits `[N, V]`.
  */
 export const TASK_KINDS = ['classification', 'multi-label', 'ranking', 'regression', 'language-modelling'] as const;
@@ -109,8 +116,10 @@ export interface LossCatalogEntry {
    * distillation a fixed teacher that puts 4 logits on the true class, density normalisation treats class 0 as
    * background, ranking losses treat each row as a list whose one relevant item is the true class, the welfare losses
    * each row as an auction whose one click is the true class, with bids 1 + 0.5·class; the cumulative-logit loss reads
-   * the C logits as the C boundaries of C + 1 ordered classes), reduced to a
-   * scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
+   * the C logits as the C boundaries of C + 1 ordered classes; the real-valued regression losses regress the class id
+   * from the softmax expectation `Σ_c c·softmax(z)_c` (pinball: the C logits as C quantile columns at levels
+   * (k + ½)/C; the frequency-weighted MAE with the class counts as its histogram; classification-aided regression
+   * with one bin per class and the logits as its class head)), reduced to a scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
    */
   readonly classification: (task: ClassificationTask) => (logits: tf.Tensor) => tf.Scalar;
 }
@@ -134,6 +143,25 @@ const AUCTIONS = {
   predictions: 'click logits `[A, S]`',
 } as const;
 
+/**
+ * A classification batch as regression: the class id is the real-valued target, the softmax expectation
+ * `Σ_c c·softmax(z)_c` of the logits the prediction (`[B]`).
+ */
+const classIdValues = (task: ClassificationTask): tf.Tensor => tf.cast(task.targets, 'float32');
+const expectedClass = (logits: tf.Tensor): tf.Tensor => tf.sum(tf.mul(tf.softmax(logits), tf.range(0, logits.shape[1] ?? 1)), 1);
+const REAL_VALUES: LossInputsSpec = {
+  targets: 'real values `[B]` or `[B, D]` (NaN where missing, with `mask`)',
+  predictions: 'real values of the targets\' shape',
+  extras: [{ name: 'mask', passedAs: 'options.mask', required: false }],
+};
+
+/** The training histogram of the class ids (one bin per class, the task's class counts) as a {@link TargetHistogram}. */
+const classHistogram = (task: ClassificationTask): TargetHistogram => ({
+  kind: 'targetHistogram',
+  edges: Array.from({ length: task.numClasses + 1 }, (_, k) => k - 0.5),
+  counts: [...task.classCounts],
+});
+
 const classBids = (task: ClassificationTask): tf.Tensor =>
   tf.add(tf.zeros([task.targets.shape[0] ?? 0, task.numClasses]), tf.add(tf.mul(tf.range(0, task.numClasses), 0.5), 1));
 
@@ -141,7 +169,8 @@ const TASK_DESCRIPTIONS: Readonly<Record<TaskKind, string>> = {
   classification: 'one class per row (or pixel): class ids `[B]`, logits `[B, C]`; long-tail reweighting, margins, distillation, overlap',
   'multi-label': 'any number of classes per row: 0/1 targets `[B, C]`, independent sigmoid logits `[B, C]`',
   ranking: 'lists scored together: relevance or clicks `[B, S]`, scores `[B, S]`; padding by `mask`, auctions by `bids`',
-  regression: 'ordered targets: ordinal class ids of K + 1 classes, K boundary logits per row (cumulative logit)',
+  regression:
+    'real-valued or ordered targets: values `[B]`/`[B, D]` with missing ones by `mask`, quantile columns by `quantileLevels`; ordinal class ids with K boundary logits (cumulative logit)',
   'language-modelling': 'next-token prediction: token ids `[N]`, logits `[N, V]`, per-token weights `tokenWeights`',
 };
 
@@ -396,6 +425,117 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
     defaultReduction: '`mean` (ordinalNet: (1/N)·NLL)',
     vectors: [],
     classification: (task) => (logits) => scalar(cumulativeLogitLoss(task.targets, logits, { validate: false })),
+  },
+  {
+    name: 'meanAbsoluteError',
+    tasks: ['regression'],
+    inputs: REAL_VALUES,
+    paper: '—',
+    reference: 'PyTorch `l1_loss`; Keras `mean_absolute_error` (`perSample`)',
+    defaultReduction: '`mean` (masked mean with `mask`)',
+    vectors: [],
+    classification: (task) => (logits) => scalar(meanAbsoluteError(classIdValues(task), expectedClass(logits), { validate: false })),
+  },
+  {
+    name: 'meanSquaredError',
+    tasks: ['regression'],
+    inputs: REAL_VALUES,
+    paper: '—',
+    reference: 'PyTorch `mse_loss`; Keras `mean_squared_error` (`perSample`)',
+    defaultReduction: '`mean` (masked mean with `mask`)',
+    vectors: [],
+    classification: (task) => (logits) => scalar(meanSquaredError(classIdValues(task), expectedClass(logits), { validate: false })),
+  },
+  {
+    name: 'huberLoss',
+    tasks: ['regression'],
+    inputs: REAL_VALUES,
+    paper: 'Huber, 1964',
+    reference: 'PyTorch `huber_loss` (`delta`); Keras `huber` per-sample mean (`perSample`)',
+    defaultReduction: '`mean` (PyTorch; masked mean with `mask`)',
+    vectors: ['huber'],
+    classification: (task) => (logits) => scalar(huberLoss(classIdValues(task), expectedClass(logits), { validate: false })),
+  },
+  {
+    name: 'logCoshLoss',
+    tasks: ['regression'],
+    inputs: REAL_VALUES,
+    paper: '—',
+    reference: 'Keras `log_cosh` / `LogCosh` (stable form; exact for tiny errors too)',
+    defaultReduction: '`mean` (Keras `SUM_OVER_BATCH_SIZE`)',
+    vectors: ['log_cosh'],
+    classification: (task) => (logits) => scalar(logCoshLoss(classIdValues(task), expectedClass(logits), { validate: false })),
+  },
+  {
+    name: 'pinballLoss',
+    tasks: ['regression'],
+    inputs: {
+      targets: 'real values `[B]` (broadcast to every quantile column) or `[B, Q]`',
+      predictions: 'quantile predictions `[B, Q]`, one column per level',
+      extras: [
+        { name: 'quantileLevels', passedAs: 'options.quantileLevels', required: true },
+        { name: 'mask', passedAs: 'options.mask', required: false },
+      ],
+    },
+    paper: 'Koenker & Bassett, 1978',
+    reference: 'TF-Addons `pinball_loss` / `PinballLoss`; pytorch-forecasting `QuantileLoss` (×2, `scale`)',
+    defaultReduction: '`mean` over B·Q (TF-Addons)',
+    vectors: ['pinball'],
+    classification: (task) => (logits) =>
+      scalar(pinballLoss(classIdValues(task), logits, { quantileLevels: Array.from({ length: task.numClasses }, (_, k) => (k + 0.5) / task.numClasses), validate: false })),
+  },
+  {
+    name: 'frequencyWeightedMae',
+    tasks: ['regression'],
+    inputs: { ...REAL_VALUES, targets: 'real values `[B, V]` or a grid `[B, V, H, W]` (NaN where missing, with `mask`)' },
+    paper: 'Nedungadi et al., 2025 (AirCast); Cui et al., 2019',
+    reference: '`freq_lat_weighted_mae` of vishalned/AirCast (`binBy: \'prediction\', aircastQuirks`); target bins by default',
+    defaultReduction: '`mean` (AirCast; masked mean with `mask`)',
+    vectors: ['aircast_freq_mae'],
+    classification: (task) => (logits) =>
+      scalar(frequencyWeightedMae(classIdValues(task), expectedClass(logits), { histogram: classHistogram(task), validate: false })),
+  },
+  {
+    name: 'aircastAuxiliaryLoss',
+    tasks: ['regression'],
+    inputs: { ...REAL_VALUES, targets: 'real values `[B, V]` or a grid `[B, V, H, W]` (NaN where missing, with `mask`)' },
+    paper: 'Nedungadi et al., 2025 (AirCast)',
+    reference: '`auxillary_loss` of vishalned/AirCast: 0.75·latMAE + 0.25·fMAE',
+    defaultReduction: '`mean` (both terms)',
+    vectors: [],
+    classification: (task) => (logits) =>
+      scalar(aircastAuxiliaryLoss(classIdValues(task), expectedClass(logits), { histogram: classHistogram(task), validate: false })),
+  },
+  {
+    name: 'balancedMseLoss',
+    tasks: ['regression'],
+    inputs: { ...REAL_VALUES, targets: 'real values `[B]` or `[B, 1]` (NaN where missing, with `mask`)', predictions: 'real values `[B]` or `[B, 1]`' },
+    paper: 'Ren et al., 2022',
+    reference: '`bmc_loss` (batch Monte-Carlo) of jiawei-ren/BalancedMSE, fixed or learnable σ',
+    defaultReduction: '`mean` over the batch',
+    vectors: [],
+    classification: (task) => (logits) => scalar(balancedMseLoss(classIdValues(task), expectedClass(logits), { validate: false })),
+  },
+  {
+    name: 'classificationAidedRegressionLoss',
+    tasks: ['regression'],
+    inputs: {
+      ...REAL_VALUES,
+      targets: 'real values `[B]` (NaN where missing, with `mask`)',
+      predictions: 'real values `[B]`, plus the auxiliary head\'s logits `[B, C]` (`options.classLogits`)',
+    },
+    paper: 'Pintea et al., 2023',
+    reference: '`Reg_Cls.loss` of SilviaLauraPintea/reg-cls: MSE + λ·CE of the binned target',
+    defaultReduction: '`mean` over the batch',
+    vectors: [],
+    classification: (task) => (logits) =>
+      scalar(
+        classificationAidedRegressionLoss(classIdValues(task), expectedClass(logits), {
+          classLogits: logits,
+          bins: { kind: 'targetBins', edges: Array.from({ length: task.numClasses + 1 }, (_, k) => k - 0.5) },
+          validate: false,
+        }),
+      ),
   },
 ];
 

@@ -28,6 +28,9 @@ function classificationAidedRegressionLoss_(
   predictions: TensorInput,
   options: ClassificationAidedRegressionOptions,
 ): tf.Tensor {
+  const reduction = resolveRegressionReduction(options ?? {}, 'mean', LOSS);
+  const validate = options?.validate ?? true;
+  const { targets: y, predictions: p, mask } = toRegressionInputs(targets, predictions, options?.mask, LOSS, validate);
   if (options === undefined || options === null || options.classLogits === undefined) {
     throw new LossArgumentError(LOSS, 'options.classLogits', 'is required (the classification head\'s logits [B, C])');
   }
@@ -38,11 +41,8 @@ function classificationAidedRegressionLoss_(
   } catch (error) {
     throw new LossArgumentError(LOSS, 'options.bins', `is not valid (${error instanceof Error ? error.message : String(error)})`);
   }
-  const reduction = resolveRegressionReduction(options, 'mean', LOSS);
-  const validate = options.validate ?? true;
   const lambda = checkNumberOption(options.lambda ?? 1, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0', 'options.lambda', LOSS);
   const regressionWeight = checkNumberOption(options.regressionWeight ?? 1, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0', 'options.regressionWeight', LOSS);
-  const { targets: y, predictions: p, mask } = toRegressionInputs(targets, predictions, options.mask, LOSS, validate);
   if (!(p.rank === 1 || (p.rank === 2 && p.shape[1] === 1))) {
     throw new LossArgumentError(LOSS, 'predictions', `must be [B] or [B, 1] (one regressed value per sample), got [${p.shape.join(',')}]`);
   }

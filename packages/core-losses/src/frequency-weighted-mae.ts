@@ -126,16 +126,16 @@ function latitudeWeights(latitudes: readonly number[], shape: readonly number[],
 }
 
 function frequencyWeightedMae_(targets: TensorInput, predictions: TensorInput, options: FrequencyWeightedMaeOptions): tf.Tensor {
+  const reduction = resolveRegressionReduction(options ?? {}, 'mean', LOSS);
+  const validate = options?.validate ?? true;
+  const { targets: y, predictions: p, mask } = toRegressionInputs(targets, predictions, options?.mask, LOSS, validate);
   if (options === undefined || options === null || !('histogram' in options)) {
     throw new LossArgumentError(LOSS, 'options.histogram', 'is required (a fitted TargetHistogram, a list per variable, or null)');
   }
-  const reduction = resolveRegressionReduction(options, 'mean', LOSS);
-  const validate = options.validate ?? true;
   const binBy = options.binBy ?? 'target';
   if (binBy !== 'target' && binBy !== 'prediction') {
     throw new LossArgumentError(LOSS, 'options.binBy', `must be 'target' or 'prediction', got '${String(binBy)}'`);
   }
-  const { targets: y, predictions: p, mask } = toRegressionInputs(targets, predictions, options.mask, LOSS, validate);
   const rank = p.rank;
   if (rank < 1) throw new LossArgumentError(LOSS, 'predictions', 'must have rank >= 1, got a scalar');
   const listed = Array.isArray(options.histogram);

@@ -129,6 +129,17 @@ export {
   cumulativeLogitLoss,
   type CumulativeLogitLossOptions,
 } from './cumulative-logit.js';
+export type { RegressionOptions } from './regression-inputs.js';
+export {
+  huberLoss,
+  logCoshLoss,
+  meanAbsoluteError,
+  meanSquaredError,
+  type HuberLossOptions,
+  type LogCoshLossOptions,
+  type PointLossOptions,
+} from './point-losses.js';
+export { pinballLoss, type PinballLossOptions, type PinballScale } from './pinball.js';
 export {
   FixedTaskWeighter,
   TASK_WEIGHTING_METHODS,
@@ -152,6 +163,47 @@ export {
 export { ImprovableGapWeighter, type ImprovableGapWeighterOptions } from './igb-weighting.js';
 export { SoftmaxTaskWeighter, type SoftmaxTaskWeighterOptions } from './softmax-task-weighting.js';
 export { createTaskWeighter, type TaskWeighterSpec } from './task-weighter-factory.js';
+export {
+  binIndices,
+  fitTargetHistogram,
+  histogramBinEdges,
+  histogramBinIndex,
+  parseTargetHistogram,
+  type TargetHistogram,
+  type TargetHistogramBins,
+  type TargetHistogramOptions,
+} from './target-histogram.js';
+export {
+  aircastAuxiliaryLoss,
+  frequencyBinWeights,
+  frequencyWeightedMae,
+  type AircastAuxiliaryLossOptions,
+  type FrequencyBinBy,
+  type FrequencyWeightedMaeOptions,
+  type FrequencyWeighting,
+} from './frequency-weighted-mae.js';
+export {
+  ldsKernelWindow,
+  ldsWeights,
+  type LdsKernel,
+  type LdsReweight,
+  type LdsWeightOptions,
+  type LdsWeights,
+} from './lds-weights.js';
+export { balancedMseLoss, type BalancedMseLossOptions } from './balanced-mse.js';
+export {
+  fitTargetBins,
+  numTargetClasses,
+  parseTargetBins,
+  targetClasses,
+  type TargetBinning,
+  type TargetBinOptions,
+  type TargetBins,
+} from './target-bins.js';
+export {
+  classificationAidedRegressionLoss,
+  type ClassificationAidedRegressionOptions,
+} from './classification-aided-regression.js';
 export {
   QUANTILE_AGGREGATION_GRANULARITIES,
   QuantileAggregator,

@@ -21,17 +21,18 @@ export interface PinballLossOptions extends RegressionOptions {
 }
 
 function pinballLoss_(targets: TensorInput, predictions: TensorInput, options: PinballLossOptions): tf.Tensor {
-  if (options === undefined || options === null) throw new LossArgumentError(LOSS, 'options.quantileLevels', 'is required');
-  const reduction = resolveRegressionReduction(options, 'mean', LOSS);
-  const validate = options.validate ?? true;
+  const reduction = resolveRegressionReduction(options ?? {}, 'mean', LOSS);
+  const validate = options?.validate ?? true;
+  const { targets: y, predictions: q, mask } = toRegressionInputs(targets, predictions, options?.mask, LOSS, validate, {
+    broadcastTargets: true,
+  });
+  if (options === undefined || options === null || options.quantileLevels === undefined) {
+    throw new LossArgumentError(LOSS, 'options.quantileLevels', 'is required');
+  }
   const scale = options.scale ?? 'tfAddons';
   if (scale !== 'tfAddons' && scale !== 'pytorchForecasting') {
     throw new LossArgumentError(LOSS, 'options.scale', `must be 'tfAddons' or 'pytorchForecasting', got '${String(scale)}'`);
   }
-  if (options.quantileLevels === undefined) throw new LossArgumentError(LOSS, 'options.quantileLevels', 'is required');
-  const { targets: y, predictions: q, mask } = toRegressionInputs(targets, predictions, options.mask, LOSS, validate, {
-    broadcastTargets: true,
-  });
   if (q.rank < 1) throw new LossArgumentError(LOSS, 'predictions', 'must have rank >= 1 (last axis: one column per level), got a scalar');
   const tau = toFloatTensor(options.quantileLevels, 'options.quantileLevels', LOSS);
   const columns = q.shape[q.rank - 1] ?? 0;

@@ -78,6 +78,8 @@ export function toRegressionInputs(
   { broadcastTargets = false, predictionsName = 'predictions' }: { broadcastTargets?: boolean; predictionsName?: string } = {},
 ): RegressionInputs {
   const p = toFloatTensor(predictions, predictionsName, loss);
+  // the mask first: a mask that does not fit is named even when the targets do not fit either
+  const mask = maskInput === undefined ? undefined : alignLeading(toFloatTensor(maskInput, 'options.mask', loss), p.shape, 'options.mask', loss);
   let y = toFloatTensor(targets, 'targets', loss);
   if (!tf.util.arraysEqual(y.shape, p.shape)) {
     if (!broadcastTargets) {
@@ -85,7 +87,6 @@ export function toRegressionInputs(
     }
     y = alignLeading(y, p.shape, 'targets', loss);
   }
-  const mask = maskInput === undefined ? undefined : alignLeading(toFloatTensor(maskInput, 'options.mask', loss), p.shape, 'options.mask', loss);
   if (validate) {
     assertFinite(p, predictionsName, loss);
     const m = mask?.dataSync();

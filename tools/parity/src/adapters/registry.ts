@@ -1,4 +1,5 @@
 import type { ParityAdapter } from './adapter.js';
+import { aircastFreqMaeAdapter } from './aircast.js';
 import { aslMultiLabelAdapter, aslOptimizedAdapter } from './asl.js';
 import { aslSingleLabelAdapter } from './asl-single-label.js';
 import { cbFocalAdapter, cbSigmoidAdapter, cbSoftmaxAdapter } from './class-balanced-loss.js';
@@ -7,6 +8,7 @@ import { kendallUncertaintyAdapter } from './kendall-uncertainty.js';
 import { ldamDrwAdapter } from './ldam-drw.js';
 import { logitAdjustmentAdapter } from './logit-adjustment.js';
 import { ranknetPairwiseLogisticAdapter, softmaxListwiseAdapter } from './ranking.js';
+import { huberAdapter, logCoshAdapter, pinballAdapter } from './regression.js';
 import { sigmoidFocalLossAdapter } from './sigmoid-focal-loss.js';
 import { softmaxFocalLossAdapter } from './softmax-focal-loss.js';
 import { vsLossAdapter } from './vs-loss.js';
@@ -29,5 +31,9 @@ export const ADAPTERS: ReadonlyMap<string, ParityAdapter> = new Map(
     kendallUncertaintyAdapter,
     ranknetPairwiseLogisticAdapter,
     softmaxListwiseAdapter,
+    huberAdapter,
+    logCoshAdapter,
+    pinballAdapter,
+    aircastFreqMaeAdapter,
   ].map((adapter) => [adapter.loss, adapter]),
 );
