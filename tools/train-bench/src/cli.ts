@@ -11,7 +11,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { errorText, listOption } from '@counterweight/bench-kit';
+import { BenchOptionError, errorText, listOption } from '@counterweight/bench-kit';
 import { sigmoidCrossEntropy, sigmoidFocalLoss } from '@counterweight/core-losses';
 import { BACKEND_NAMES, GradientWorkerPool, initBackend, repositoryRoot, writeJsonAtomic, type BackendName, type LossFunction } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
@@ -271,6 +271,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`train-bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A bad flag is one line, the last on screen; a failure of the bench itself keeps its stack.
+  const code = (error as { code?: unknown }).code;
+  const flagError = error instanceof BenchOptionError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+  const text = flagError ? `${errorText(error)} (options: --workloads, --backends, --no-torch)` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`train-bench: ${text}\n`);
   process.exitCode = 1;
 });

@@ -13,7 +13,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { errorText, listOption } from '@counterweight/bench-kit';
+import { BenchOptionError, errorText, listOption } from '@counterweight/bench-kit';
 import { initBackend, repositoryRoot, writeJsonAtomic } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { env as onnxruntimeEnv } from 'onnxruntime-node';
@@ -289,6 +289,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`imbalanced-vision bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A bad flag is one line, the last on screen; a failure of the bench itself keeps its stack.
+  const code = (error as { code?: unknown }).code;
+  const flagError = error instanceof BenchOptionError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+  const text = flagError ? `${errorText(error)} (options: --backends, --archs, --quick)` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`imbalanced-vision bench: ${text}\n`);
   process.exitCode = 1;
 });
