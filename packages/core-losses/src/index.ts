@@ -211,3 +211,30 @@ export {
   type QuantileAggregationGranularity,
   type QuantileAggregatorOptions,
 } from './quantile-aggregation.js';
+export { DEFAULT_IGNORE_INDEX } from './token-inputs.js';
+export {
+  SAMPLE_REWEIGHTING_STRATEGIES,
+  sampleReweightedLoss,
+  sampleReweightingWeights,
+  type SampleReweightedLossOptions,
+  type SampleReweightingStrategy,
+  type SampleReweightingWeightOptions,
+  type SequenceShare,
+} from './sample-reweighting.js';
+export {
+  SampleReweighter,
+  type SampleReweighterOptions,
+  type SampleReweightingReport,
+  type SampleWeightSpread,
+} from './sample-reweighter.js';
+export {
+  crossEntropyWithNumberTokenLoss,
+  expectedDigitValue,
+  numberTokenLoss,
+  type CrossEntropyWithNumberTokenLossOptions,
+  type IgnoredLabelHandling,
+  type NumberTokenLossOptions,
+  type NumberTokenLossVariant,
+} from './number-token-loss.js';
+export { sphericalZLoss, type SphericalZLossOptions } from './spherical-z-loss.js';
+export { logPartitionPenalty, type LogPartitionPenaltyOptions } from './log-partition-penalty.js';

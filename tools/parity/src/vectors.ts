@@ -90,6 +90,7 @@ export function flatten(value: JsonValue, what: string): number[] {
   const out: number[] = [];
   const visit = (v: JsonValue): void => {
     if (typeof v === 'number') out.push(v);
+    else if (typeof v === 'boolean') out.push(v ? 1 : 0); // masks (e.g. the NTL files' valid_mask) as 0/1
     else if (Array.isArray(v)) v.forEach(visit);
     else throw new Error(`${what} must hold only numbers, found ${JSON.stringify(v)}`);
   };

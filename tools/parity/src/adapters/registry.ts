@@ -7,6 +7,7 @@ import { cbWeightsAdapter } from './cb-weights.js';
 import { kendallUncertaintyAdapter } from './kendall-uncertainty.js';
 import { ldamDrwAdapter } from './ldam-drw.js';
 import { logitAdjustmentAdapter } from './logit-adjustment.js';
+import { ntlMseAdapter, ntlWasAdapter } from './number-token-loss.js';
 import { ranknetPairwiseLogisticAdapter, softmaxListwiseAdapter } from './ranking.js';
 import { huberAdapter, logCoshAdapter, pinballAdapter } from './regression.js';
 import { sigmoidFocalLossAdapter } from './sigmoid-focal-loss.js';
@@ -35,5 +36,7 @@ export const ADAPTERS: ReadonlyMap<string, ParityAdapter> = new Map(
     logCoshAdapter,
     pinballAdapter,
     aircastFreqMaeAdapter,
+    ntlMseAdapter,
+    ntlWasAdapter,
   ].map((adapter) => [adapter.loss, adapter]),
 );
