@@ -1,6 +1,6 @@
 import { median } from '@counterweight/bench-kit';
 import { LOSS_CATALOG, type LossCatalogEntry } from '@counterweight/core-losses';
-import { createOptimizer, train, type LossFunction, type TrainOptions } from '@counterweight/runtime';
+import { createOptimizer, train, type InMemoryDataset, type LossFunction, type TrainableModel, type TrainOptions } from '@counterweight/runtime';
 import type { Workload } from '@counterweight/train-bench';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -9,6 +9,18 @@ export interface StepConfig {
   readonly name: string;
   readonly loss: LossFunction;
   readonly weightPerturbation?: TrainOptions['weightPerturbation'];
+  /**
+   * The model this configuration trains when it is not the workload's (another output head on the same trunk, or
+   * the workload's variables plus ones the loss owns, such as a learnable σ or task-weight parameters).
+   */
+  readonly model?: TrainableModel;
+}
+
+/** What {@link stepTimes} trains: a model, its data set and the batch size (a train-bench `Workload` is one). */
+export interface StepWorkload {
+  readonly model: TrainableModel;
+  readonly data: InMemoryDataset;
+  readonly batchSize: number;
 }
 
 /** Class counts of a workload's (single-label) targets. */
@@ -29,25 +41,28 @@ export function catalogConfigs(counts: readonly number[], entries: readonly Loss
 
 /**
  * Trains `workload` one epoch per repetition with each configuration in turn (alternating, so drift on a shared
- * machine affects all alike), after one untimed warm-up epoch each, from the same weights every time (a snapshot is
- * restored before each epoch, so no configuration trains on a model another one has moved).
+ * machine affects all alike), after one untimed warm-up epoch each, from the same weights every time (a snapshot of
+ * every variable of the workload's and the configurations' models is restored before each epoch, so no
+ * configuration trains on a model another one has moved).
  * @returns median milliseconds per step of each configuration.
  */
 export async function stepTimes(
-  workload: Workload,
+  workload: StepWorkload,
   configs: readonly StepConfig[],
   options: { repetitions: number; seed: number },
 ): Promise<Record<string, number>> {
-  const snapshot = workload.model.variables.map((v) => tf.clone(v.variable));
+  const variables = [...new Set([workload.model, ...configs.map((c) => c.model ?? workload.model)].flatMap((m) => m.variables.map((v) => v.variable)))];
+  const snapshot = variables.map((v) => tf.clone(v));
+  const restore = (): void => variables.forEach((v, i) => v.assign(snapshot[i] as tf.Tensor));
   const times: Record<string, number[]> = Object.fromEntries(configs.map((c) => [c.name, []]));
   try {
     for (let rep = -1; rep < options.repetitions; rep += 1) {
       for (const config of configs) {
-        workload.model.variables.forEach((v, i) => v.variable.assign(snapshot[i] as tf.Tensor));
+        restore();
         const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
         try {
           const history = await train({
-            model: workload.model,
+            model: config.model ?? workload.model,
             loss: config.loss,
             train: workload.data,
             epochs: 1,
@@ -65,7 +80,7 @@ export async function stepTimes(
       }
     }
   } finally {
-    workload.model.variables.forEach((v, i) => v.variable.assign(snapshot[i] as tf.Tensor));
+    restore();
     tf.dispose(snapshot);
   }
   return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));

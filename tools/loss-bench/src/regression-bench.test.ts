@@ -1,0 +1,72 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { initBackend } from '@counterweight/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { writeBenchReport, type LossBenchReport } from './bench-report.js';
+import { regressionStepRecords } from './regression-bench.js';
+
+let dir = '';
+beforeAll(async () => {
+  await initBackend('wasm', { log: null });
+  dir = await mkdtemp(join(tmpdir(), 'loss-bench-regression-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const EXPECTED_MEMBERS = [
+  'meanAbsoluteError',
+  'meanSquaredError',
+  'huberLoss',
+  'logCoshLoss',
+  'pinballLoss (3 levels)',
+  'frequencyWeightedMae (target bins)',
+  'frequencyWeightedMae (prediction bins)',
+  'aircastAuxiliaryLoss (0.75 MAE + 0.25 fMAE)',
+  'meanAbsoluteError + LDS weights',
+  'balancedMseLoss (fixed σ)',
+  'balancedMseLoss (learnable σ)',
+  'classificationAidedRegressionLoss (10 bins)',
+  'taskWeighter: sum',
+  'taskWeighter: fixed',
+  'taskWeighter: uncertainty',
+  'taskWeighter: igb',
+  'taskWeighter: softmax',
+];
+
+describe('regression workload of the loss bench', () => {
+  it('times every regression member against plain MAE, leaks nothing and writes well-formed JSON', async () => {
+    const tensors = tf.memory().numTensors;
+    const records = await regressionStepRecords('wasm', { batchSize: 16, batches: 2, repetitions: 1, seed: 2 });
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(records.map((r) => r.config)).toEqual(EXPECTED_MEMBERS);
+    const byName = new Map(records.map((r) => [r.config, r]));
+    expect(byName.get('meanAbsoluteError')?.ratio).toBe(1);
+    expect(byName.get('meanAbsoluteError')?.group).toBe('baseline');
+    expect(byName.get('pinballLoss (3 levels)')?.outputs).toBe(9);
+    expect(byName.get('classificationAidedRegressionLoss (10 bins)')?.outputs).toBe(33);
+    for (const r of records) {
+      expect(r.stepMs).toBeGreaterThan(0);
+      expect(Number.isFinite(r.ratio) && r.ratio > 0).toBe(true);
+      const base = byName.get('meanAbsoluteError')?.stepMs ?? Number.NaN;
+      expect(r.ratio).toBeCloseTo(r.stepMs / base, 1);
+      expect(r).toMatchObject({ workload: 'regression', backend: 'wasm', batchSize: 16, stepsPerEpoch: 2, repetitions: 1, baseline: 'meanAbsoluteError' });
+    }
+
+    const out = join(dir, 'nested', 'loss-bench-regression.json');
+    await writeBenchReport(out, { workload: 'regression', backend: 'wasm', seconds: 1.25, results: records.map((r) => ({ ...r })) });
+    const parsed = JSON.parse(await readFile(out, 'utf8')) as LossBenchReport;
+    expect(parsed.benchmark).toBe('loss-bench');
+    expect(parsed.workload).toBe('regression');
+    expect(Number.isNaN(Date.parse(parsed.date))).toBe(false);
+    expect(parsed.machine.backend).toBe('wasm');
+    expect(parsed.machine.tfjs).toBe(tf.version_core);
+    expect(parsed.machine.cpu.length).toBeGreaterThan(0);
+    expect(parsed.seconds).toBe(1.3);
+    expect(parsed.results).toEqual(JSON.parse(JSON.stringify(records)));
+  });
+});
