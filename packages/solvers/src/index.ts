@@ -53,3 +53,18 @@ export {
   type ConformalInterval,
   type ConformalQuantiles,
 } from './conformal-quantile.js';
+export type { BootstrapUncertainty, GoodnessOfFit, ScalingBootstrapOptions } from './scaling-fit-stats.js';
+export {
+  fitScalingLaw,
+  scalingLawPredict,
+  type ScalingLawFit,
+  type ScalingLawOptions,
+  type ScalingLawParameters,
+} from './scaling-law.js';
+export {
+  fitLossToLoss,
+  lossToLossPredict,
+  type LossToLossFit,
+  type LossToLossOptions,
+  type LossToLossParameters,
+} from './loss-to-loss.js';
