@@ -6,7 +6,9 @@ import { classBalancedLoss } from './class-balanced-loss.js';
 import { densityNormalizedLoss } from './density-normalized.js';
 import { distillationKL, dualHeadBinaryKL } from './distillation.js';
 import { ldamLoss } from './ldam.js';
+import { logPartitionPenalty } from './log-partition-penalty.js';
 import { logitAdjustedLoss } from './logit-adjustment.js';
+import { crossEntropyWithNumberTokenLoss, numberTokenLoss } from './number-token-loss.js';
 import { jaccardLoss, softDiceLoss, tverskyLoss } from './overlap.js';
 import { pairwiseHingeLoss } from './pairwise-hinge.js';
 import { pairwiseLogisticLoss } from './pairwise-logistic.js';
@@ -19,11 +21,13 @@ import { pinballLoss } from './pinball.js';
 import type { TargetHistogram } from './target-histogram.js';
 import { huberLoss, logCoshLoss, meanAbsoluteError, meanSquaredError } from './point-losses.js';
 import { poly1SoftmaxListwiseLoss } from './poly1-softmax-listwise.js';
+import { sampleReweightedLoss } from './sample-reweighting.js';
 import { sigmoidCrossEntropy } from './sigmoid-cross-entropy.js';
 import { sigmoidFocalLoss } from './sigmoid-focal.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { softmaxFocalLoss } from './softmax-focal.js';
 import { softmaxListwiseLoss } from './softmax-listwise.js';
+import { sphericalZLoss } from './spherical-z-loss.js';
 import { vsLoss } from './vs-loss.js';
 
 /**
@@ -46,7 +50,8 @@ export interface ClassificationTask {
  * - `regression` — ordered or real-valued targets: real values `[B]` / `[B, D]` with predictions of the same shape
  *   (point losses, frequency-weighted and balanced losses), quantile columns `[B, Q]` (pinball), or ordinal class ids
  *   of `K + 1` ordered classes with `K` boundary logits per row (cumulative logit);
- * - `language-modelling` — next-token prediction: token ids `[N]` (the `B·T` tokens of a batch), logits `[N, V]`.
+ * - `language-modelling` — next-token prediction: token ids `[N]` (the `B·T` tokens of a batch) or `[B, T]` (losses of
+ *   whole sequences: sample reweighting), logits `[N, V]` / `[B, T, V]`.
  */
 export const TASK_KINDS = ['classification', 'multi-label', 'ranking', 'regression', 'language-modelling'] as const;
 /** One of {@link TASK_KINDS}. */
@@ -119,7 +124,8 @@ export interface LossCatalogEntry {
    * the C logits as the C boundaries of C + 1 ordered classes; the real-valued regression losses regress the class id
    * from the softmax expectation `Σ_c c·softmax(z)_c` (pinball: the C logits as C quantile columns at levels
    * (k + ½)/C; the frequency-weighted MAE with the class counts as its histogram; classification-aided regression
-   * with one bin per class and the logits as its class head)), reduced to a scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
+   * with one bin per class and the logits as its class head); the language-model losses read the rows as tokens (sample
+   * reweighting: each row a one-token sequence; number token losses: class c is the digit token c)), reduced to a scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
    */
   readonly classification: (task: ClassificationTask) => (logits: tf.Tensor) => tf.Scalar;
 }
@@ -165,13 +171,22 @@ const classHistogram = (task: ClassificationTask): TargetHistogram => ({
 const classBids = (task: ClassificationTask): tf.Tensor =>
   tf.add(tf.zeros([task.targets.shape[0] ?? 0, task.numClasses]), tf.add(tf.mul(tf.range(0, task.numClasses), 0.5), 1));
 
+const TOKEN_IDS = {
+  targets: 'token ids `[B, T]` or `[N]` (int32; −100 = padding)',
+  predictions: 'logits `[B, T, V]` or `[N, V]`',
+} as const;
+
+/** A classification batch as number tokens: class c is the digit token c (the first ten classes; ids 0..min(C, 10) − 1). */
+const classDigits = (task: ClassificationTask): number[] => Array.from({ length: Math.min(task.numClasses, 10) }, (_, d) => d);
+
 const TASK_DESCRIPTIONS: Readonly<Record<TaskKind, string>> = {
   classification: 'one class per row (or pixel): class ids `[B]`, logits `[B, C]`; long-tail reweighting, margins, distillation, overlap',
   'multi-label': 'any number of classes per row: 0/1 targets `[B, C]`, independent sigmoid logits `[B, C]`',
   ranking: 'lists scored together: relevance or clicks `[B, S]`, scores `[B, S]`; padding by `mask`, auctions by `bids`',
   regression:
     'real-valued or ordered targets: values `[B]`/`[B, D]` with missing ones by `mask`, quantile columns by `quantileLevels`; ordinal class ids with K boundary logits (cumulative logit)',
-  'language-modelling': 'next-token prediction: token ids `[N]`, logits `[N, V]`, per-token weights `tokenWeights`',
+  'language-modelling':
+    'next-token prediction: token ids `[N]` or `[B, T]` (−100 = padding), logits `[N, V]` / `[B, T, V]`, per-token weights `tokenWeights`, token masks `mask`; sample reweighting, number tokens, normaliser penalties',
 };
 
 /**
@@ -536,6 +551,61 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
           validate: false,
         }),
       ),
+  },
+  {
+    name: 'sampleReweightedLoss',
+    tasks: ['language-modelling'],
+    inputs: {
+      targets: 'token ids `[B, T]` (−100 = padding), or `[B]` (one token per sequence)',
+      predictions: 'logits `[B, T, V]` (or `[B, V]`)',
+      extras: [{ name: 'mask', passedAs: 'options.mask', required: false }],
+    },
+    paper: 'Sow et al., 2025',
+    reference: '`training_step` of sowmaster/Sample-Level-Loss-Reweighting-ICLR-2025: softmax(f(h)/r) of detached per-sequence losses (warm-up: `SampleReweighter`)',
+    defaultReduction: '`sum` of B·w_i·s_i·l_i (the trainer\'s loss)',
+    vectors: [],
+    classification: (task) => (logits) => scalar(sampleReweightedLoss(task.targets, logits, { validate: false })),
+  },
+  {
+    name: 'numberTokenLoss',
+    tasks: ['language-modelling'],
+    inputs: { ...TOKEN_IDS, extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
+    paper: 'Zausinger et al., 2025',
+    reference: '`AbsDiffNumberTokenLoss` (NTL-WAS) / `NumberTokenLoss` (NTL-MSE) of tum-ai/number-token-loss (`ignoredLabels: \'reference\'`)',
+    defaultReduction: '`mean` over digit positions',
+    vectors: ['ntl_was', 'ntl_mse'],
+    classification: (task) => (logits) => scalar(numberTokenLoss(task.targets, logits, { digitTokenIds: classDigits(task), validate: false })),
+  },
+  {
+    name: 'crossEntropyWithNumberTokenLoss',
+    tasks: ['language-modelling'],
+    inputs: { ...TOKEN_IDS, extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
+    paper: 'Zausinger et al., 2025',
+    reference: '`CEWithNTL` of tum-ai/number-token-loss: CE + λ·NTL, λ = 0.3',
+    defaultReduction: '`mean` (CE over tokens + λ·NTL over digit positions)',
+    vectors: [],
+    classification: (task) => (logits) =>
+      scalar(crossEntropyWithNumberTokenLoss(task.targets, logits, { digitTokenIds: classDigits(task), validate: false })),
+  },
+  {
+    name: 'sphericalZLoss',
+    tasks: ['language-modelling', 'classification'],
+    inputs: { ...TOKEN_IDS, extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
+    paper: 'de Brébisson & Vincent, 2016',
+    reference: '`z_loss` of pascal20100/factored_output_layer `timing_example.py` (a = 1, b = 0)',
+    defaultReduction: '`sum` (the authors\' code)',
+    vectors: [],
+    classification: (task) => (logits) => scalar(sphericalZLoss(task.targets, logits, { validate: false })),
+  },
+  {
+    name: 'logPartitionPenalty',
+    tasks: ['language-modelling'],
+    inputs: { ...TOKEN_IDS, extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
+    paper: 'Chowdhery et al., 2022 (PaLM)',
+    reference: '`cross_entropy_with_logits(z_loss=1e-4)` of google-research/t5x: CE + c·(log Z)²',
+    defaultReduction: '`sumOverWeights` (mean over counted tokens)',
+    vectors: [],
+    classification: (task) => (logits) => scalar(logPartitionPenalty(task.targets, logits, { validate: false })),
   },
 ];
 
