@@ -238,3 +238,18 @@ export {
 } from './number-token-loss.js';
 export { sphericalZLoss, type SphericalZLossOptions } from './spherical-z-loss.js';
 export { logPartitionPenalty, type LogPartitionPenaltyOptions } from './log-partition-penalty.js';
+export {
+  MD4_SCHEDULE_TYPES,
+  md4ElboWeights,
+  md4SampleTimes,
+  md4Schedule,
+  type Md4Schedule,
+  type Md4ScheduleOptions,
+  type Md4ScheduleType,
+} from './md4-schedule.js';
+export { md4MaskTokens, type Md4MaskedBatch, type Md4MaskingOptions } from './md4-masking.js';
+export {
+  maskedDiffusionLoss,
+  type MaskedDiffusionLossOptions,
+  type MaskedDiffusionNormalization,
+} from './md4-loss.js';
