@@ -64,6 +64,21 @@ describe.each(TEST_BACKENDS)('maskedDiffusionLoss on %s', (backend) => {
     expect(maxRelativeError([weighted], [((ref[0] ?? 0) + 2 * (ref[2] ?? 0)) / 3])).toBeLessThan(2e-6);
   });
 
+  it('reads [B] targets with [B, V] logits as B sequences of one token', async () => {
+    await useBackend(backend);
+    const [flat, seq] = tf.tidy(() => {
+      const z = tf.tensor2d(Z, [B * L, V]);
+      const x = tf.tensor1d(X, 'int32');
+      const w = Array.from({ length: B * L }, (_, i) => W[Math.floor(i / L)] ?? 0);
+      return [
+        Array.from(maskedDiffusionLoss(x, z, { maskedTokens: M, elboWeights: w, mask: PAD, reduction: 'none', normalization: 'none' }).dataSync()),
+        Array.from(maskedDiffusionLoss(tf.reshape(x, [B, L]), tf.reshape(z, [B, L, V]), { maskedTokens: grid(M), elboWeights: W, mask: grid(PAD), reduction: 'none', normalization: 'none' }).dataSync()),
+      ];
+    });
+    const summed = Array.from({ length: B }, (_, b) => flat.slice(b * L, b * L + L).reduce((a, v) => a + v, 0));
+    expect(maxRelativeError(summed, seq)).toBeLessThan(2e-6);
+  });
+
   it('is exact and finite at logits of ±50', async () => {
     await useBackend(backend);
     const big = Z.map((v) => (v > 0 ? 50 : -50));
@@ -142,8 +157,9 @@ describe('maskedDiffusionLoss argument checks', () => {
     await useBackend('cpu');
     const z = [[[0, 1], [1, 0]]];
     const ok = { maskedTokens: [[1, 0]], elboWeights: [1] };
-    expect(() => maskedDiffusionLoss([[0, 1]], [[0, 1]], ok)).toThrow("maskedDiffusionLoss: argument 'logits' must have shape [B, L, V], got [1,2]");
+    expect(() => maskedDiffusionLoss([0], [0, 1], ok)).toThrow("maskedDiffusionLoss: argument 'logits' must have shape [B, L, V] (or [B, V]: sequences of one token), got [2]");
     expect(() => maskedDiffusionLoss([0, 1], z, ok)).toThrow(/'targets' must be token ids of shape \[1,2\]/);
+    expect(() => maskedDiffusionLoss([0, 1], [[0, 1], [1, 0]], ok)).toThrow(/'options.maskedTokens' must have shape \[2\], got \[1,2\]/);
     expect(() => maskedDiffusionLoss([[0, 2]], z, ok)).toThrow(/'targets' holds class id 2 at flat index 1/);
     expect(() => maskedDiffusionLoss([[0, 1]], z, { elboWeights: [1] } as never)).toThrow(/'options.maskedTokens' is required/);
     expect(() => maskedDiffusionLoss([[0, 1]], z, { maskedTokens: [[1, 0]] } as never)).toThrow(/'options.elboWeights' is required/);

@@ -41,31 +41,33 @@ function maskedDiffusionLoss_(targets: TensorInput, logits: TensorInput, options
   if (normalization !== 'bitsPerToken' && normalization !== 'none') {
     throw new LossArgumentError(LOSS, 'options.normalization', `must be 'bitsPerToken' or 'none', got '${String(normalization)}'`);
   }
-  const x = toFloatTensor(logits, 'logits', LOSS);
-  if (x.rank !== 3) throw new LossArgumentError(LOSS, 'logits', `must have shape [B, L, V], got [${x.shape.join(',')}]`);
-  const [batch = 0, length = 0, vocab = 0] = x.shape;
-  const shapeBL = `[${batch},${length}]`;
-  const labels = toLabelTensor(targets, 'targets', LOSS, validate);
-  if (!tf.util.arraysEqual(labels.shape, [batch, length])) {
-    throw new LossArgumentError(LOSS, 'targets', `must be token ids of shape ${shapeBL} (the logits without the vocabulary axis), got [${labels.shape.join(',')}]`);
+  const input = toFloatTensor(logits, 'logits', LOSS);
+  if (input.rank !== 3 && input.rank !== 2) {
+    throw new LossArgumentError(LOSS, 'logits', `must have shape [B, L, V] (or [B, V]: sequences of one token), got [${input.shape.join(',')}]`);
   }
+  // [B, V] is B sequences of one token: read as [B, 1, V]; the token-level side inputs are then [B].
+  const x = input.rank === 3 ? input : tf.expandDims(input, 1);
+  const [batch = 0, length = 0, vocab = 0] = x.shape;
+  const tokenShape = input.shape.slice(0, -1);
+  const shapeText = `[${tokenShape.join(',')}]`;
+  const tokenLevel = (value: TensorInput, argument: string): tf.Tensor => {
+    const t = toFloatTensor(value, argument, LOSS);
+    if (!tf.util.arraysEqual(t.shape, tokenShape)) throw new LossArgumentError(LOSS, argument, `must have shape ${shapeText}, got [${t.shape.join(',')}]`);
+    return tf.reshape(t, [batch, length]);
+  };
+  const ids = toLabelTensor(targets, 'targets', LOSS, validate);
+  if (!tf.util.arraysEqual(ids.shape, tokenShape)) {
+    throw new LossArgumentError(LOSS, 'targets', `must be token ids of shape ${shapeText} (the logits without the vocabulary axis), got [${ids.shape.join(',')}]`);
+  }
+  const labels = tf.reshape(ids, [batch, length]);
   if (options.maskedTokens === undefined) throw new LossArgumentError(LOSS, 'options.maskedTokens', 'is required (from md4MaskTokens)');
   if (options.elboWeights === undefined) throw new LossArgumentError(LOSS, 'options.elboWeights', 'is required (from md4MaskTokens)');
-  let scored = toFloatTensor(options.maskedTokens, 'options.maskedTokens', LOSS);
-  if (!tf.util.arraysEqual(scored.shape, [batch, length])) {
-    throw new LossArgumentError(LOSS, 'options.maskedTokens', `must have shape ${shapeBL}, got [${scored.shape.join(',')}]`);
-  }
+  let scored = tokenLevel(options.maskedTokens, 'options.maskedTokens');
   const w = toFloatTensor(options.elboWeights, 'options.elboWeights', LOSS);
   if (!tf.util.arraysEqual(w.shape, [batch])) {
     throw new LossArgumentError(LOSS, 'options.elboWeights', `must have shape [${batch}] (one weight per sequence), got [${w.shape.join(',')}]`);
   }
-  let real: tf.Tensor | undefined;
-  if (options.mask !== undefined) {
-    real = toFloatTensor(options.mask, 'options.mask', LOSS);
-    if (!tf.util.arraysEqual(real.shape, [batch, length])) {
-      throw new LossArgumentError(LOSS, 'options.mask', `must have shape ${shapeBL}, got [${real.shape.join(',')}]`);
-    }
-  }
+  const real = options.mask === undefined ? undefined : tokenLevel(options.mask, 'options.mask');
   if (validate) {
     assertFinite(x, 'logits', LOSS);
     assertClassIds(labels, vocab, 'targets', LOSS);
@@ -100,7 +102,8 @@ function maskedDiffusionLoss_(targets: TensorInput, logits: TensorInput, options
  * the model's logits on the noisy input. Averaged over time draws, `E_t[l_b]` is the negative ELBO's diffusion term.
  *
  * Shapes: `targets` `[B, L]` clean token ids in [0, V); `logits` `[B, L, V]` over the V real tokens (not the mask
- * token); `options.maskedTokens` `[B, L]` 0/1; `options.elboWeights` `[B]`; `options.mask` `[B, L]` padding (0) never
+ * token) — or `[B]` and `[B, V]`, B sequences of one token, the token-level side inputs then `[B]`;
+ * `options.maskedTokens` `[B, L]` 0/1; `options.elboWeights` `[B]`; `options.mask` `[B, L]` padding (0) never
  * scored; `options.weights` `[B]` extra per-sequence weights (e.g. sample reweighting).
  * Defaults: `normalization: 'bitsPerToken'`, reduction `mean` over sequences — the reference's training loss
  * `mean_b l_b / (L·ln 2)` without its constant reconstruction term `(1 − α(0))·ln V` per token (no gradient);
