@@ -3,8 +3,11 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { writeJsonAtomic } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
-/** The workloads of the loss bench: the CNN classifier (against cross-entropy) and the forecasting MLP (against MAE). */
-export const LOSS_BENCH_WORKLOADS = ['cnn', 'regression'] as const;
+/**
+ * The workloads of the loss bench: the CNN classifier (against cross-entropy), the forecasting MLP (against MAE) and
+ * the GPT language model (against token cross-entropy).
+ */
+export const LOSS_BENCH_WORKLOADS = ['cnn', 'regression', 'gpt'] as const;
 /** One of {@link LOSS_BENCH_WORKLOADS}. */
 export type LossBenchWorkload = (typeof LOSS_BENCH_WORKLOADS)[number];
 

@@ -6,8 +6,11 @@
 //   --workload regression: a small forecasting MLP against plain MAE, every regression member (point, pinball,
 //     frequency-weighted, LDS, Balanced MSE, classification-aided, task weighters); writes
 //     bench-results/loss-bench-regression.json.
+//   --workload gpt: the train-bench gpt (character transformer) against plain softmax cross-entropy, every
+//     language-model member (sample reweighting, CE + λ·NTL, spherical Z-loss, log-partition penalty); writes
+//     bench-results/loss-bench-gpt.json.
 // Other flags: --backend auto|tensorflow|wasm|cpu (or the first positional argument, or COUNTERWEIGHT_BACKEND),
-// --repetitions N and --batches N (regression: timed rounds and steps per epoch). Prints one JSON line per measurement.
+// --repetitions N and --batches N (regression and gpt: timed rounds and steps per epoch). Prints one JSON line per measurement.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -17,6 +20,7 @@ import { CNN_CLASSES, cnnWorkload } from '@counterweight/train-bench';
 
 import { LOSS_BENCH_WORKLOADS, writeBenchReport, type LossBenchWorkload } from './bench-report.js';
 import { catalogConfigs, classCounts, lossOnlyTimes, stepTimes, type StepConfig } from './overhead.js';
+import { gptStepRecords } from './gpt-bench.js';
 import { regressionStepRecords } from './regression-bench.js';
 
 const BASELINE = 'softmaxCrossEntropy';
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
   const repetitions = positiveFlag(values.repetitions, '--repetitions');
   const batches = positiveFlag(values.batches, '--batches');
   if (workload === 'cnn' && (repetitions !== undefined || batches !== undefined)) {
-    throw new BenchOptionError(repetitions === undefined ? '--batches' : '--repetitions', 'applies to --workload regression only');
+    throw new BenchOptionError(repetitions === undefined ? '--batches' : '--repetitions', 'applies to --workload regression or gpt only');
   }
   const backend = (await initBackend(resolveBackendRequest(values.backend ?? positionals[0]))).name;
   const results: Array<Record<string, unknown>> = [];
@@ -79,6 +83,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   if (workload === 'cnn') {
     await runCnn(backend, emit);
+  } else if (workload === 'gpt') {
+    const records = await gptStepRecords(backend, { ...(repetitions === undefined ? {} : { repetitions }), ...(batches === undefined ? {} : { batches }) });
+    records.forEach((r) => emit({ ...r }));
   } else {
     const records = await regressionStepRecords(backend, { ...(repetitions === undefined ? {} : { repetitions }), ...(batches === undefined ? {} : { batches }) });
     records.forEach((r) => emit({ ...r }));
