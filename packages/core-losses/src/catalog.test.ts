@@ -88,8 +88,12 @@ describe('the task kinds and the side inputs of LOSS_CATALOG', () => {
       const targets = ranking ? tf.cast(tf.oneHot(tf.tensor1d(TARGETS, 'int32'), C), 'float32') : tf.tensor1d(TARGETS, 'int32');
       const logits = tf.tensor2d(LOGITS, [B, C]);
       const wrong = tf.ones([B + 1, C + 1]);
+      // A valid stand-in for each required side input: the logits' shape, or one value per row for the per-row ones.
+      const perRow: readonly string[] = ['maskedTokens', 'elboWeights'];
       const required = Object.fromEntries(
-        entry.inputs.extras.filter((e) => e.required && e.passedAs.startsWith('options.')).map((e) => [e.passedAs.slice('options.'.length), tf.ones([B, C])]),
+        entry.inputs.extras
+          .filter((e) => e.required && e.passedAs.startsWith('options.'))
+          .map((e) => [e.passedAs.slice('options.'.length), tf.ones(perRow.includes(e.name) ? [B] : [B, C])]),
       );
       if (extra.passedAs.startsWith('options.')) {
         const option = extra.passedAs.slice('options.'.length);

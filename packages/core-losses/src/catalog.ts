@@ -7,6 +7,8 @@ import { densityNormalizedLoss } from './density-normalized.js';
 import { distillationKL, dualHeadBinaryKL } from './distillation.js';
 import { ldamLoss } from './ldam.js';
 import { logPartitionPenalty } from './log-partition-penalty.js';
+import { maskedDiffusionLoss } from './md4-loss.js';
+import { md4ElboWeights } from './md4-schedule.js';
 import { logitAdjustedLoss } from './logit-adjustment.js';
 import { crossEntropyWithNumberTokenLoss, numberTokenLoss } from './number-token-loss.js';
 import { jaccardLoss, softDiceLoss, tverskyLoss } from './overlap.js';
@@ -65,9 +67,11 @@ export type TaskKind = (typeof TASK_KINDS)[number];
  * - `mask` — `[B, S]` (or `[B, T]`) 1 for a real item / token, 0 for padding;
  * - `teacher` — a teacher's outputs for the same rows: logits `[B, C]` (distillation) or CTRs `[B, S]` (welfare);
  * - `tokenWeights` — `[N]` per-token weights of language modelling (0 drops a token);
- * - `quantileLevels` — `[B, Q]` (or `[Q]`) quantile levels of quantile regression.
+ * - `quantileLevels` — `[B, Q]` (or `[Q]`) quantile levels of quantile regression;
+ * - `maskedTokens` — `[B, T]` 1 where masked diffusion masked a token (the positions scored), drawn each step;
+ * - `elboWeights` — `[B]` per-sequence ELBO weights `w(t_b)` of masked diffusion, drawn with `maskedTokens`.
  */
-export const EXTRA_NAMES = ['bids', 'mask', 'teacher', 'tokenWeights', 'quantileLevels'] as const;
+export const EXTRA_NAMES = ['bids', 'mask', 'teacher', 'tokenWeights', 'quantileLevels', 'maskedTokens', 'elboWeights'] as const;
 /** One of {@link EXTRA_NAMES}. */
 export type ExtraName = (typeof EXTRA_NAMES)[number];
 
@@ -125,7 +129,8 @@ export interface LossCatalogEntry {
    * from the softmax expectation `Σ_c c·softmax(z)_c` (pinball: the C logits as C quantile columns at levels
    * (k + ½)/C; the frequency-weighted MAE with the class counts as its histogram; classification-aided regression
    * with one bin per class and the logits as its class head); the language-model losses read the rows as tokens (sample
-   * reweighting: each row a one-token sequence; number token losses: class c is the digit token c)), reduced to a scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
+   * reweighting: each row a one-token sequence; number token losses: class c is the digit token c; masked diffusion:
+   * each row a one-token sequence, masked, at times (b + ½)/B)), reduced to a scalar, inputs unvalidated (for hot loops; the task is trusted). Call inside a tidy.
    */
   readonly classification: (task: ClassificationTask) => (logits: tf.Tensor) => tf.Scalar;
 }
@@ -186,7 +191,7 @@ const TASK_DESCRIPTIONS: Readonly<Record<TaskKind, string>> = {
   regression:
     'real-valued or ordered targets: values `[B]`/`[B, D]` with missing ones by `mask`, quantile columns by `quantileLevels`; ordinal class ids with K boundary logits (cumulative logit)',
   'language-modelling':
-    'next-token prediction: token ids `[N]` or `[B, T]` (−100 = padding), logits `[N, V]` / `[B, T, V]`, per-token weights `tokenWeights`, token masks `mask`; sample reweighting, number tokens, normaliser penalties',
+    'next-token prediction: token ids `[N]` or `[B, T]` (−100 = padding), logits `[N, V]` / `[B, T, V]`, per-token weights `tokenWeights`, token masks `mask`; sample reweighting, number tokens, normaliser penalties; masked diffusion (masked-token prediction with `maskedTokens`, `elboWeights`)',
 };
 
 /**
@@ -606,6 +611,34 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
     defaultReduction: '`sumOverWeights` (mean over counted tokens)',
     vectors: [],
     classification: (task) => (logits) => scalar(logPartitionPenalty(task.targets, logits, { validate: false })),
+  },
+  {
+    name: 'maskedDiffusionLoss',
+    tasks: ['language-modelling'],
+    inputs: {
+      targets: 'clean token ids `[B, T]` (or `[B]`: sequences of one token)',
+      predictions: 'logits `[B, T, V]` over the real tokens, from the noisy input (or `[B, V]`)',
+      extras: [
+        { name: 'maskedTokens', passedAs: 'options.maskedTokens', required: true },
+        { name: 'elboWeights', passedAs: 'options.elboWeights', required: true },
+        { name: 'mask', passedAs: 'options.mask', required: false },
+      ],
+    },
+    paper: 'Shi et al., 2024 (MD4)',
+    reference: '`MD4.diffusion_loss` (continuous time) of google-deepmind/md4: w(t)·Σ masked CE, w = −α\'/(1 − α), linear/cosine schedules with ε = 1e-4 (`md4MaskTokens` draws the masks)',
+    defaultReduction: '`mean` over sequences, in bits per token (÷ T·ln 2, the reference\'s `loss2bpt`)',
+    vectors: [],
+    classification: (task) => (logits) => {
+      // each row a one-token sequence, every token masked, at the evenly spread times (b + ½)/B of the linear schedule
+      const rows = task.targets.shape[0] ?? 0;
+      return scalar(
+        maskedDiffusionLoss(task.targets, logits, {
+          maskedTokens: tf.ones([rows]),
+          elboWeights: Array.from(md4ElboWeights(Array.from({ length: rows }, (_, b) => (b + 0.5) / rows))),
+          validate: false,
+        }),
+      );
+    },
   },
 ];
 

@@ -30,7 +30,7 @@ describe('withExtras', () => {
   });
 
   it('uses the conventional extra names of the core-losses catalogue', () => {
-    expect([...EXTRA_NAMES]).toEqual(['bids', 'mask', 'teacher', 'tokenWeights', 'quantileLevels']);
+    expect([...EXTRA_NAMES]).toEqual(['bids', 'mask', 'teacher', 'tokenWeights', 'quantileLevels', 'maskedTokens', 'elboWeights']);
   });
 });
 

@@ -48,8 +48,8 @@ export type LossFunction<E extends string = never> = ((inputs: LossInputs<E>) =>
 export type MetricFunction<E extends string = never> = ((inputs: LossInputs<E>) => number) & ExtrasDeclaration<E>;
 
 /**
- * The conventional names of side inputs (`bids`, `mask`, `teacher`, `tokenWeights`, `quantileLevels`), defined with
- * the loss catalogue of `@counterweight/core-losses`, which lists the extras each loss takes.
+ * The conventional names of side inputs (`bids`, `mask`, `teacher`, `tokenWeights`, `quantileLevels`, `maskedTokens`,
+ * `elboWeights`), defined with the loss catalogue of `@counterweight/core-losses`, which lists the extras each loss takes.
  */
 export { EXTRA_NAMES, type ExtraName } from '@counterweight/core-losses';
 
