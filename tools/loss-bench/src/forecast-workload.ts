@@ -29,6 +29,12 @@ export const FORECAST_CLASS_BINS = 10;
 export const FORECAST_INPUT_WIDTH = FORECAST_WINDOW * FORECAST_COVARIATES.length;
 /** Default number of batches in the data set (one epoch = this many steps). */
 export const FORECAST_DEFAULT_BATCHES = 8;
+/**
+ * Windows the histograms, class bins, LDS weights and base losses are fitted on: one year of hours, the first
+ * windows of the same series (a fixed training split, so that a loss's cost, e.g. the number of `'auto'` histogram
+ * bins it looks targets up in, does not change with the number of batches timed).
+ */
+export const FORECAST_FIT_ROWS = 8760;
 
 /** Options of {@link forecastWorkload}. */
 export interface ForecastWorkloadOptions {
@@ -53,16 +59,17 @@ export interface ForecastHeads {
 /**
  * The regression workload of the loss bench: a small forecasting MLP (24 h × 10 covariates = 240 inputs → 128 → 64,
  * ReLU, Glorot-uniform kernels, zero biases) with interchangeable output heads, on a seeded synthetic hourly series
- * ({@link forecastWindows}); targets `[B, 3]` are the next hour's PM2.5, NO2 and TEMP (standardised). The data set's
- * per-sample weights are the LDS weights of the PM2.5 targets (Yang et al. 2021: bins of width 0.1 from the smallest
- * target, Gaussian kernel 5/σ 1, inverse square root), which the trainer hands to every loss (only the LDS member
- * reads them, so slicing them costs every member alike).
+ * ({@link forecastWindows}); targets `[B, 3]` are the next hour's PM2.5, NO2 and TEMP (standardised). The data set
+ * holds the first `batchSize · batches` windows; its per-sample weights are the LDS weights of their PM2.5 targets
+ * (Yang et al. 2021: bins of width 0.1 from the smallest target, Gaussian kernel 5/σ 1, inverse square root, fitted
+ * on the {@link FORECAST_FIT_ROWS} training windows), which the trainer hands to every loss (only the LDS member reads
+ * them, so slicing them costs every member alike).
  */
 export interface ForecastWorkload {
   readonly data: InMemoryDataset;
   readonly batchSize: number;
-  /** The training targets `[rows, 3]`, row-major (for fitting histograms and bins). */
-  readonly targets: Float32Array;
+  /** The training targets `[FORECAST_FIT_ROWS, 3]`, row-major, that histograms, bins and weights are fitted on. */
+  readonly fitTargets: Float32Array;
   readonly heads: ForecastHeads;
   /** Trunk + point head: the plain-MAE baseline's model, output `[B, 3]`. */
   readonly model: TrainableModel;
@@ -85,11 +92,16 @@ function positiveInteger(value: number | undefined, fallback: number, option: st
 export function forecastWorkload(options: ForecastWorkloadOptions): ForecastWorkload {
   const batchSize = positiveInteger(options.batchSize, FORECAST_BATCH_SIZE, 'batchSize');
   const batches = positiveInteger(options.batches, FORECAST_DEFAULT_BATCHES, 'batches');
-  const windows = forecastWindows(batchSize * batches, options.seed);
+  const rows = batchSize * batches;
+  const windows = forecastWindows(Math.max(rows, FORECAST_FIT_ROWS), options.seed);
   const numTargets = FORECAST_TARGETS.length;
-  const pm25 = column(windows.targets, numTargets, 0);
-  const lowest = pm25.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
-  const lds = ldsWeights(pm25, { lowest, binWidth: 0.1 });
+  const inputs = windows.inputs.subarray(0, rows * FORECAST_INPUT_WIDTH);
+  const targets = windows.targets.subarray(0, rows * numTargets);
+  const fitTargets = windows.targets.slice(0, FORECAST_FIT_ROWS * numTargets);
+  const fitPm25 = column(fitTargets, numTargets, 0);
+  const lowest = fitPm25.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
+  const lds = ldsWeights(fitPm25, { lowest, binWidth: 0.1 });
+  const sampleWeights = Float32Array.from(column(targets, numTargets, 0), (y) => lds.binWeights[lds.binOf(y)] ?? Number.NaN);
 
   const init = new VariableBuilder(SeededRandom.fromSeed(options.seed, 'loss-bench', 'forecast', 'init'));
   const trunk = denseLayers(init, [FORECAST_INPUT_WIDTH, ...FORECAST_HIDDEN]);
@@ -132,12 +144,12 @@ export function forecastWorkload(options: ForecastWorkloadOptions): ForecastWork
 
   return {
     data: createDataset({
-      inputs: { values: windows.inputs, shape: [FORECAST_INPUT_WIDTH] },
-      targets: { values: windows.targets, shape: [numTargets] },
-      weights: Float32Array.from(lds.weights),
+      inputs: { values: inputs, shape: [FORECAST_INPUT_WIDTH] },
+      targets: { values: targets, shape: [numTargets] },
+      weights: sampleWeights,
     }),
     batchSize,
-    targets: windows.targets,
+    fitTargets,
     heads,
     model: modelWith([heads.point]),
     modelWith,

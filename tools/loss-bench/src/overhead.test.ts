@@ -4,7 +4,7 @@ import { cnnWorkload } from '@counterweight/train-bench';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { catalogConfigs, classCounts, lossOnlyTimes, stepTimes } from './overhead.js';
+import { catalogConfigs, classCounts, lossOnlyTimes, stepTimeRounds, stepTimes } from './overhead.js';
 
 beforeAll(async () => {
   await initBackend('wasm', { log: null });
@@ -29,6 +29,32 @@ describe('loss overhead measurement', () => {
       for (const ms of Object.values(times)) expect(ms).toBeGreaterThan(0);
       expect(workload.model.variables.map((v) => Array.from(v.variable.dataSync()))).toEqual(before);
     } finally {
+      workload.dispose();
+    }
+  });
+
+  it('rotates the order of the configurations from round to round and restores every model\'s variables', async () => {
+    const workload = cnnWorkload({ seed: 1, batches: 1, batchSize: 4, imageSize: 10 });
+    const extra = tf.variable(tf.scalar(2));
+    try {
+      const order: string[] = [];
+      const base = catalogConfigs(classCounts(workload, 10))[0]!;
+      const logged = (name: string, withExtra: boolean) => ({
+        name,
+        loss: (inputs: Parameters<typeof base.loss>[0]) => {
+          order.push(name);
+          // the extra variable is trained by the configuration that owns it
+          return withExtra ? tf.add<tf.Scalar>(base.loss(inputs), tf.square(extra)) : base.loss(inputs);
+        },
+        ...(withExtra ? { model: { ...workload.model, trainableVariables: [...workload.model.trainableVariables, extra], variables: [...workload.model.variables, { name: 'extra', variable: extra }] } } : {}),
+      });
+      const rounds = await stepTimeRounds(workload, [logged('a', false), logged('b', false), logged('c', true)], { repetitions: 3, seed: 1 });
+      expect(Object.values(rounds).map((v) => v.length)).toEqual([3, 3, 3]);
+      // warm-up a b c, then rounds starting at a, b, c (one step per epoch: one loss call each)
+      expect(order.join('')).toBe('abc' + 'abc' + 'bca' + 'cab');
+      expect(extra.dataSync()[0]).toBe(2);
+    } finally {
+      extra.dispose();
       workload.dispose();
     }
   });

@@ -40,24 +40,26 @@ export function catalogConfigs(counts: readonly number[], entries: readonly Loss
 }
 
 /**
- * Trains `workload` one epoch per repetition with each configuration in turn (alternating, so drift on a shared
- * machine affects all alike), after one untimed warm-up epoch each, from the same weights every time (a snapshot of
- * every variable of the workload's and the configurations' models is restored before each epoch, so no
- * configuration trains on a model another one has moved).
- * @returns median milliseconds per step of each configuration.
+ * Trains `workload` one epoch per round with each configuration in turn (alternating, so drift on a shared machine
+ * affects all alike; round r starts with configuration r mod n, so no configuration always runs first or right after
+ * the same other one), after one untimed warm-up round, from the same weights every time (a snapshot of every
+ * variable of the workload's and the configurations' models is restored before each epoch, so no configuration
+ * trains on a model another one has moved).
+ * @returns milliseconds per step of each configuration in each timed round (`repetitions` values each, round order).
  */
-export async function stepTimes(
+export async function stepTimeRounds(
   workload: StepWorkload,
   configs: readonly StepConfig[],
   options: { repetitions: number; seed: number },
-): Promise<Record<string, number>> {
+): Promise<Record<string, number[]>> {
   const variables = [...new Set([workload.model, ...configs.map((c) => c.model ?? workload.model)].flatMap((m) => m.variables.map((v) => v.variable)))];
   const snapshot = variables.map((v) => tf.clone(v));
   const restore = (): void => variables.forEach((v, i) => v.assign(snapshot[i] as tf.Tensor));
   const times: Record<string, number[]> = Object.fromEntries(configs.map((c) => [c.name, []]));
   try {
     for (let rep = -1; rep < options.repetitions; rep += 1) {
-      for (const config of configs) {
+      const shift = rep < 0 ? 0 : rep % configs.length;
+      for (const config of [...configs.slice(shift), ...configs.slice(0, shift)]) {
         restore();
         const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
         try {
@@ -83,7 +85,19 @@ export async function stepTimes(
     restore();
     tf.dispose(snapshot);
   }
-  return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values)]));
+  return times;
+}
+
+/**
+ * {@link stepTimeRounds} reduced to the median milliseconds per step of each configuration.
+ */
+export async function stepTimes(
+  workload: StepWorkload,
+  configs: readonly StepConfig[],
+  options: { repetitions: number; seed: number },
+): Promise<Record<string, number>> {
+  const rounds = await stepTimeRounds(workload, configs, options);
+  return Object.fromEntries(Object.entries(rounds).map(([name, values]) => [name, median(values)]));
 }
 
 /**

@@ -1,4 +1,6 @@
-import { stepTimes } from './overhead.js';
+import { median } from '@counterweight/bench-kit';
+
+import { stepTimeRounds } from './overhead.js';
 import { FORECAST_BATCH_SIZE, FORECAST_DEFAULT_BATCHES, forecastWorkload } from './forecast-workload.js';
 import { REGRESSION_BASELINE, regressionMembers, type RegressionMemberGroup } from './regression-members.js';
 
@@ -25,16 +27,33 @@ export interface RegressionStepRecord {
   readonly group: RegressionMemberGroup;
   /** Output width of the member's model. */
   readonly outputs: number;
+  /** Median milliseconds per training step over the timed rounds. */
   readonly stepMs: number;
-  /** `stepMs` over the baseline's (plain MAE) `stepMs`. */
+  /** `stepMs` minus the baseline's `stepMs`: what the member adds to a step, in milliseconds. */
+  readonly extraMs: number;
+  /** Median over rounds of the member's step time over the baseline's (plain MAE) in the same round. */
   readonly ratio: number;
+  /** First and third quartile of those per-round ratios (the spread a busy machine leaves). */
+  readonly ratioQuartiles: readonly [number, number];
   readonly baseline: typeof REGRESSION_BASELINE;
+}
+
+/** The q-quantile of `values` (linear interpolation between order statistics, as NumPy's default); NaN when empty. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  const a = sorted[low] ?? Number.NaN;
+  const b = sorted[Math.min(low + 1, sorted.length - 1)] ?? Number.NaN;
+  return a + (b - a) * (at - low);
 }
 
 /**
  * Times a training step of the forecasting workload with every regression member ({@link regressionMembers}) in one
  * process: alternating rounds (each round trains every member one epoch from the same weights), one untimed warm-up
- * round, the median over `repetitions` rounds; each member's ratio is against plain MAE of the same sitting.
+ * round, the median over `repetitions` rounds; each member's ratio is the median over rounds of its step time over
+ * plain MAE's in the same round (paired, so a slow stretch of a shared machine cancels out), with the quartiles.
  * Leaves no tensor behind (the workload and the members' variables are disposed).
  */
 export async function regressionStepRecords(backend: string, options: RegressionBenchOptions = {}): Promise<RegressionStepRecord[]> {
@@ -49,10 +68,13 @@ export async function regressionStepRecords(backend: string, options: Regression
     const owned = regressionMembers(workload);
     const { members } = owned;
     try {
-      const steps = await stepTimes(workload, members, { repetitions, seed: options.seed ?? 1 });
-      const base = steps[REGRESSION_BASELINE] ?? Number.NaN;
+      const rounds = await stepTimeRounds(workload, members, { repetitions, seed: options.seed ?? 1 });
+      const baseRounds = rounds[REGRESSION_BASELINE] ?? [];
+      const base = median(baseRounds);
       return members.map((m) => {
-        const ms = steps[m.name] ?? Number.NaN;
+        const times = rounds[m.name] ?? [];
+        const ms = median(times);
+        const ratios = times.map((t, r) => t / (baseRounds[r] ?? Number.NaN));
         return {
           workload: 'regression',
           backend,
@@ -63,7 +85,9 @@ export async function regressionStepRecords(backend: string, options: Regression
           group: m.group,
           outputs: m.outputs,
           stepMs: Number(ms.toFixed(3)),
-          ratio: Number((ms / base).toFixed(3)),
+          extraMs: Number((ms - base).toFixed(3)),
+          ratio: Number(median(ratios).toFixed(3)),
+          ratioQuartiles: [Number(quantile(ratios, 0.25).toFixed(3)), Number(quantile(ratios, 0.75).toFixed(3))],
           baseline: REGRESSION_BASELINE,
         };
       });
