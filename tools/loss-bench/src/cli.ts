@@ -7,8 +7,8 @@
 //     frequency-weighted, LDS, Balanced MSE, classification-aided, task weighters); writes
 //     bench-results/loss-bench-regression.json.
 //   --workload gpt: the train-bench gpt (character transformer) against plain softmax cross-entropy, every
-//     language-model member (sample reweighting, CE + λ·NTL, spherical Z-loss, log-partition penalty); writes
-//     bench-results/loss-bench-gpt.json.
+//     language-model member (sample reweighting, CE + λ·NTL, spherical Z-loss, log-partition penalty, MD4's masked
+//     diffusion loss with its masking sampler); writes bench-results/loss-bench-gpt.json.
 // Other flags: --backend auto|tensorflow|wasm|cpu (or the first positional argument, or COUNTERWEIGHT_BACKEND),
 // --repetitions N and --batches N (regression and gpt: timed rounds and steps per epoch). Prints one JSON line per measurement.
 import { join } from 'node:path';

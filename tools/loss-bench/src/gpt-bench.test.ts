@@ -15,6 +15,8 @@ const EXPECTED_MEMBERS = [
   'crossEntropyWithNumberTokenLoss (WAS, λ 0.3)',
   'sphericalZLoss (a 1, b 0, mean)',
   'logPartitionPenalty (c 1e-4)',
+  'maskedDiffusionLoss (linear, with md4MaskTokens)',
+  'maskedDiffusionLoss (cosine, with md4MaskTokens)',
 ];
 
 describe('gpt workload of the loss bench', () => {

@@ -1,10 +1,13 @@
 import {
   crossEntropyWithNumberTokenLoss,
   logPartitionPenalty,
+  maskedDiffusionLoss,
+  md4MaskTokens,
   sampleReweightedLoss,
   SampleReweighter,
   softmaxCrossEntropy,
   sphericalZLoss,
+  type Md4ScheduleType,
 } from '@counterweight/core-losses';
 import { GPT_BATCH_SIZE, GPT_CONTEXT, gptWorkload } from '@counterweight/train-bench';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -18,10 +21,29 @@ export const GPT_BASELINE = 'softmaxCrossEntropy';
 const DIGIT_TOKEN_IDS = Array.from({ length: 10 }, (_, d) => d);
 
 /**
+ * One MD4 step as a training loss: draws the step's masks and ELBO weights from the targets with `md4MaskTokens` (a new
+ * seed every call; mask id = V) and returns `maskedDiffusionLoss` in bits per token. The workload's model still reads
+ * the clean tokens: the bench times the sampler and the loss, not a diffusion model.
+ */
+function md4Member(type: Md4ScheduleType): StepConfig {
+  let step = 0;
+  return {
+    name: `maskedDiffusionLoss (${type}, with md4MaskTokens)`,
+    loss: ({ targets, predictions }) => {
+      const vocab = predictions.shape[predictions.rank - 1] ?? 0;
+      const drawn = md4MaskTokens(targets, { maskTokenId: vocab, seed: step, schedule: { type } });
+      step += 1;
+      return maskedDiffusionLoss(targets, predictions, { maskedTokens: drawn.maskedTokens, elboWeights: drawn.elboWeights, validate: false }) as tf.Scalar;
+    },
+  };
+}
+
+/**
  * The language-model members of core-losses as training losses of the train-bench `gpt` workload (targets `[B, T]`
  * next tokens, logits `[B, T, V]`), each with the settings a run would use: sample reweighting (LinUpper, r = 0.4,
  * the loss alone and through `SampleReweighter`, which also reads the weights back to report them), CE + 0.3·NTL-WAS,
- * the spherical Z-loss (mean over tokens) and CE + 1e-4·(log Z)². The baseline is first.
+ * the spherical Z-loss (mean over tokens), CE + 1e-4·(log Z)² and MD4's masked diffusion loss with its masking sampler
+ * (linear and cosine schedules). The baseline is first.
  */
 export function gptMembers(): StepConfig[] {
   const reweighter = new SampleReweighter({ strategy: 'linUpper', temperature: 0.4, warmupSteps: 0 });
@@ -36,6 +58,8 @@ export function gptMembers(): StepConfig[] {
     },
     { name: 'sphericalZLoss (a 1, b 0, mean)', loss: ({ targets, predictions }) => scalar(sphericalZLoss(targets, predictions, { reduction: 'sumOverWeights', validate: false })) },
     { name: 'logPartitionPenalty (c 1e-4)', loss: ({ targets, predictions }) => scalar(logPartitionPenalty(targets, predictions, { validate: false })) },
+    md4Member('linear'),
+    md4Member('cosine'),
   ];
 }
 
