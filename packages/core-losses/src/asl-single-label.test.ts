@@ -5,6 +5,7 @@ import { asymmetricLossSingleLabel, type AsymmetricLossSingleLabelOptions } from
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 
 const B = 7;
@@ -138,14 +139,10 @@ describe.each(TEST_BACKENDS)('asymmetricLossSingleLabel on %s', (backend) => {
     expect(maxRelativeError(tiny, [Math.log1p(2 * Math.exp(-50))])).toBeLessThan(1e-5);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(X, SHAPE);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => asymmetricLossSingleLabel(Y, v, { gammaPos: 1, weights: [1, 2, 3, 4, 5, 6, 7] }))(x);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => stepAndEvaluation((v) => asymmetricLossSingleLabel(Y, v, { gammaPos: 1, weights: [1, 2, 3, 4, 5, 6, 7] }), x));
     x.dispose();
   });
 });

@@ -5,6 +5,7 @@ import { cumulativeLogitLoss } from './cumulative-logit.js';
 import { LossArgumentError } from './errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 
 const N = 9;
@@ -158,17 +159,13 @@ describe.each(TEST_BACKENDS)('cumulativeLogitLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const eta = tf.tensor2d(ETA, [N, M]);
     const labels = tf.tensor1d(LABELS, 'int32');
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => cumulativeLogitLoss(labels, v, { weights: tf.ones([N]) }))(eta);
-    });
-    cumulativeLogitLoss(labels, eta).dispose();
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([eta, labels]);
+    const weights = tf.ones([N]);
+    expectNoLeak(() => [...stepAndEvaluation((v) => cumulativeLogitLoss(labels, v, { weights }), eta), cumulativeLogitLoss(labels, eta)]);
+    tf.dispose([eta, labels, weights]);
   });
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { densityNormalizedLoss } from './density-normalized.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { crossEntropy64, rows, sum64 } from './test-support/reference64.js';
 
@@ -111,14 +112,10 @@ describe.each(TEST_BACKENDS)('densityNormalizedLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(X, [M, K]);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => densityNormalizedLoss(LABELS, v, { groupIds: GROUPS, numGroups: 4 }))(x);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => stepAndEvaluation((v) => densityNormalizedLoss(LABELS, v, { groupIds: GROUPS, numGroups: 4 }), x));
     x.dispose();
   });
 });

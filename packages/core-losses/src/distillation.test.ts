@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { distillationKL, dualHeadBinaryKL } from './distillation.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { logSoftmax64, rows, sum64 } from './test-support/reference64.js';
 
@@ -140,15 +141,15 @@ describe.each(TEST_BACKENDS)('dualHeadBinaryKL on %s', (backend) => {
     expect(boundary.worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step (both losses)', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (both losses, outside tf.tidy)', async () => {
     await useBackend(backend);
     const teacher = tf.tensor2d(TEACHER, [B, C]);
     const student = tf.tensor2d(STUDENT, [B, C]);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => tf.add(dualHeadBinaryKL(teacher, v), distillationKL(teacher, v, { weights: S })))(student);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => [
+      ...stepAndEvaluation((v) => distillationKL(teacher, v, { weights: S }), student),
+      ...stepAndEvaluation((v) => dualHeadBinaryKL(teacher, v), student),
+      distillationKL(teacher, student, { reduction: 'none' }),
+    ]);
     teacher.dispose();
     student.dispose();
   });

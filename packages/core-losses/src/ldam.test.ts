@@ -5,6 +5,7 @@ import { ldamLoss, ldamMargins } from './ldam.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { crossEntropy64, rows, sum64 } from './test-support/reference64.js';
 
@@ -112,14 +113,10 @@ describe.each(TEST_BACKENDS)('ldamLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(X, [B, C]);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => ldamLoss(Y, v, { classCounts: COUNTS, classWeights: W, weights: S }))(x);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => stepAndEvaluation((v) => ldamLoss(Y, v, { classCounts: COUNTS, classWeights: W, weights: S }), x));
     x.dispose();
   });
 });

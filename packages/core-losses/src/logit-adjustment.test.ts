@@ -5,6 +5,7 @@ import { classPriors } from './class-counts.js';
 import { logitAdjustedLoss, logitAdjustments, posthocLogitAdjustment } from './logit-adjustment.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { crossEntropy64, rows, sum64 } from './test-support/reference64.js';
 
@@ -91,15 +92,10 @@ describe.each(TEST_BACKENDS)('logitAdjustedLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(X, [B, C]);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => logitAdjustedLoss(Y, v, { classCounts: COUNTS }))(x);
-      posthocLogitAdjustment(x, { classCounts: COUNTS });
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => [...stepAndEvaluation((v) => logitAdjustedLoss(Y, v, { classCounts: COUNTS }), x), posthocLogitAdjustment(x, { classCounts: COUNTS })]);
     x.dispose();
   });
 

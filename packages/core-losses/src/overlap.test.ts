@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { jaccardLoss, softDiceLoss, tverskyLoss } from './overlap.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient, checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { logSoftmax64, rows, sum64 } from './test-support/reference64.js';
 
@@ -164,15 +165,11 @@ describe.each(TEST_BACKENDS)('overlap losses on %s', (backend) => {
     tf.dispose([y, skewedGrad]);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor(X, SHAPE);
     const y = tf.tensor(LABELS, [B, H, W], 'int32');
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      for (const { f } of LOSSES) tf.grad((v: tf.Tensor) => f(y, v, { classWeights: CW, perSample: true }))(x);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    for (const { f } of LOSSES) expectNoLeak(() => stepAndEvaluation((v) => f(y, v, { classWeights: CW, perSample: true }), x));
     x.dispose();
     y.dispose();
   });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { pairwiseHingeLoss } from './pairwise-hinge.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { maxRelativeError } from './test-support/random-inputs.js';
 import { hinge64, pairTerms64, perListPairs64, reduce64 } from './test-support/ranking64.js';
 import { scalarOf } from './test-support/tensors.js';
@@ -107,14 +108,13 @@ describe.each(TEST_BACKENDS)('pairwiseHingeLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(LOGITS);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => pairwiseHingeLoss(LABELS, v, { weights: [1, 2, 3, 4] }))(x);
+    expectNoLeak(() => {
+      const perList = pairwiseHingeLoss(LABELS, x, { reduction: 'perList' });
+      return [...stepAndEvaluation((v) => pairwiseHingeLoss(LABELS, v, { weights: [1, 2, 3, 4] }), x), perList.losses, perList.weights];
     });
-    expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
 });

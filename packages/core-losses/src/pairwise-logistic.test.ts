@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { pairwiseLogisticLoss } from './pairwise-logistic.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { logistic64, pairTerms64, perListPairs64, reduce64 } from './test-support/ranking64.js';
 import { rows } from './test-support/reference64.js';
@@ -183,16 +184,14 @@ describe.each(TEST_BACKENDS)('pairwiseLogisticLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step and with the { losses, weights } outputs', async () => {
+  it('leaves no tensors behind after a gradient step, an evaluation and with the { losses, weights } outputs (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(LOGITS);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => pairwiseLogisticLoss(LABELS, v, { weights: LIST_WEIGHTS, mask: LABELS.map((r) => r.map((y) => (y >= 0 ? 1 : 0))) }))(x);
+    const mask = LABELS.map((r) => r.map((y) => (y >= 0 ? 1 : 0)));
+    expectNoLeak(() => {
+      const perList = pairwiseLogisticLoss(LABELS, x, { reduction: 'perList' });
+      return [...stepAndEvaluation((v) => pairwiseLogisticLoss(LABELS, v, { weights: LIST_WEIGHTS, mask }), x), perList.losses, perList.weights];
     });
-    const perList = pairwiseLogisticLoss(LABELS, x, { reduction: 'perList' });
-    tf.dispose([perList.losses, perList.weights]);
-    expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
 });

@@ -5,6 +5,7 @@ import { poly1SoftmaxListwiseLoss } from './poly1-softmax-listwise.js';
 import { softmaxListwiseLoss } from './softmax-listwise.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { LISTWISE_LABELS, reduce64, softmaxTerms64 } from './test-support/ranking64.js';
 import { logSoftmax64, rows } from './test-support/reference64.js';
@@ -108,14 +109,13 @@ describe.each(TEST_BACKENDS)('poly1SoftmaxListwiseLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(LOGITS);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => poly1SoftmaxListwiseLoss(LABELS, v, { weights: [1, 2, 3, 4, 5] }))(x);
+    expectNoLeak(() => {
+      const perList = poly1SoftmaxListwiseLoss(LABELS, x, { reduction: 'perList' });
+      return [...stepAndEvaluation((v) => poly1SoftmaxListwiseLoss(LABELS, v, { weights: [1, 2, 3, 4, 5] }), x), perList.losses, perList.weights];
     });
-    expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
 });

@@ -5,6 +5,7 @@ import { LossArgumentError } from './errors.js';
 import { sigmoidCrossEntropy } from './sigmoid-cross-entropy.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 
 const B = 5;
@@ -87,15 +88,11 @@ describe.each(TEST_BACKENDS)('sigmoidCrossEntropy on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(X, [B, C]);
     const t = tf.tensor2d(T, [B, C]);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => sigmoidCrossEntropy(t, v, { classWeights: [1, 2, 3, 4] }))(x);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => stepAndEvaluation((v) => sigmoidCrossEntropy(t, v, { classWeights: [1, 2, 3, 4] }), x));
     tf.dispose([x, t]);
   });
 });

@@ -5,6 +5,7 @@ import { sigmoidCrossEntropy } from './sigmoid-cross-entropy.js';
 import { sigmoidFocalLoss } from './sigmoid-focal.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 
 const SHAPE: [number, number] = [6, 4];
@@ -76,15 +77,12 @@ describe.each(TEST_BACKENDS)('sigmoidFocalLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(X, SHAPE);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => sigmoidFocalLoss(tf.tensor2d(T, SHAPE), v, { reduction: 'mean', weights: [1, 2, 3, 4, 5, 6] }))(x);
-    });
-    expect(tf.memory().numTensors).toBe(before);
-    x.dispose();
+    const t = tf.tensor2d(T, SHAPE);
+    expectNoLeak(() => stepAndEvaluation((v) => sigmoidFocalLoss(t, v, { reduction: 'mean', weights: [1, 2, 3, 4, 5, 6] }), x));
+    tf.dispose([x, t]);
   });
 });
 

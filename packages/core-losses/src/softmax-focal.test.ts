@@ -5,6 +5,7 @@ import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { softmaxFocalLoss } from './softmax-focal.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 
 const B = 8;
@@ -74,14 +75,10 @@ describe.each(TEST_BACKENDS)('softmaxFocalLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(X, [B, C]);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => softmaxFocalLoss(Y, v, { classWeights: W }))(x);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => stepAndEvaluation((v) => softmaxFocalLoss(Y, v, { classWeights: W }), x));
     x.dispose();
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { softmaxListwiseLoss } from './softmax-listwise.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { LISTWISE_LABELS, reduce64, softmaxTerms64 } from './test-support/ranking64.js';
 import { rows } from './test-support/reference64.js';
@@ -151,16 +152,13 @@ describe.each(TEST_BACKENDS)('softmaxListwiseLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(LOGITS);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => softmaxListwiseLoss(LABELS, v, { weights: ITEM_WEIGHTS, temperature: 2 }))(x);
+    expectNoLeak(() => {
+      const perList = softmaxListwiseLoss(LABELS, x, { reduction: 'perList' });
+      return [...stepAndEvaluation((v) => softmaxListwiseLoss(LABELS, v, { weights: ITEM_WEIGHTS, temperature: 2 }), x), perList.losses, perList.weights];
     });
-    const perList = softmaxListwiseLoss(LABELS, x, { reduction: 'perList' });
-    tf.dispose([perList.losses, perList.weights]);
-    expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
 });

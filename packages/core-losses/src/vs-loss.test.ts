@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { logitAdjustedLoss } from './logit-adjustment.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { crossEntropy64, rows, sum64 } from './test-support/reference64.js';
 import { vsAdjustments, vsLoss } from './vs-loss.js';
@@ -100,14 +101,10 @@ describe.each(TEST_BACKENDS)('vsLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
-  it('leaves no tensors behind after a gradient step', async () => {
+  it('leaves no tensors behind after a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
     const x = tf.tensor2d(X, [B, C]);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((v: tf.Tensor) => vsLoss(Y, v, { classCounts: COUNTS, classWeights: W }))(x);
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => stepAndEvaluation((v) => vsLoss(Y, v, { classCounts: COUNTS, classWeights: W }), x));
     x.dispose();
   });
 });

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { LossArgumentError } from './errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { pilotGeneratorA, welfareRatio } from './test-support/pilot-auctions.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { rows } from './test-support/reference64.js';
 import { welfare64, welfareGradient64, welfarePerAuction64, type Welfare64Options } from './test-support/welfare64.js';
 import { scalarOf } from './test-support/tensors.js';
-import { combinedWelfareLoss, welfareRankLoss, type WelfareRankLossOptions } from './welfare-rank.js';
+import { combinedWelfareLoss, ecpmDifferences, welfarePairWeights, welfareRankLoss, type WelfareRankLossOptions } from './welfare-rank.js';
 
 const A = 4;
 const S = 5;
@@ -118,9 +119,13 @@ describe.each(TEST_BACKENDS)('welfareRankLoss on %s', (backend) => {
     const logits = tf.tensor2d(uniformArray(r, auctions * big, -4, 0), [auctions, big]);
     const bids = tf.tensor2d(uniformArray(r, auctions * big, 0.1, 5), [auctions, big]);
     const clicks = tf.tensor2d(uniformArray(r, auctions * big, 0, 1).map((u) => (u < 0.1 ? 1 : 0)), [auctions, big]);
-    const before = tf.memory().numTensors;
-    const grad = tf.tidy(() => tf.grad((s: tf.Tensor) => welfareRankLoss(clicks, s, { bids, validate: false }))(logits).dataSync());
-    expect(tf.memory().numTensors).toBe(before);
+    let grad: number[] = [];
+    expectNoLeak(() => {
+      const tensors = stepAndEvaluation((s) => welfareRankLoss(clicks, s, { bids, validate: false }), logits);
+      grad = Array.from(tensors[1]?.dataSync() ?? []);
+      return tensors;
+    });
+    expect(grad.length).toBe(auctions * big);
     expect(grad.every(Number.isFinite)).toBe(true);
     // The float64 reference on one 256-candidate auction (65,280 pairs).
     const one = (t: tf.Tensor2D): number[][] => [Array.from(tf.tidy(() => tf.slice(t, [1, 0], [1, big]).dataSync()))];
@@ -129,14 +134,18 @@ describe.each(TEST_BACKENDS)('welfareRankLoss on %s', (backend) => {
     tf.dispose([logits, bids, clicks]);
   });
 
-  it('does not leak tensors in a gradient step', async () => {
+  it('does not leak tensors in a gradient step and an evaluation (outside tf.tidy)', async () => {
     await useBackend(backend);
-    const before = tf.memory().numTensors;
-    tf.tidy(() => {
-      tf.grad((s: tf.Tensor) => combinedWelfareLoss(CLICKS, s, { bids: PADDED_BIDS, mask: MASK, lambda: 0.3 }))(tf.tensor(LOGITS));
-      tf.grad((s: tf.Tensor) => welfareRankLoss(CLICKS, s, { bids: BIDS, teacher: TEACHER, scoreSpace: 'logEcpm' }))(tf.tensor(LOGITS));
-    });
-    expect(tf.memory().numTensors).toBe(before);
+    const logits = tf.tensor2d(LOGITS);
+    const bids = tf.tensor2d(BIDS);
+    const valid = tf.onesLike(bids);
+    expectNoLeak(() => [
+      ...stepAndEvaluation((s) => combinedWelfareLoss(CLICKS, s, { bids: PADDED_BIDS, mask: MASK, lambda: 0.3 }), logits),
+      ...stepAndEvaluation((s) => welfareRankLoss(CLICKS, s, { bids: BIDS, teacher: TEACHER, scoreSpace: 'logEcpm' }), logits),
+      ecpmDifferences(logits, bids, 2, 'logEcpm'),
+      welfarePairWeights(bids, valid, 'linear'),
+    ]);
+    tf.dispose([logits, bids, valid]);
   });
 
   it('names the argument in its errors', async () => {
