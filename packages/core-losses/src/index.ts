@@ -229,6 +229,7 @@ export {
 } from './sample-reweighter.js';
 export {
   crossEntropyWithNumberTokenLoss,
+  digitTokenIdsOf,
   expectedDigitValue,
   numberTokenLoss,
   type CrossEntropyWithNumberTokenLossOptions,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 import { LossArgumentError } from './errors.js';
-import { crossEntropyWithNumberTokenLoss, expectedDigitValue, numberTokenLoss, type NumberTokenLossOptions } from './number-token-loss.js';
+import { crossEntropyWithNumberTokenLoss, digitTokenIdsOf, expectedDigitValue, numberTokenLoss, type NumberTokenLossOptions } from './number-token-loss.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
@@ -144,6 +144,23 @@ describe.each(TEST_BACKENDS)('numberTokenLoss on %s', (backend) => {
     const was = tf.tidy(() => scalarOf(numberTokenLoss(y, x, { digitTokenIds: DIGITS })));
     expect(maxRelativeError([was], [meanOf(ntl64(extreme, LABELS, 'was', 'mask'))])).toBeLessThan(1e-5);
     tf.dispose([x, y]);
+  });
+});
+
+describe('digitTokenIdsOf', () => {
+  it('reads the digit ids off a vocabulary: contiguous, permuted, whitespace-prefixed only when no bare digit exists', () => {
+    const t5 = ['<pad>', '</s>', '<unk>', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'the'];
+    expect(digitTokenIdsOf(t5)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const permuted = ['<pad>', '7', 'a', ...'3950182 64'.split('').map((c) => (c === ' ' ? '▁6' : c))];
+    expect(digitTokenIdsOf(permuted)).toEqual([6, 7, 9, 3, 12, 5, 11, 1, 8, 4]); // "▁6" (id 10) is not a digit token
+    const gpt2 = ['!', ...Array.from({ length: 10 }, (_, d) => ` ${d}`), '5'];
+    expect(digitTokenIdsOf(gpt2)).toEqual([1, 2, 3, 4, 5, 11, 7, 8, 9, 10]);
+  });
+
+  it('names the vocabulary when a digit is missing or ambiguous', () => {
+    expect(() => digitTokenIdsOf(['0', '1', '▁2'])).toThrow("digitTokenIdsOf: argument 'vocabulary' has no token for the digit(s) 2, 3, 4, 5, 6, 7, 8, 9");
+    const twice = [...Array.from({ length: 10 }, (_, d) => ` ${d}`), '\t3'];
+    expect(() => digitTokenIdsOf(twice)).toThrow(/has 2 tokens for the digit 3 \(ids 3, 10\)/);
   });
 });
 

@@ -9,6 +9,7 @@ import { checkNumberOption, toFloatTensor, type TensorInput } from './validation
 const LOSS = 'numberTokenLoss';
 const COMBINED = 'crossEntropyWithNumberTokenLoss';
 const DIGIT_VALUE = 'expectedDigitValue';
+const DIGIT_IDS = 'digitTokenIdsOf';
 
 /** `was`: NTL-WAS, `Σ_k p_k |k − y|` (Wasserstein-1 to the one-hot target); `mse`: NTL-MSE, `(Σ_k p_k k − y)²`. */
 export type NumberTokenLossVariant = 'was' | 'mse';
@@ -57,6 +58,43 @@ function checkDigitIds(value: unknown, vocab: number, loss: string): number[] {
   });
   if (new Set(ids).size !== ids.length) throw new LossArgumentError(loss, 'options.digitTokenIds', `must not repeat an id, got [${ids.join(', ')}]`);
   return ids as number[];
+}
+
+/**
+ * The digit token ids of a tokenizer's vocabulary (`vocabulary[id]` = the token's text): `result[d]` is the id of the
+ * token that is exactly the digit `d` ("0"…"9"), for `numberTokenLoss`'s `digitTokenIds`. A token with surrounding
+ * whitespace (GPT-2's " 5") counts when the vocabulary has no bare one; SentencePiece's "▁5" does not (the T5 setup of
+ * the paper splits numbers into bare digit tokens). The reference treats every token whose stripped text is a single
+ * digit as a number token, so a vocabulary with both "5" and " 5" gets two tokens of value 5 there and one here.
+ * @throws LossArgumentError (argument `vocabulary`) naming the digits the vocabulary lacks, or two candidates of one digit.
+ */
+export function digitTokenIdsOf(vocabulary: readonly string[]): number[] {
+  if (!Array.isArray(vocabulary)) throw new LossArgumentError(DIGIT_IDS, 'vocabulary', `must be an array of token strings, got ${typeof vocabulary}`);
+  const bare = new Map<number, number>();
+  const padded = new Map<number, number[]>();
+  vocabulary.forEach((token, id) => {
+    if (typeof token !== 'string') return;
+    const stripped = token.trim();
+    if (stripped.length !== 1 || stripped < '0' || stripped > '9') return;
+    const digit = stripped.charCodeAt(0) - 48;
+    if (token === stripped) bare.set(digit, id);
+    else padded.set(digit, [...(padded.get(digit) ?? []), id]);
+  });
+  const missing: number[] = [];
+  const ids = Array.from({ length: 10 }, (_, d) => {
+    const exact = bare.get(d);
+    if (exact !== undefined) return exact;
+    const candidates = padded.get(d) ?? [];
+    if (candidates.length > 1) {
+      throw new LossArgumentError(DIGIT_IDS, 'vocabulary', `has ${candidates.length} tokens for the digit ${d} (ids ${candidates.join(', ')}) and no bare "${d}"; pass digitTokenIds yourself`);
+    }
+    if (candidates.length === 0) missing.push(d);
+    return candidates[0] ?? -1;
+  });
+  if (missing.length > 0) {
+    throw new LossArgumentError(DIGIT_IDS, 'vocabulary', `has no token for the digit(s) ${missing.join(', ')} (add them to the tokenizer, as the reference does)`);
+  }
+  return ids;
 }
 
 function numberTokenLoss_(targets: TensorInput, logits: TensorInput, options: NumberTokenLossOptions): tf.Tensor {

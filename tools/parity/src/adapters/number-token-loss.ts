@@ -1,4 +1,4 @@
-import { expectedDigitValue, numberTokenLoss, type NumberTokenLossOptions, type NumberTokenLossVariant } from '@counterweight/core-losses';
+import { digitTokenIdsOf, expectedDigitValue, numberTokenLoss, type NumberTokenLossOptions, type NumberTokenLossVariant } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { flatten } from '../vectors.js';
@@ -6,12 +6,18 @@ import type { ParityAdapter } from './adapter.js';
 import { assertKnownParams, CaseFormatError, inputTensor, valueAndGradient, values } from './common.js';
 import type { VectorCase } from '../vectors.js';
 
-/** `inputs.digit_token_ids` (digit d at index d), checked to be integers. */
+/**
+ * The digit ids read off the case's vocabulary (`inputs.vocab`) by the library, as a tokenizer's would be; they must
+ * agree with `inputs.digit_token_ids` (digit d at index d).
+ */
 function digitIds(testCase: VectorCase): number[] {
+  const vocab = testCase.inputs['vocab'];
+  if (!Array.isArray(vocab) || !vocab.every((t) => typeof t === 'string')) throw new CaseFormatError('inputs.vocab must be a list of token strings');
+  const ids = digitTokenIdsOf(vocab);
   const raw = testCase.inputs['digit_token_ids'];
   if (raw === undefined) throw new CaseFormatError('inputs.digit_token_ids is missing');
-  const ids = flatten(raw, 'inputs.digit_token_ids');
-  if (!ids.every(Number.isInteger)) throw new CaseFormatError('inputs.digit_token_ids must hold integer ids');
+  const given = flatten(raw, 'inputs.digit_token_ids');
+  if (given.join(',') !== ids.join(',')) throw new CaseFormatError(`inputs.digit_token_ids [${given.join(', ')}] differ from the vocabulary's digits [${ids.join(', ')}]`);
   return ids;
 }
 
