@@ -7,6 +7,7 @@ import { balancedMseLoss } from './balanced-mse.js';
 import { meanSquaredError } from './point-losses.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError } from './test-support/random-inputs.js';
 import { scalarOf } from './test-support/tensors.js';
 
@@ -141,11 +142,10 @@ describe.each(TEST_BACKENDS)('balancedMseLoss on %s', (backend) => {
     const y = tf.tensor1d(c.target);
     const p = tf.tensor1d(c.pred);
     const sigma = tf.variable(tf.scalar(1.5));
-    const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => balancedMseLoss(y, p, { noiseSigma: sigma, mask: c.pred.map((_, i) => i % 4 === 0 ? 0 : 1) }) as tf.Scalar, [sigma]);
-    tf.dispose([value, ...Object.values(grads)]);
-    balancedMseLoss(y, p, { noiseSigma: sigma }).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => {
+      const { value, grads } = tf.variableGrads(() => balancedMseLoss(y, p, { noiseSigma: sigma, mask: c.pred.map((_, i) => i % 4 === 0 ? 0 : 1) }) as tf.Scalar, [sigma]);
+      return [value, grads, balancedMseLoss(y, p, { noiseSigma: sigma })];
+    });
     tf.dispose([y, p, sigma]);
   });
 });

@@ -5,6 +5,7 @@ import { classificationAidedRegressionLoss } from './classification-aided-regres
 import { parseTargetBins } from './target-bins.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { crossEntropy64 } from './test-support/reference64.js';
 import { scalarOf } from './test-support/tensors.js';
@@ -71,11 +72,10 @@ describe.each(TEST_BACKENDS)('classificationAidedRegressionLoss on %s', (backend
     await useBackend(backend);
     const p = tf.tensor1d(P);
     const z = tf.tensor2d(Z, [B, C]);
-    const before = tf.memory().numTensors;
-    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => classificationAidedRegressionLoss(Y, a, { classLogits: b, bins: BINS, weights: [1, 2, 1, 2, 1, 2] }))([p, z]);
-    tf.dispose(grads);
-    classificationAidedRegressionLoss(Y, p, { classLogits: z, bins: BINS, mask: [1, 1, 0, 1, 1, 1] }).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => [
+      ...tf.grads((a: tf.Tensor, b: tf.Tensor) => classificationAidedRegressionLoss(Y, a, { classLogits: b, bins: BINS, weights: [1, 2, 1, 2, 1, 2] }))([p, z]),
+      classificationAidedRegressionLoss(Y, p, { classLogits: z, bins: BINS, mask: [1, 1, 0, 1, 1, 1] }),
+    ]);
     tf.dispose([p, z]);
   });
 });

@@ -5,6 +5,7 @@ import { aircastAuxiliaryLoss, frequencyBinWeights, frequencyWeightedMae } from 
 import { fitTargetHistogram, histogramBinIndex, parseTargetHistogram, type TargetHistogram } from './target-histogram.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { scalarOf } from './test-support/tensors.js';
 
@@ -150,10 +151,7 @@ describe.each(TEST_BACKENDS)('frequencyWeightedMae on %s', (backend) => {
     const y = tf.tensor(Y, SHAPE);
     const p = tf.tensor(P, SHAPE);
     const options = { histogram: [HIST, HIST], latitudes: LAT, binBy: 'prediction' as const, aircastQuirks: true, mask: tf.onesLike(p) };
-    const before = tf.memory().numTensors;
-    tf.grad((v: tf.Tensor) => frequencyWeightedMae(y, v, options))(p).dispose();
-    aircastAuxiliaryLoss(y, p, options).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => [...stepAndEvaluation((v) => frequencyWeightedMae(y, v, options), p), aircastAuxiliaryLoss(y, p, options)]);
     tf.dispose([y, p, options.mask]);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ImprovableGapWeighter } from './igb-weighting.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { maxRelativeError } from './test-support/random-inputs.js';
 import { scalarOf } from './test-support/tensors.js';
 
@@ -69,10 +70,7 @@ describe.each(TEST_BACKENDS)('ImprovableGapWeighter on %s', (backend) => {
     await useBackend(backend);
     const weighter = new ImprovableGapWeighter({ numTasks: 2, baseLosses: [1, 1] });
     const losses = tf.tensor1d([0.3, 0.7]);
-    const before = tf.memory().numTensors;
-    tf.grad((l: tf.Tensor) => weighter.combine(l))(losses).dispose();
-    weighter.combine(losses).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => stepAndEvaluation((l) => weighter.combine(l), losses));
     losses.dispose();
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { LossArgumentError } from './errors.js';
 import { applyMaxNorm, classNorms, maxNormProjection, maxNormThreshold } from './max-norm.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
+import { expectNoLeak } from './test-support/leak-check.js';
 import { makeRandom, uniformArray } from './test-support/random-inputs.js';
 
 // A [features = 3, classes = 5] tfjs dense kernel whose class columns have very different norms (head classes large).
@@ -56,9 +57,7 @@ describe.each(TEST_BACKENDS)('MaxNorm on %s', (backend) => {
     transposed.dispose();
 
     const variable = tf.variable(tf.tensor2d(KERNEL, [F, C]), true);
-    const before = tf.memory().numTensors;
-    applyMaxNorm(variable, THRESHOLD);
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => applyMaxNorm(variable, THRESHOLD));
     expect(variable.dataSync()).toEqual(b);
     const norms = tf.tidy(() => classNorms(variable).dataSync());
     Array.from(norms).forEach((n) => expect(n).toBeLessThanOrEqual(THRESHOLD * (1 + 1e-6)));

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { pinballLoss } from './pinball.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { scalarOf } from './test-support/tensors.js';
 
@@ -81,10 +82,10 @@ describe.each(TEST_BACKENDS)('pinballLoss on %s', (backend) => {
     const p = tf.tensor2d(P, [B, Q]);
     const y = tf.tensor1d(Y);
     const levels = tf.tensor1d(LEVELS);
-    const before = tf.memory().numTensors;
-    tf.grad((v: tf.Tensor) => pinballLoss(y, v, { quantileLevels: levels, mask: [1, 0, 1, 1, 1, 1] }))(p).dispose();
-    pinballLoss(y, p, { quantileLevels: levels, perSample: true }).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => [
+      ...stepAndEvaluation((v) => pinballLoss(y, v, { quantileLevels: levels, mask: [1, 0, 1, 1, 1, 1] }), p),
+      pinballLoss(y, p, { quantileLevels: levels, perSample: true }),
+    ]);
     tf.dispose([p, y, levels]);
   });
 });

@@ -5,6 +5,7 @@ import { huberLoss, logCoshLoss, meanAbsoluteError, meanSquaredError } from './p
 import type { RegressionOptions } from './regression-inputs.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient, checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { scalarOf } from './test-support/tensors.js';
 
@@ -111,11 +112,7 @@ describe.each(TEST_BACKENDS)('point losses on %s', (backend) => {
       const y = tf.tensor2d(Y, SHAPE);
       const p = tf.tensor2d(P, SHAPE);
       const mask = tf.tensor2d(Y.map((_, i) => i % 2), SHAPE);
-      const before = tf.memory().numTensors;
-      const g = tf.grad((v: tf.Tensor) => loss(y, v, { mask, weights: [1, 2, 3, 4, 5] }))(p);
-      g.dispose();
-      loss(y, p, { perSample: true, mask }).dispose();
-      expect(tf.memory().numTensors).toBe(before);
+      expectNoLeak(() => [...stepAndEvaluation((v) => loss(y, v, { mask, weights: [1, 2, 3, 4, 5] }), p), loss(y, p, { perSample: true, mask })]);
       tf.dispose([y, p, mask]);
     });
   }

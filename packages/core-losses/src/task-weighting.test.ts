@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FixedTaskWeighter, sumTaskWeighter } from './task-weighting.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { maxRelativeError } from './test-support/random-inputs.js';
 import { scalarOf } from './test-support/tensors.js';
 
@@ -36,11 +37,7 @@ describe.each(TEST_BACKENDS)('FixedTaskWeighter and sumTaskWeighter on %s', (bac
     await useBackend(backend);
     const fixed = new FixedTaskWeighter({ numTasks: 2, weights: [1, 3] });
     const losses = tf.tensor1d([0.3, 0.7]);
-    const before = tf.memory().numTensors;
-    const grad = tf.grad((l: tf.Tensor) => fixed.combine(l))(losses);
-    grad.dispose();
-    fixed.combine(losses).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => stepAndEvaluation((l) => fixed.combine(l), losses));
     losses.dispose();
   });
 });
