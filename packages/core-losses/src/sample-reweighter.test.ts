@@ -84,6 +84,7 @@ describe('SampleReweighter argument errors and spread', () => {
     expect(argumentOf(() => new SampleReweighter({ temperature: 0 }))).toBe('options.temperature');
     expect(argumentOf(() => new SampleReweighter({ strategy: 'upper' as 'linUpper' }))).toBe('options.strategy');
     expect(argumentOf(() => new SampleReweighter({ sequenceShare: 'x' as 'tokens' }))).toBe('options.sequenceShare');
+    expect(argumentOf(() => new SampleReweighter({ shiftLabels: true, sequenceShare: 'equal', ignoreIndex: null }))).toBeUndefined();
   });
 
   it('weightSpread: inactive sequences are left out; one winner gives an effective size of 1', () => {

@@ -79,8 +79,8 @@ export class SampleReweighter {
     if (!Number.isInteger(warmupSteps) || warmupSteps < 0) {
       throw new LossArgumentError(NAME, 'options.warmupSteps', `must be an integer >= 0, got ${String(warmupSteps)}`);
     }
-    // Checks every other option once, on a one-token batch, so a bad option fails at construction.
-    tf.tidy(() => void sampleReweightedLoss([0], [[0, 0]], rest));
+    // Checks every other option once, on a batch of one two-token sequence, so a bad option fails at construction.
+    tf.tidy(() => void sampleReweightedLoss([[0, 0]], [[[0, 0], [0, 0]]], rest));
     this.options = rest;
     this.warmupSteps = warmupSteps;
   }
