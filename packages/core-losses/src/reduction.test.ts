@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LossArgumentError } from './errors.js';
 import { computeWeightedLoss, prepareWeights, resolveReduction, type Reduction } from './reduction.js';
 import { useBackend } from './test-support/backend.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 
 const LOSSES = [
   [0.5, 1.5, 2.0],
@@ -84,9 +85,11 @@ describe('computeWeightedLoss', () => {
     expect(() => reduce('sum', [[[1]]])).toThrow(/has rank 3/);
   });
 
-  it('leaves no tensors behind', () => {
-    const before = tf.memory().numTensors;
-    reduce('sumOverWeights', perSample);
-    expect(tf.memory().numTensors).toBe(before);
+  it('leaves no tensors behind in a loss built on it (counted outside tf.tidy)', () => {
+    // The building blocks leave their intermediates to the caller's scope: every loss calls them inside its tf.op.
+    const weightedLoss = tf.op({ weightedLoss_: (x: tf.Tensor) => computeWeightedLoss(tf.square(x), prepareWeights(perSample, x.shape, 'test', true), 'sumOverWeights') });
+    const x = tf.tensor2d(LOSSES);
+    expectNoLeak(() => stepAndEvaluation(weightedLoss, x));
+    x.dispose();
   });
 });
