@@ -49,7 +49,9 @@ describe('loss overhead measurement', () => {
         ...(withExtra ? { model: { ...workload.model, trainableVariables: [...workload.model.trainableVariables, extra], variables: [...workload.model.variables, { name: 'extra', variable: extra }] } } : {}),
       });
       const rounds = await stepTimeRounds(workload, [logged('a', false), logged('b', false), logged('c', true)], { repetitions: 3, seed: 1 });
-      expect(Object.values(rounds).map((v) => v.length)).toEqual([3, 3, 3]);
+      expect(Object.values(rounds.wallMs).map((v) => v.length)).toEqual([3, 3, 3]);
+      expect(Object.values(rounds.cpuMs).map((v) => v.length)).toEqual([3, 3, 3]);
+      for (const ms of [...Object.values(rounds.wallMs), ...Object.values(rounds.cpuMs)].flat()) expect(ms).toBeGreaterThan(0);
       // warm-up a b c, then rounds starting at a, b, c (one step per epoch: one loss call each)
       expect(order.join('')).toBe('abc' + 'abc' + 'bca' + 'cab');
       expect(extra.dataSync()[0]).toBe(2);

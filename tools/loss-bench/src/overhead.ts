@@ -45,17 +45,22 @@ export function catalogConfigs(counts: readonly number[], entries: readonly Loss
  * the same other one), after one untimed warm-up round, from the same weights every time (a snapshot of every
  * variable of the workload's and the configurations' models is restored before each epoch, so no configuration
  * trains on a model another one has moved).
+ *
+ * Two clocks: wall time per step (from the trainer's samples per second) and the process's CPU time per step (user +
+ * system of `process.cpuUsage()` around the epoch, divided by its steps). On a machine shared with other work the
+ * CPU time is the steadier measure of what a step costs: waiting for a core counts in the wall time only.
  * @returns milliseconds per step of each configuration in each timed round (`repetitions` values each, round order).
  */
 export async function stepTimeRounds(
   workload: StepWorkload,
   configs: readonly StepConfig[],
   options: { repetitions: number; seed: number },
-): Promise<Record<string, number[]>> {
+): Promise<{ wallMs: Record<string, number[]>; cpuMs: Record<string, number[]> }> {
   const variables = [...new Set([workload.model, ...configs.map((c) => c.model ?? workload.model)].flatMap((m) => m.variables.map((v) => v.variable)))];
   const snapshot = variables.map((v) => tf.clone(v));
   const restore = (): void => variables.forEach((v, i) => v.assign(snapshot[i] as tf.Tensor));
   const times: Record<string, number[]> = Object.fromEntries(configs.map((c) => [c.name, []]));
+  const cpuTimes: Record<string, number[]> = Object.fromEntries(configs.map((c) => [c.name, []]));
   try {
     for (let rep = -1; rep < options.repetitions; rep += 1) {
       const shift = rep < 0 ? 0 : rep % configs.length;
@@ -63,6 +68,7 @@ export async function stepTimeRounds(
         restore();
         const optimizer = createOptimizer({ name: 'adam', learningRate: 1e-3 });
         try {
+          const cpuBefore = process.cpuUsage();
           const history = await train({
             model: config.model ?? workload.model,
             loss: config.loss,
@@ -74,8 +80,12 @@ export async function stepTimeRounds(
             progress: { quiet: true },
             ...(config.weightPerturbation === undefined ? {} : { weightPerturbation: config.weightPerturbation }),
           });
+          const cpu = process.cpuUsage(cpuBefore);
           const perSecond = history.epochs[0]?.samplesPerSecond ?? Number.NaN;
-          if (rep >= 0) times[config.name]?.push((1000 * workload.batchSize) / perSecond);
+          if (rep >= 0) {
+            times[config.name]?.push((1000 * workload.batchSize) / perSecond);
+            cpuTimes[config.name]?.push((cpu.user + cpu.system) / 1000 / (history.epochs[0]?.steps ?? Number.NaN));
+          }
         } finally {
           optimizer.dispose();
         }
@@ -85,18 +95,18 @@ export async function stepTimeRounds(
     restore();
     tf.dispose(snapshot);
   }
-  return times;
+  return { wallMs: times, cpuMs: cpuTimes };
 }
 
 /**
- * {@link stepTimeRounds} reduced to the median milliseconds per step of each configuration.
+ * {@link stepTimeRounds} reduced to the median wall-clock milliseconds per step of each configuration.
  */
 export async function stepTimes(
   workload: StepWorkload,
   configs: readonly StepConfig[],
   options: { repetitions: number; seed: number },
 ): Promise<Record<string, number>> {
-  const rounds = await stepTimeRounds(workload, configs, options);
+  const rounds = (await stepTimeRounds(workload, configs, options)).wallMs;
   return Object.fromEntries(Object.entries(rounds).map(([name, values]) => [name, median(values)]));
 }
 

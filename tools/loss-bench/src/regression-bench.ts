@@ -27,6 +27,15 @@ export interface RegressionStepRecord {
   readonly group: RegressionMemberGroup;
   /** Output width of the member's model. */
   readonly outputs: number;
+  /** The process's CPU time per step (steadier on a shared machine: waiting for a core is not counted). */
+  readonly cpu: StepSummary;
+  /** Wall-clock time per step (the trainer's samples per second). */
+  readonly wall: StepSummary;
+  readonly baseline: typeof REGRESSION_BASELINE;
+}
+
+/** One clock's summary of a member's step times against the baseline's. */
+export interface StepSummary {
   /** Median milliseconds per training step over the timed rounds. */
   readonly stepMs: number;
   /** `stepMs` minus the baseline's `stepMs`: what the member adds to a step, in milliseconds. */
@@ -35,7 +44,19 @@ export interface RegressionStepRecord {
   readonly ratio: number;
   /** First and third quartile of those per-round ratios (the spread a busy machine leaves). */
   readonly ratioQuartiles: readonly [number, number];
-  readonly baseline: typeof REGRESSION_BASELINE;
+}
+
+/** Summarises a member's per-round step times against the baseline's of the same rounds (3 decimals). */
+export function summarizeRounds(times: readonly number[], baseRounds: readonly number[]): StepSummary {
+  const ms = median(times);
+  const ratios = times.map((t, r) => t / (baseRounds[r] ?? Number.NaN));
+  const round3 = (v: number): number => Number(v.toFixed(3));
+  return {
+    stepMs: round3(ms),
+    extraMs: round3(ms - median(baseRounds)),
+    ratio: round3(median(ratios)),
+    ratioQuartiles: [round3(quantile(ratios, 0.25)), round3(quantile(ratios, 0.75))],
+  };
 }
 
 /** The q-quantile of `values` (linear interpolation between order statistics, as NumPy's default); NaN when empty. */
@@ -52,8 +73,9 @@ export function quantile(values: readonly number[], q: number): number {
 /**
  * Times a training step of the forecasting workload with every regression member ({@link regressionMembers}) in one
  * process: alternating rounds (each round trains every member one epoch from the same weights), one untimed warm-up
- * round, the median over `repetitions` rounds; each member's ratio is the median over rounds of its step time over
- * plain MAE's in the same round (paired, so a slow stretch of a shared machine cancels out), with the quartiles.
+ * round, the median over `repetitions` rounds, on two clocks (process CPU time and wall time); each member's ratio is
+ * the median over rounds of its step time over plain MAE's in the same round (paired, so a slow stretch of a shared
+ * machine cancels out), with the quartiles.
  * Leaves no tensor behind (the workload and the members' variables are disposed).
  */
 export async function regressionStepRecords(backend: string, options: RegressionBenchOptions = {}): Promise<RegressionStepRecord[]> {
@@ -68,14 +90,8 @@ export async function regressionStepRecords(backend: string, options: Regression
     const owned = regressionMembers(workload);
     const { members } = owned;
     try {
-      const rounds = await stepTimeRounds(workload, members, { repetitions, seed: options.seed ?? 1 });
-      const baseRounds = rounds[REGRESSION_BASELINE] ?? [];
-      const base = median(baseRounds);
-      return members.map((m) => {
-        const times = rounds[m.name] ?? [];
-        const ms = median(times);
-        const ratios = times.map((t, r) => t / (baseRounds[r] ?? Number.NaN));
-        return {
+      const { wallMs, cpuMs } = await stepTimeRounds(workload, members, { repetitions, seed: options.seed ?? 1 });
+      return members.map((m) => ({
           workload: 'regression',
           backend,
           batchSize: workload.batchSize,
@@ -84,13 +100,10 @@ export async function regressionStepRecords(backend: string, options: Regression
           config: m.name,
           group: m.group,
           outputs: m.outputs,
-          stepMs: Number(ms.toFixed(3)),
-          extraMs: Number((ms - base).toFixed(3)),
-          ratio: Number(median(ratios).toFixed(3)),
-          ratioQuartiles: [Number(quantile(ratios, 0.25).toFixed(3)), Number(quantile(ratios, 0.75).toFixed(3))],
+          cpu: summarizeRounds(cpuMs[m.name] ?? [], cpuMs[REGRESSION_BASELINE] ?? []),
+          wall: summarizeRounds(wallMs[m.name] ?? [], wallMs[REGRESSION_BASELINE] ?? []),
           baseline: REGRESSION_BASELINE,
-        };
-      });
+      }));
     } finally {
       owned.dispose();
     }
