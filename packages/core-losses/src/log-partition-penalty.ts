@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { prepareWeights, reduceWeightedLosses, resolveReduction, type WeightingOptions } from './reduction.js';
-import { DEFAULT_IGNORE_INDEX, toTokenInputs, tokenCrossEntropy } from './token-inputs.js';
+import { logSoftmax } from './stable-math.js';
+import { DEFAULT_IGNORE_INDEX, toTokenInputs } from './token-inputs.js';
 import { checkNumberOption, type TensorInput } from './validation.js';
 
 const LOSS = 'logPartitionPenalty';
@@ -21,9 +22,11 @@ function logPartitionPenalty_(targets: TensorInput, logits: TensorInput, options
   const { logits: x, labels, valid, vocab } = toTokenInputs(targets, logits, LOSS, validate, ignoreIndex);
   const weights = prepareWeights(options.weights, labels.shape, LOSS, validate);
   const coef = checkNumberOption(options.coef ?? 1e-4, (v) => v >= 0 && Number.isFinite(v), 'a finite number >= 0', 'options.coef', LOSS);
-  // log Z = logsumexp over the vocabulary (max-shifted inside tf.logSumExp); its gradient is softmax(x).
-  const logZ = tf.logSumExp(x, -1);
-  let losses = tf.add(tokenCrossEntropy(x, labels, vocab), tf.mul(coef, tf.square(logZ)));
+  // One log-softmax serves both terms: log p_y, and log Z = o_y − log p_y (its gradient is softmax(o), as it should).
+  const oneHot = tf.cast(tf.oneHot(labels, vocab), 'float32');
+  const logPy = tf.sum(tf.mul(oneHot, logSoftmax(x)), -1);
+  const logZ = tf.sub(tf.sum(tf.mul(oneHot, x), -1), logPy);
+  let losses = tf.add(tf.neg(logPy), tf.mul(coef, tf.square(logZ)));
   let totals = valid;
   if (weights !== undefined) totals = totals === undefined ? tf.broadcastTo(weights, losses.shape) : tf.mul(totals, weights);
   if (totals !== undefined) losses = tf.mul(losses, totals);
@@ -42,8 +45,8 @@ function logPartitionPenalty_(targets: TensorInput, logits: TensorInput, options
  * Shapes: `logits` `[..., V]` (`[B, T, V]` or `[N, V]`), `targets` token ids `[...]`. Side inputs by name:
  * `weights` (the `tokenWeights` extra, per token). Reduction default `sumOverWeights`: the mean over counted tokens
  * (ignored ones excluded, token weights normalised), as T5X's `compute_weighted_cross_entropy` followed by division
- * by the number of target tokens; `none` gives `[...]` with 0 at ignored tokens. Stable at logits of ±1e4 (max-shifted
- * log-sum-exp and log-softmax).
+ * by the number of target tokens; `none` gives `[...]` with 0 at ignored tokens. Stable at logits of ±1e4: one
+ * max-shifted log-softmax gives both `log p_y` and `log Z = o_y − log p_y`.
  *
  * Reference: Chowdhery et al. (2022), PaLM §5 ("z_loss = 10^-4 · log² Z"); `cross_entropy_with_logits(z_loss=)` of
  * google-research/t5x `t5x/losses.py` (loss + z_loss·log_z², summed with the token weights).
