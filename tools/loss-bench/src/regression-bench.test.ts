@@ -52,6 +52,11 @@ describe('regression workload of the loss bench', () => {
     expect(byName.get('pinballLoss (3 levels)')?.outputs).toBe(9);
     expect(byName.get('classificationAidedRegressionLoss (10 bins)')?.outputs).toBe(33);
     for (const r of records) {
+      expect(r.againstSum === undefined, r.config).toBe(r.group !== 'multi-task');
+      if (r.againstSum !== undefined) {
+        const sumCpu = byName.get('taskWeighter: sum')?.cpu.stepMs ?? Number.NaN;
+        expect(r.againstSum.ratio).toBeCloseTo(r.cpu.stepMs / sumCpu, 2);
+      }
       for (const clock of ['cpu', 'wall'] as const) {
         const summary = r[clock];
         expect(summary.stepMs, `${r.config} ${clock}`).toBeGreaterThan(0);

@@ -2,7 +2,7 @@ import { median } from '@counterweight/bench-kit';
 
 import { stepTimeRounds } from './overhead.js';
 import { FORECAST_BATCH_SIZE, FORECAST_DEFAULT_BATCHES, forecastWorkload } from './forecast-workload.js';
-import { REGRESSION_BASELINE, regressionMembers, type RegressionMemberGroup } from './regression-members.js';
+import { REGRESSION_BASELINE, SUM_WEIGHTER_MEMBER, regressionMembers, type RegressionMemberGroup } from './regression-members.js';
 
 /** Options of {@link regressionStepRecords}; defaults are the bench's. */
 export interface RegressionBenchOptions {
@@ -31,6 +31,11 @@ export interface RegressionStepRecord {
   readonly cpu: StepSummary;
   /** Wall-clock time per step (the trainer's samples per second). */
   readonly wall: StepSummary;
+  /**
+   * Multi-task members only: CPU time against the plain-sum weighter's in the same round — what the weighting itself
+   * costs, apart from splitting the loss into per-task losses (which every weighter needs).
+   */
+  readonly againstSum?: StepSummary;
   readonly baseline: typeof REGRESSION_BASELINE;
 }
 
@@ -102,6 +107,7 @@ export async function regressionStepRecords(backend: string, options: Regression
           outputs: m.outputs,
           cpu: summarizeRounds(cpuMs[m.name] ?? [], cpuMs[REGRESSION_BASELINE] ?? []),
           wall: summarizeRounds(wallMs[m.name] ?? [], wallMs[REGRESSION_BASELINE] ?? []),
+          ...(m.group === 'multi-task' ? { againstSum: summarizeRounds(cpuMs[m.name] ?? [], cpuMs[SUM_WEIGHTER_MEMBER] ?? []) } : {}),
           baseline: REGRESSION_BASELINE,
       }));
     } finally {

@@ -25,6 +25,9 @@ import type { StepConfig } from './overhead.js';
 /** Name of the regression workload's baseline member. */
 export const REGRESSION_BASELINE = 'meanAbsoluteError';
 
+/** The plain-sum weighter's member: the other weighters' second reference (the cost of the weighting alone). */
+export const SUM_WEIGHTER_MEMBER = 'taskWeighter: sum';
+
 /** What kind of member a configuration is, for the report. */
 export type RegressionMemberGroup = 'baseline' | 'point' | 'quantile' | 'weighted' | 'imbalanced' | 'multi-task';
 
