@@ -62,3 +62,27 @@ export {
   weightedIntervalScoreDecomposition,
   type WeightedIntervalScoreDecomposition,
 } from './weighted-interval-score.js';
+
+// Point and probabilistic forecasts (regression)
+export { observedMask, type MaskOptions, type WeightedMaskOptions } from './observed-mask.js';
+export {
+  groupRegressionErrors,
+  meanAbsoluteError,
+  meanError,
+  meanSquaredError,
+  regressionErrors,
+  rootMeanSquaredError,
+  type GroupKeys,
+  type RegressionErrors,
+} from './regression-errors.js';
+export { skillScore, SKILL_SCORE_ERRORS, type SkillScoreError, type SkillScoreOptions } from './skill-score.js';
+export { empiricalQuantile } from './empirical-quantile.js';
+export { exceedanceErrors, topQuantileErrors, type ExtremeErrors, type TopQuantileOptions } from './extreme-errors.js';
+export {
+  contingencyScores,
+  exceedanceDetection,
+  type ContingencyScores,
+  type ContingencyTable,
+  type ExceedanceDetection,
+} from './exceedance-detection.js';
+export { intervalCoverage, quantileCoverage } from './quantile-coverage.js';
