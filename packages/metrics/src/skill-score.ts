@@ -23,8 +23,9 @@ export interface SkillScoreOptions extends WeightedMaskOptions {
  * with `E` the weighted, masked mean error of {@link regressionErrors} over the same evaluated samples for both
  * forecasts. The default `error: 'mse'` is the mean-squared-error skill score, the usual definition (Murphy 1988,
  * "Skill scores based on the mean square error and their relationships to the correlation coefficient", Mon. Wea.
- * Rev. 116: 2417–2424; Wilks 2011, §8.3.2). `'mae'` gives `1 − MAE/MAE_ref` and `'rmse'` gives `1 − RMSE/RMSE_ref`
- * `= 1 − √(1 − SS_MSE)`, which is smaller in magnitude than the MSE skill — state which one a report shows.
+ * Rev. 116: 2417–2424; Wilks 2011, "Statistical Methods in the Atmospheric Sciences", 3rd ed., §8.3). `'mae'` gives
+ * `1 − MAE/MAE_ref` and `'rmse'` gives `1 − RMSE/RMSE_ref = 1 − √(1 − SS_MSE)`, which is smaller in magnitude than
+ * the MSE skill — state which one a report shows.
  *
  * Range `(−∞, 1]`: 1 for a perfect forecast, 0 for a forecast as good as the reference (the reference against itself
  * scores exactly 0), negative when worse. Edge cases: reference error 0 → `-Infinity` if the forecast errs, `NaN`
