@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
-import { aircastAuxiliaryLoss, frequencyBinWeights, frequencyWeightedMae } from './frequency-weighted-mae.js';
+import { aircastAuxiliaryLoss, frequencyBinWeights, frequencyTargetWeights, frequencyWeightedMae } from './frequency-weighted-mae.js';
+import { meanAbsoluteError } from './point-losses.js';
 import { fitTargetHistogram, histogramBinIndex, parseTargetHistogram, type TargetHistogram } from './target-histogram.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
@@ -146,6 +147,37 @@ describe.each(TEST_BACKENDS)('frequencyWeightedMae on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
+  it('frequencyTargetWeights, computed once per row, give the on-the-fly loss element for element', async () => {
+    await useBackend(backend);
+    // edges and ulp neighbours among the targets, a NaN (masked) target, a null (unweighted) variable
+    const fixed = fitTargetHistogram(TRAIN, { bins: 16 });
+    const targets = Y.map((y, k) => (k % 7 === 0 ? Math.fround(HIST.edges[k % HIST.edges.length] ?? 0) : k % 11 === 0 ? Number.NaN : y));
+    const observed = targets.map((y) => (Number.isNaN(y) ? 0 : 1));
+    for (const histograms of [[HIST, null], [fixed, HIST]]) {
+      const weights = frequencyTargetWeights(targets, { histogram: histograms, shape: SHAPE });
+      const [onTheFly, precomputed, plain, noLatitudes, meanOnTheFly, meanPrecomputed] = tf.tidy(() => {
+        const y = tf.tensor(targets, SHAPE);
+        const p = tf.tensor(P, SHAPE);
+        const w = tf.tensor(weights, SHAPE);
+        const mask = tf.tensor(observed, SHAPE);
+        const options = { histogram: histograms, latitudes: LAT, mask, reduction: 'none' as const };
+        return [
+          Array.from(frequencyWeightedMae(y, p, options).dataSync()),
+          Array.from(frequencyWeightedMae(y, p, { ...options, histogram: null, weights: w }).dataSync()),
+          Array.from(meanAbsoluteError(y, p, { mask, weights: w, reduction: 'none' }).dataSync()),
+          Array.from(frequencyWeightedMae(y, p, { histogram: histograms, mask, reduction: 'none' }).dataSync()),
+          scalarOf(frequencyWeightedMae(y, p, { histogram: histograms, mask })),
+          scalarOf(meanAbsoluteError(y, p, { mask, weights: w })),
+        ];
+      });
+      expect(precomputed).toHaveLength(N);
+      // bit for bit without latitudes; with them only the order of the two multiplications differs
+      expect(plain).toEqual(noLatitudes);
+      expect(maxRelativeError(precomputed, onTheFly)).toBeLessThan(1e-6);
+      expect(maxRelativeError([meanPrecomputed], [meanOnTheFly])).toBeLessThan(1e-6);
+    }
+  });
+
   it('leaves no tensors behind after a gradient step and an evaluation', async () => {
     await useBackend(backend);
     const y = tf.tensor(Y, SHAPE);
@@ -168,5 +200,8 @@ describe('frequencyWeightedMae argument checks', () => {
     expect(() => frequencyWeightedMae([[1, 2]], [[1, 2]], { histogram: h, latitudes: [1, 2, 3] })).toThrow(/'options.latitudes' must hold 1 finite latitudes \(axis 0\)/);
     expect(() => frequencyWeightedMae([[1, 2]], [[1, 2]], { histogram: [h, h], variableAxis: 2 })).toThrow(/'options.variableAxis' must be a whole number in \[0, 1\]/);
     expect(() => aircastAuxiliaryLoss([1], [1], { histogram: h, frequencyShare: 2 })).toThrow(/aircastAuxiliaryLoss: argument 'options.frequencyShare'/);
+    expect(() => frequencyTargetWeights([1, 2, 3], { histogram: h, shape: [2] })).toThrow(/frequencyTargetWeights: argument 'targets' holds 3 values but options.shape \[2\] needs 2/);
+    expect(() => frequencyTargetWeights([1, 2], { histogram: [h], shape: [1, 2] })).toThrow(/frequencyTargetWeights: argument 'options.histogram' lists 1 histograms but axis 1 holds 2/);
+    expect(() => frequencyTargetWeights([1], { histogram: h, shape: [1], beta: -1 })).toThrow(/frequencyTargetWeights: argument 'options.beta'/);
   });
 });

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LossArgumentError } from './errors.js';
 import { reduceRegressionLosses, resolveRegressionReduction, toRegressionInputs, type RegressionOptions } from './regression-inputs.js';
-import { binIndices, parseTargetHistogram, type TargetHistogram } from './target-histogram.js';
+import { binIndices, histogramBinIndex32, isPreparedHistogram, parseTargetHistogram, type TargetHistogram } from './target-histogram.js';
 import { checkNumberOption, type TensorInput } from './validation.js';
 
 const LOSS = 'frequencyWeightedMae';
 const AUX = 'aircastAuxiliaryLoss';
+const WEIGHTS = 'frequencyTargetWeights';
 
 /** How a bin count becomes a weight. */
 export type FrequencyWeighting = 'effectiveNumber' | 'inverseLog';
@@ -61,23 +62,25 @@ export function frequencyBinWeights(histogram: TargetHistogram, weighting: Frequ
   });
 }
 
-function resolveHistograms(option: FrequencyWeightedMaeOptions['histogram'], variables: number, axis: number): (TargetHistogram | null)[] {
+function resolveHistograms(option: FrequencyWeightedMaeOptions['histogram'], variables: number, axis: number, loss = LOSS): (TargetHistogram | null)[] {
   if (option === null) return new Array<TargetHistogram | null>(variables).fill(null);
   if (Array.isArray(option)) {
     const list = option as readonly (TargetHistogram | null)[];
     if (list.length !== variables) {
-      throw new LossArgumentError(LOSS, 'options.histogram', `lists ${list.length} histograms but axis ${axis} holds ${variables} variables`);
+      throw new LossArgumentError(loss, 'options.histogram', `lists ${list.length} histograms but axis ${axis} holds ${variables} variables`);
     }
-    return list.map((h, i) => (h === null ? null : checkedHistogram(h, `options.histogram[${i}]`)));
+    return list.map((h, i) => (h === null ? null : checkedHistogram(h, `options.histogram[${i}]`, loss)));
   }
-  return new Array<TargetHistogram | null>(variables).fill(checkedHistogram(option as TargetHistogram, 'options.histogram'));
+  return new Array<TargetHistogram | null>(variables).fill(checkedHistogram(option as TargetHistogram, 'options.histogram', loss));
 }
 
-function checkedHistogram(h: TargetHistogram, argument: string): TargetHistogram {
+function checkedHistogram(h: TargetHistogram, argument: string, loss = LOSS): TargetHistogram {
+  // fitted or parsed already: checked and frozen, its lookup prepared once
+  if (typeof h === 'object' && h !== null && isPreparedHistogram(h)) return h;
   try {
     return parseTargetHistogram(h);
   } catch (error) {
-    throw new LossArgumentError(LOSS, argument, `is not a valid histogram (${error instanceof Error ? error.message : String(error)})`);
+    throw new LossArgumentError(loss, argument, `is not a valid histogram (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
@@ -97,13 +100,18 @@ function detached(values: tf.Tensor, compute: (x: tf.Tensor) => tf.Tensor): tf.T
   return op(values);
 }
 
-/** The per-element frequency weights (a constant: computed from detached values). */
-function frequencyWeights(lookupValues: tf.Tensor, histograms: (TargetHistogram | null)[], axis: number, options: FrequencyWeightedMaeOptions): tf.Tensor {
-  const beta = checkNumberOption(options.beta ?? 0.8, (v) => v >= 0 && v < 1, 'a number in [0, 1)', 'options.beta', LOSS);
+function checkWeighting(options: Pick<FrequencyWeightedMaeOptions, 'beta' | 'weighting'>, loss: string): [FrequencyWeighting, number] {
+  const beta = checkNumberOption(options.beta ?? 0.8, (v) => v >= 0 && v < 1, 'a number in [0, 1)', 'options.beta', loss);
   const weighting = options.weighting ?? 'effectiveNumber';
   if (weighting !== 'effectiveNumber' && weighting !== 'inverseLog') {
-    throw new LossArgumentError(LOSS, 'options.weighting', `must be 'effectiveNumber' or 'inverseLog', got '${String(weighting)}'`);
+    throw new LossArgumentError(loss, 'options.weighting', `must be 'effectiveNumber' or 'inverseLog', got '${String(weighting)}'`);
   }
+  return [weighting, beta];
+}
+
+/** The per-element frequency weights (a constant: computed from detached values). */
+function frequencyWeights(lookupValues: tf.Tensor, histograms: (TargetHistogram | null)[], axis: number, options: FrequencyWeightedMaeOptions): tf.Tensor {
+  const [weighting, beta] = checkWeighting(options, LOSS);
   const lookup = options.aircastQuirks === true ? 'aircastDigitize' : 'numpyHistogram';
   return detached(lookupValues, (values) => {
     const parts = tf.split(values, histograms.length, axis).map((slice, v) => {
@@ -113,6 +121,56 @@ function frequencyWeights(lookupValues: tf.Tensor, histograms: (TargetHistogram 
     });
     return parts.length === 1 ? (parts[0] as tf.Tensor) : tf.concat(parts, axis);
   });
+}
+
+/** Options of {@link frequencyTargetWeights}: the histogram and weighting options of {@link frequencyWeightedMae}. */
+export interface FrequencyTargetWeightOptions {
+  /** As {@link FrequencyWeightedMaeOptions.histogram}; a list holds one histogram (or `null`) per variable. Required. */
+  readonly histogram: TargetHistogram | readonly (TargetHistogram | null)[] | null;
+  /** Shape of the (row-major) `targets`, e.g. `[rows, V]`. Required. */
+  readonly shape: readonly number[];
+  /** Axis of the variables when `histogram` is a list. Default 1. */
+  readonly variableAxis?: number;
+  /** As {@link FrequencyWeightedMaeOptions.beta}. Default 0.8. */
+  readonly beta?: number;
+  /** As {@link FrequencyWeightedMaeOptions.weighting}. Default `effectiveNumber`. */
+  readonly weighting?: FrequencyWeighting;
+}
+
+/**
+ * The frequency weights of {@link frequencyWeightedMae} with target bins (the default `binBy: 'target'`, NumPy's
+ * bin rule), computed once per data-set row instead of in every training step: with bins chosen by the target the
+ * weight `w_freq(bin(y))` does not depend on the model. Returns one float32 weight per element of `targets`
+ * (row-major, `shape`; 1 for variables whose histogram is `null`; a NaN target gets bin 0's weight, as the loss).
+ * Pass a batch's slice as per-element `weights` (`[B, V]`) to `meanAbsoluteError`, or to {@link frequencyWeightedMae}
+ * with `histogram: null` (keeping its latitudes): `mean` reduces `Σ w·l / N`, so the loss equals the on-the-fly one
+ * (same float32 bins and weights; the sum may round differently). Not for `binBy: 'prediction'` or `aircastQuirks`.
+ *
+ * @throws LossArgumentError naming `targets` (length not the product of `shape`), `options.shape`,
+ *   `options.histogram`, `options.variableAxis`, `options.beta` or `options.weighting`.
+ */
+export function frequencyTargetWeights(targets: ArrayLike<number>, options: FrequencyTargetWeightOptions): Float32Array {
+  const shape: readonly number[] = options.shape;
+  if (!Array.isArray(options.shape) || shape.length < 1 || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new LossArgumentError(WEIGHTS, 'options.shape', 'must be a non-empty list of whole numbers (the shape of targets)');
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (targets.length !== size) throw new LossArgumentError(WEIGHTS, 'targets', `holds ${targets.length} values but options.shape [${shape.join(',')}] needs ${size}`);
+  const [weighting, beta] = checkWeighting(options, WEIGHTS);
+  const listed = Array.isArray(options.histogram);
+  const axis = listed
+    ? checkNumberOption(options.variableAxis ?? Math.min(1, shape.length - 1), (v) => Number.isInteger(v) && v >= 0 && v < shape.length, `a whole number in [0, ${shape.length - 1}]`, 'options.variableAxis', WEIGHTS)
+    : 0;
+  const variables = listed ? (shape[axis] ?? 0) : 1;
+  const histograms = resolveHistograms(options.histogram, variables, axis, WEIGHTS);
+  const tables = histograms.map((h) => (h === null ? null : { edges: h.edges, weights: frequencyBinWeights(h, weighting, beta) }));
+  const stride = listed ? shape.slice(axis + 1).reduce((a, b) => a * b, 1) : 1;
+  const out = new Float32Array(size);
+  for (let k = 0; k < size; k += 1) {
+    const table = tables[listed ? Math.floor(k / stride) % variables : 0] ?? null;
+    out[k] = table === null ? 1 : (table.weights[histogramBinIndex32(table.edges, targets[k] ?? Number.NaN)] ?? 0);
+  }
+  return out;
 }
 
 function latitudeWeights(latitudes: readonly number[], shape: readonly number[], axis: number): tf.Tensor {
@@ -183,6 +241,11 @@ function aircastAuxiliaryLoss_(targets: TensorInput, predictions: TensorInput, o
  * `effectiveNumber`, `binBy: 'target'`, reduction `mean` over all elements (AirCast's `loss`; the masked mean with a
  * mask). `aircastQuirks: true` with `binBy: 'prediction'` reproduces `freq_lat_weighted_mae` exactly, including the
  * index −1 that wraps to the last bin and the masked denominator without the batch size.
+ *
+ * Cost: bins are looked up in the step (`binIndices`: arithmetic for the evenly spaced edges of `'auto'` and fixed
+ * counts, a comparison with every edge otherwise). With target bins the weights do not depend on the model, so they
+ * can instead be computed once per data-set row with {@link frequencyTargetWeights} and passed as `weights` (with
+ * `histogram: null`), which makes the loss cost what a weighted MAE costs.
  *
  * Reference: `freq_lat_weighted_mae` of vishalned/AirCast `src/climax/utils/metrics.py` (2f6e8f1); parity vectors
  * `aircast_freq_mae.json`.

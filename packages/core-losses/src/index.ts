@@ -165,10 +165,15 @@ export { SoftmaxTaskWeighter, type SoftmaxTaskWeighterOptions } from './softmax-
 export { createTaskWeighter, type TaskWeighterSpec } from './task-weighter-factory.js';
 export {
   binIndices,
+  binIndicesByComparison,
   fitTargetHistogram,
+  hasEvenEdges,
   histogramBinEdges,
   histogramBinIndex,
+  histogramBinIndex32,
+  isPreparedHistogram,
   parseTargetHistogram,
+  type BinLookup,
   type TargetHistogram,
   type TargetHistogramBins,
   type TargetHistogramOptions,
@@ -176,9 +181,11 @@ export {
 export {
   aircastAuxiliaryLoss,
   frequencyBinWeights,
+  frequencyTargetWeights,
   frequencyWeightedMae,
   type AircastAuxiliaryLossOptions,
   type FrequencyBinBy,
+  type FrequencyTargetWeightOptions,
   type FrequencyWeightedMaeOptions,
   type FrequencyWeighting,
 } from './frequency-weighted-mae.js';

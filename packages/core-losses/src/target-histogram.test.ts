@@ -3,8 +3,19 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { binIndices, fitTargetHistogram, histogramBinEdges, parseTargetHistogram } from './target-histogram.js';
-import { useBackend } from './test-support/backend.js';
+import {
+  binIndices,
+  binIndicesByComparison,
+  fitTargetHistogram,
+  hasEvenEdges,
+  histogramBinEdges,
+  histogramBinIndex32,
+  parseTargetHistogram,
+  type BinLookup,
+  type TargetHistogram,
+} from './target-histogram.js';
+import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
+import { makeRandom } from './test-support/random-inputs.js';
 
 interface HistogramReference {
   values: number[];
@@ -66,5 +77,113 @@ describe('fitTargetHistogram against NumPy', () => {
     expect(() => parseTargetHistogram({ edges: [0, 1], counts: [1, 2] })).toThrow(/'histogram.counts' must hold 1 counts/);
     expect(() => parseTargetHistogram({ edges: [0, 1], counts: [-1] })).toThrow(/whole numbers >= 0, got -1 for bin 0/);
     expect(() => parseTargetHistogram({ kind: 'other', edges: [0, 1], counts: [1] })).toThrow(/'histogram.kind'/);
+  });
+});
+
+/** The float32 neighbour of `x` (one ulp) towards +∞ (`step` 1) or −∞ (`step` −1). */
+function nextFloat32(x: number, step: 1 | -1): number {
+  const f = new Float32Array([Math.fround(x)]);
+  const bits = new Int32Array(f.buffer);
+  const value = f[0] ?? 0;
+  if (value === 0) return step * 1.401298464324817e-45;
+  bits[0] = (bits[0] ?? 0) + ((value > 0) === (step > 0) ? 1 : -1);
+  return f[0] ?? Number.NaN;
+}
+
+/** Every float32 edge, one and two ulps either side, midpoints, far outside, ±∞, NaN and random values. */
+function adversarialValues(h: TargetHistogram, seed: number): number[] {
+  const random = makeRandom(seed);
+  const e = h.edges;
+  const first = e[0] ?? 0;
+  const last = e[e.length - 1] ?? 0;
+  const values: number[] = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, first - 1e6, last + 1e6, first - 1, last + 1];
+  e.forEach((edge, i) => {
+    const f = Math.fround(edge);
+    values.push(edge, f, nextFloat32(f, 1), nextFloat32(f, -1), nextFloat32(nextFloat32(f, 1), 1), nextFloat32(nextFloat32(f, -1), -1));
+    if (i > 0) values.push(((e[i - 1] ?? 0) + edge) / 2);
+  });
+  for (let i = 0; i < 500; i += 1) values.push(first + (last - first) * (1.2 * random() - 0.1));
+  return values.map(Math.fround);
+}
+
+/** The raw estimate ⌊(v − e_0)/width⌋ in float32 arithmetic, before the correction: to show the correction matters. */
+function rawEstimate(h: TargetHistogram, v: number): number {
+  const n = h.edges.length - 1;
+  const first = Math.fround(h.edges[0] ?? 0);
+  const inverse = Math.fround(1 / ((Math.fround(h.edges[n] ?? 0) - first) / n));
+  return Math.min(Math.max(Math.floor(Math.fround(Math.fround(v - first) * inverse)), 0), n - 1);
+}
+
+const LOOKUPS: readonly BinLookup[] = ['numpyHistogram', 'aircastDigitize'];
+
+describe.each(TEST_BACKENDS)('binIndices: the arithmetic index of evenly spaced edges equals the comparison on %s', (backend) => {
+  const cases: [string, TargetHistogram][] = [];
+  for (const [name, ref] of Object.entries(REFERENCE.histograms)) {
+    cases.push([`${name} 'auto'`, fitTargetHistogram(ref.values)], [`${name} 7 fixed`, fitTargetHistogram(ref.values, { bins: 7 })]);
+  }
+  const skewed = Array.from({ length: 2000 }, (_, i) => Math.exp(3 + 2 * Math.sin(i * 0.37)) * 0.1);
+  cases.push(
+    ['skewed 16 fixed', fitTargetHistogram(skewed, { bins: 16 })],
+    ['skewed 1 bin', fitTargetHistogram(skewed, { bins: 1 })],
+    ['skewed auto', fitTargetHistogram(skewed)],
+    ['tenths (0.1 is not a float)', fitTargetHistogram([0.1, 0.7, 2.3, 3.3], { bins: 32 })],
+    ['negative range', fitTargetHistogram([-7.3, -1.1, -0.2], { bins: 13 })],
+    ['constant sample', fitTargetHistogram([4.2, 4.2, 4.2])],
+  );
+
+  it.each(cases)('%s', async (_name, h) => {
+    await useBackend(backend);
+    expect(hasEvenEdges(h)).toBe(true);
+    const values = adversarialValues(h, 5);
+    for (const lookup of LOOKUPS) {
+      const before = tf.memory().numTensors;
+      const x = tf.tensor1d(values);
+      const fast = binIndices(h, x, lookup);
+      const slow = binIndicesByComparison(h, x, lookup);
+      expect(fast.dtype).toBe('int32');
+      expect(Array.from(fast.dataSync())).toEqual(Array.from(slow.dataSync()));
+      // the scalar float32 lookup (for per-row weights) agrees too
+      expect(values.map((v) => histogramBinIndex32(h.edges, v, lookup))).toEqual(Array.from(slow.dataSync()));
+      tf.dispose([x, fast, slow]);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
+  it('needs its correction step: the float32 estimate alone lands in the wrong bin next to edges', () => {
+    // skewed and tenths edges are not exact in float32; integer-valued edges may be (integers_60 needs no correction)
+    for (const [name, h] of cases.filter(([name]) => /skewed auto|tenths|lognormal_1000 'auto'/.test(name))) {
+      const values = adversarialValues(h, 5).filter((v) => Number.isFinite(v));
+      const wrong = values.filter((v) => rawEstimate(h, v) !== histogramBinIndex32(h.edges, v)).length;
+      expect(wrong, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('keeps the shape of the values and the NaN answers (bin 0; the last bin under digitize)', async () => {
+    await useBackend(backend);
+    const h = fitTargetHistogram([0, 1, 2, 3, 4, 5, 6, 7, 8], { bins: 4 });
+    const x = tf.tensor2d([Number.NaN, 0, 2, 8, 9, -1], [2, 3]);
+    const numpy = binIndices(h, x, 'numpyHistogram');
+    const digitize = binIndices(h, x, 'aircastDigitize');
+    expect(numpy.shape).toEqual([2, 3]);
+    expect(Array.from(numpy.dataSync())).toEqual([0, 0, 1, 3, 3, 0]);
+    expect(Array.from(digitize.dataSync())).toEqual([3, 3, 0, 3, 3, 3]);
+    tf.dispose([x, numpy, digitize]);
+  });
+
+  it('uses the comparison for uneven edges (a parsed histogram may carry any increasing edges)', async () => {
+    await useBackend(backend);
+    const uneven = parseTargetHistogram({ edges: [0, 1, 2, 4, 8.5], counts: [1, 2, 3, 4] });
+    expect(hasEvenEdges(uneven)).toBe(false);
+    // float32-collapsing spacing: evenly spaced in float64, not in float32
+    expect(hasEvenEdges(parseTargetHistogram({ edges: [1e8, 1e8 + 1, 1e8 + 2], counts: [1, 1] }))).toBe(false);
+    expect(hasEvenEdges(parseTargetHistogram({ edges: [0, 0.5, 1, 1.5], counts: [1, 1, 1] }))).toBe(true);
+    const values = adversarialValues(uneven, 9);
+    for (const lookup of LOOKUPS) {
+      const x = tf.tensor1d(values);
+      const got = binIndices(uneven, x, lookup);
+      const want = binIndicesByComparison(uneven, x, lookup);
+      expect(Array.from(got.dataSync())).toEqual(Array.from(want.dataSync()));
+      tf.dispose([x, got, want]);
+    }
   });
 });

@@ -100,6 +100,37 @@ export function histogramBinIndex(edges: readonly number[], v: number): number {
 }
 
 /**
+ * The bin of one value as {@link binIndices} finds it on a float32 tensor: `v` and the edges rounded to float32 and
+ * compared there, under `lookup` (default `numpyHistogram`; NaN → bin 0, or the last bin under `aircastDigitize`).
+ * For computing weights once per data-set row outside the training step (the tensors hold float32 targets).
+ */
+export function histogramBinIndex32(edges: readonly number[], v: number, lookup: BinLookup = 'numpyHistogram'): number {
+  const x = Math.fround(v);
+  const n = edges.length - 1;
+  const edge = (i: number): number => Math.fround(edges[i] ?? Number.NaN);
+  if (lookup === 'numpyHistogram') {
+    // number of interior edges e_1..e_{n−1} with e_i ≤ x (non-decreasing in float32, so a binary search)
+    let low = 0;
+    let high = n - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (edge(mid) <= x) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+  // digitize(right=True): number of edges e_0..e_n with e_i < x, in [0, n + 1]
+  let low = 0;
+  let high = n + 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (edge(mid) < x) low = mid + 1;
+    else high = mid;
+  }
+  return low === 0 || low === n + 1 ? n - 1 : low - 1;
+}
+
+/**
  * Fits a {@link TargetHistogram} on training targets (all variables' values of one channel, any order). NaN values
  * are missing targets and are skipped; ±Infinity is an error. Edges follow NumPy (`bins: 'auto'`, the default, as
  * AirCast's `compute_freq.py`; `autoUncapped`; or a fixed count); counts follow `numpy.histogram`.
@@ -125,7 +156,7 @@ export function fitTargetHistogram(values: ArrayLike<number>, options: TargetHis
     const i = histogramBinIndex(edges, v);
     counts[i] = (counts[i] ?? 0) + 1;
   }
-  return { kind: 'targetHistogram', edges, counts };
+  return registered(edges, counts);
 }
 
 /**
@@ -159,16 +190,111 @@ export function parseTargetHistogram(json: unknown): TargetHistogram {
       throw new LossArgumentError(PARSE, 'histogram.counts', `must hold whole numbers >= 0, got ${JSON.stringify(c)} for bin ${i}`);
     }
   });
-  return { kind: 'targetHistogram', edges: [...(edges as number[])], counts: [...(counts as number[])] };
+  return registered([...(edges as number[])], [...(counts as number[])]);
 }
 
 /**
- * Bin index of every element of `values` as an int32 tensor of the same shape (no gradient; call on detached
- * values). `numpyHistogram`: the bin `[e_i, e_{i+1})` holding the value, clamped to the first/last bin outside the
- * edges. `aircastDigitize`: AirCast's `np.digitize(v, edges, right=True) − 1` with the index `n` clamped to `n − 1`
- * and the index −1 (a value ≤ e_0) wrapping to the LAST bin, as Python indexing does.
+ * What the arithmetic bin lookup needs for evenly spaced edges, prepared once per histogram: the edges as float32
+ * (the lookup compares float32 values against float32 edges, as the comparison path does), the first edge and the
+ * reciprocal bin width for the estimate `⌊(v − e_0)/width⌋`, and the edge tables the exact ±1 correction gathers from.
  */
-export function binIndices(histogram: TargetHistogram, values: tf.Tensor, lookup: 'numpyHistogram' | 'aircastDigitize'): tf.Tensor {
+interface EvenLookup {
+  readonly first: number;
+  readonly inverseWidth: number;
+  /**
+   * `[NaN, e_1, …, e_{n−1}]` and `[e_1, …, e_{n−1}, NaN]` (float32): bin i's lower/upper test under NumPy's rule; the
+   * NaN ends fail every comparison, so bin 0 never moves down and bin n − 1 never up (not even for ±∞).
+   */
+  readonly histogramLower: Float32Array;
+  readonly histogramUpper: Float32Array;
+  /** `[e_0, …, e_{n−1}]` and `[e_1, …, e_n]` (float32): bin i's edges under the digitize rule. */
+  readonly digitizeLower: Float32Array;
+  readonly digitizeUpper: Float32Array;
+  readonly firstEdge: number;
+  readonly lastEdge: number;
+}
+
+/**
+ * Largest deviation (in bins) of a float32 edge from the straight line through the first and last edge that still
+ * counts as evenly spaced. With it the estimate lands within one bin of the true one (the float32 arithmetic of the
+ * estimate adds at most ~3·2^{−24}·n bins, bounded by {@link MAX_EVEN_BINS}), which the correction step then fixes.
+ */
+const EVEN_TOLERANCE = 0.01;
+const MAX_EVEN_BINS = 1 << 16;
+
+/** Histograms built by fit/parse (frozen, so the prepared lookup cannot go stale) and their lookup (null: uneven). */
+const LOOKUPS = new WeakMap<TargetHistogram, EvenLookup | null>();
+
+function evenLookup(edges: readonly number[]): EvenLookup | null {
+  const n = edges.length - 1;
+  if (n < 1 || n > MAX_EVEN_BINS) return null;
+  const e32 = Float32Array.from(edges);
+  const first = e32[0] ?? Number.NaN;
+  const last = e32[n] ?? Number.NaN;
+  const width = (last - first) / n;
+  const inverseWidth = Math.fround(1 / width);
+  if (!(width > 0) || !Number.isFinite(inverseWidth) || inverseWidth === 0) return null;
+  for (let i = 0; i <= n; i += 1) {
+    const e = e32[i] ?? Number.NaN;
+    // strictly increasing in float32 (else the comparison count skips bins) and on the line within the tolerance
+    if (i > 0 && !(e > (e32[i - 1] ?? Number.NaN))) return null;
+    if (!(Math.abs(e - (first + i * width)) <= EVEN_TOLERANCE * width)) return null;
+  }
+  const interior = e32.subarray(1, n);
+  const histogramLower = new Float32Array(n);
+  histogramLower[0] = Number.NaN;
+  histogramLower.set(interior, 1);
+  const histogramUpper = new Float32Array(n);
+  histogramUpper.set(interior, 0);
+  histogramUpper[n - 1] = Number.NaN;
+  return {
+    first,
+    inverseWidth,
+    histogramLower,
+    histogramUpper,
+    digitizeLower: e32.slice(0, n),
+    digitizeUpper: e32.slice(1, n + 1),
+    firstEdge: first,
+    lastEdge: last,
+  };
+}
+
+function registered(edges: number[], counts: number[]): TargetHistogram {
+  const histogram: TargetHistogram = Object.freeze({ kind: 'targetHistogram', edges: Object.freeze(edges), counts: Object.freeze(counts) });
+  LOOKUPS.set(histogram, evenLookup(edges));
+  return histogram;
+}
+
+/**
+ * True when `histogram` came from {@link fitTargetHistogram} or {@link parseTargetHistogram} (checked, frozen, its
+ * lookup prepared); anything else must go through {@link parseTargetHistogram} first.
+ */
+export function isPreparedHistogram(histogram: TargetHistogram): boolean {
+  return LOOKUPS.has(histogram);
+}
+
+/**
+ * True when the float32 edges of `histogram` are evenly spaced (NumPy `'auto'` and fixed-count edges: `np.linspace`,
+ * within 1 % of a bin and strictly increasing in float32), so {@link binIndices} computes indices arithmetically;
+ * false for uneven edges (e.g. a parsed JSON histogram), which use the comparison path.
+ */
+export function hasEvenEdges(histogram: TargetHistogram): boolean {
+  return lookupOf(histogram) !== null;
+}
+
+function lookupOf(histogram: TargetHistogram): EvenLookup | null {
+  const known = LOOKUPS.get(histogram);
+  return known !== undefined ? known : evenLookup(histogram.edges);
+}
+
+/** Which rule maps a value to a bin: NumPy's `histogram` or AirCast's `digitize(right=True) − 1` with wrapping. */
+export type BinLookup = 'numpyHistogram' | 'aircastDigitize';
+
+/**
+ * {@link binIndices} by brute force: every element against every edge (a broadcasting comparison, `[N, 1]` against
+ * `[1, n]`, then a count). Works for any increasing edges; the reference the arithmetic path is tested against.
+ */
+export function binIndicesByComparison(histogram: TargetHistogram, values: tf.Tensor, lookup: BinLookup): tf.Tensor {
   return tf.tidy(() => {
     const { edges } = histogram;
     const n = edges.length - 1;
@@ -185,4 +311,45 @@ export function binIndices(histogram: TargetHistogram, values: tf.Tensor, lookup
     const shifted = tf.sub(below, tf.scalar(1, 'int32'));
     return tf.reshape(tf.where(wraps, tf.fill(below.shape, n - 1, 'int32'), shifted), values.shape);
   });
+}
+
+/**
+ * Evenly spaced edges: estimate `k = clip(⌊(v − e_0)/width⌋, 0, n − 1)` (within one bin of the answer), then one exact
+ * float32 test against the gathered edges of bin k on each side moves it by ±1 — elementwise ops of the values' shape
+ * only. NaN: the estimate's cast gives 0 (ToInt32) and both tests are false, then the final rule fixes the answer.
+ */
+function binIndicesEven(lookupTables: EvenLookup, values: tf.Tensor, lookup: BinLookup): tf.Tensor {
+  return tf.tidy(() => {
+    const n = lookupTables.histogramLower.length;
+    const v = tf.cast(values, 'float32');
+    const scaled = tf.mul(tf.sub(v, tf.scalar(lookupTables.first)), tf.scalar(lookupTables.inverseWidth));
+    const estimate = tf.cast(tf.clipByValue(scaled, 0, n - 1), 'int32');
+    if (lookup === 'numpyHistogram') {
+      // NaN: both tests false, estimate 0 (NaN casts to 0) — the comparison path's answer (no edge is ≤ NaN)
+      const up = tf.greaterEqual(v, tf.gather(tf.tensor1d(lookupTables.histogramUpper), estimate));
+      const down = tf.less(v, tf.gather(tf.tensor1d(lookupTables.histogramLower), estimate));
+      const index = tf.sub(tf.add(estimate, tf.cast(up, 'int32')), tf.cast(down, 'int32'));
+      return tf.where(tf.isNaN(v), tf.zerosLike(index), index);
+    }
+    const up = tf.greater(v, tf.gather(tf.tensor1d(lookupTables.digitizeUpper), estimate));
+    const down = tf.lessEqual(v, tf.gather(tf.tensor1d(lookupTables.digitizeLower), estimate));
+    const index = tf.sub(tf.add(estimate, tf.cast(up, 'int32')), tf.cast(down, 'int32'));
+    // v ≤ e_0 (index −1), v > e_n (index n) and NaN (no edge below it) all end in the last bin
+    const inside = tf.logicalAnd(tf.greater(v, tf.scalar(lookupTables.firstEdge)), tf.lessEqual(v, tf.scalar(lookupTables.lastEdge)));
+    return tf.where(inside, index, tf.fill(index.shape, n - 1, 'int32'));
+  });
+}
+
+/**
+ * Bin index of every element of `values` as an int32 tensor of the same shape (no gradient; call on detached
+ * values). `numpyHistogram`: the bin `[e_i, e_{i+1})` holding the value, clamped to the first/last bin outside the
+ * edges (NaN: bin 0). `aircastDigitize`: AirCast's `np.digitize(v, edges, right=True) − 1` with the index `n` clamped
+ * to `n − 1` and the index −1 (a value ≤ e_0) wrapping to the LAST bin, as Python indexing does (NaN: the last bin).
+ * Comparisons are in float32 (values and edges). Evenly spaced edges ({@link hasEvenEdges}: NumPy `'auto'` and
+ * fixed counts) take an arithmetic index corrected exactly at the edges — the same result as
+ * {@link binIndicesByComparison} bit for bit, at O(1) ops per element instead of O(bins); other edges compare.
+ */
+export function binIndices(histogram: TargetHistogram, values: tf.Tensor, lookup: BinLookup): tf.Tensor {
+  const even = lookupOf(histogram);
+  return even === null ? binIndicesByComparison(histogram, values, lookup) : binIndicesEven(even, values, lookup);
 }
