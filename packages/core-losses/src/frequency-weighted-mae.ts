@@ -2,12 +2,22 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LossArgumentError } from './errors.js';
 import { reduceRegressionLosses, resolveRegressionReduction, toRegressionInputs, type RegressionOptions } from './regression-inputs.js';
-import { binIndices, histogramBinIndex32, isPreparedHistogram, parseTargetHistogram, type TargetHistogram } from './target-histogram.js';
+import {
+  binIndices,
+  fitTargetHistogram,
+  histogramBinIndex32,
+  isPreparedHistogram,
+  parseTargetHistogram,
+  stackedBinIndices,
+  type TargetHistogram,
+} from './target-histogram.js';
 import { checkNumberOption, type TensorInput } from './validation.js';
 
 const LOSS = 'frequencyWeightedMae';
 const AUX = 'aircastAuxiliaryLoss';
 const WEIGHTS = 'frequencyTargetWeights';
+/** Stands in for a variable without frequency weights in the stacked lookup: one bin (its weight is 1). */
+const UNWEIGHTED = fitTargetHistogram([0], { bins: 1 });
 
 /** How a bin count becomes a weight. */
 export type FrequencyWeighting = 'effectiveNumber' | 'inverseLog';
@@ -113,7 +123,12 @@ function checkWeighting(options: Pick<FrequencyWeightedMaeOptions, 'beta' | 'wei
 function frequencyWeights(lookupValues: tf.Tensor, histograms: (TargetHistogram | null)[], axis: number, options: FrequencyWeightedMaeOptions): tf.Tensor {
   const [weighting, beta] = checkWeighting(options, LOSS);
   const lookup = options.aircastQuirks === true ? 'aircastDigitize' : 'numpyHistogram';
+  // one lookup for all variables when every histogram is evenly spaced (a variable without one: a 1-bin histogram of weight 1)
+  const stackable = histograms.map((h) => h ?? UNWEIGHTED);
+  const table = histograms.flatMap((h) => (h === null ? [1] : frequencyBinWeights(h, weighting, beta)));
   return detached(lookupValues, (values) => {
+    const stacked = stackedBinIndices(stackable, values, axis, lookup);
+    if (stacked !== null) return tf.gather(tf.tensor1d(table), stacked);
     const parts = tf.split(values, histograms.length, axis).map((slice, v) => {
       const h = histograms[v] ?? null;
       if (h === null) return tf.onesLike(slice);

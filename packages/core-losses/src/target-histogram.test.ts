@@ -11,6 +11,7 @@ import {
   histogramBinEdges,
   histogramBinIndex32,
   parseTargetHistogram,
+  stackedBinIndices,
   type BinLookup,
   type TargetHistogram,
 } from './target-histogram.js';
@@ -156,6 +157,37 @@ describe.each(TEST_BACKENDS)('binIndices: the arithmetic index of evenly spaced 
       const wrong = values.filter((v) => rawEstimate(h, v) !== histogramBinIndex32(h.edges, v)).length;
       expect(wrong, name).toBeGreaterThan(0);
     }
+  });
+
+  it('looks several histograms up at once along an axis (stackedBinIndices = each slice + its offset)', async () => {
+    await useBackend(backend);
+    const stack = [cases[2]?.[1], cases[7]?.[1], cases[13]?.[1], cases[15]?.[1]].filter((h): h is TargetHistogram => h !== undefined);
+    expect(stack).toHaveLength(4);
+    const columns = stack.map((h, v) => adversarialValues(h, 20 + v));
+    const rows = Math.min(...columns.map((c) => c.length));
+    const flat = Array.from({ length: rows * stack.length }, (_, k) => columns[k % stack.length]?.[Math.floor(k / stack.length)] ?? 0);
+    const offsets = stack.map((_, v) => stack.slice(0, v).reduce((a, h) => a + h.counts.length, 0));
+    for (const lookup of LOOKUPS) {
+      const before = tf.memory().numTensors;
+      const x = tf.tensor2d(flat, [rows, stack.length]);
+      const got = stackedBinIndices(stack, x, 1, lookup);
+      expect(got).not.toBeNull();
+      const want = flat.map((value, k) => (offsets[k % stack.length] ?? 0) + histogramBinIndex32(stack[k % stack.length]?.edges ?? [], value, lookup));
+      const slices = tf.split(x, stack.length, 1).map((slice, v) => {
+        const index = binIndicesByComparison(stack[v] as TargetHistogram, slice, lookup);
+        const out = Array.from(index.dataSync(), (i) => i + (offsets[v] ?? 0));
+        tf.dispose([slice, index]);
+        return out;
+      });
+      expect(Array.from(got?.dataSync() ?? [])).toEqual(want);
+      expect(want).toEqual(flat.map((_, k) => slices[k % stack.length]?.[Math.floor(k / stack.length)]));
+      tf.dispose([x, got as tf.Tensor]);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    const uneven = parseTargetHistogram({ edges: [0, 1, 3], counts: [1, 1] });
+    const x = tf.zeros([2, 2]);
+    expect(stackedBinIndices([stack[0] as TargetHistogram, uneven], x, 1, 'numpyHistogram')).toBeNull();
+    x.dispose();
   });
 
   it('keeps the shape of the values and the NaN answers (bin 0; the last bin under digitize)', async () => {

@@ -353,3 +353,46 @@ export function binIndices(histogram: TargetHistogram, values: tf.Tensor, lookup
   const even = lookupOf(histogram);
   return even === null ? binIndicesByComparison(histogram, values, lookup) : binIndicesEven(even, values, lookup);
 }
+
+/**
+ * The bins of one histogram per variable along `axis` of `values` in one pass (`histograms[v]` for the slice `v`;
+ * `values.shape[axis]` histograms, or one for all), all with evenly spaced edges: int32 indices into the
+ * concatenation of their bins (variable v's bin i is `offset_v + i`, `offset_v` = bins of the histograms before it),
+ * equal to {@link binIndices} of each slice plus its offset. The per-variable first edge, reciprocal width and bin
+ * count broadcast along `axis`, so a `[B, V]` batch costs the ops of one lookup, not V. Returns `null` when some
+ * histogram has uneven edges (then look each slice up with {@link binIndices}).
+ */
+export function stackedBinIndices(histograms: readonly TargetHistogram[], values: tf.Tensor, axis: number, lookup: BinLookup): tf.Tensor | null {
+  const tables = histograms.map(lookupOf);
+  if (tables.length === 0 || tables.some((t) => t === null)) return null;
+  const even = tables as EvenLookup[];
+  const counts = even.map((t) => t.histogramLower.length);
+  const offsets = counts.map((_, v) => counts.slice(0, v).reduce((a, b) => a + b, 0));
+  const view = values.shape.map((size, i) => (i === axis && even.length > 1 ? size : 1));
+  const along = (numbers: readonly number[], dtype: 'float32' | 'int32' = 'float32'): tf.Tensor => tf.tensor(numbers, view, dtype);
+  const concat = (pick: (t: EvenLookup) => Float32Array): Float32Array => {
+    const out = new Float32Array(counts.reduce((a, b) => a + b, 0));
+    even.forEach((t, v) => out.set(pick(t), offsets[v]));
+    return out;
+  };
+  return tf.tidy(() => {
+    const v = values.dtype === 'float32' ? values : tf.cast(values, 'float32');
+    const raw = tf.mul(tf.sub(v, along(even.map((t) => t.first))), along(even.map((t) => t.inverseWidth)));
+    // NaN values estimate bin 0 (both tests below are false for them, so they stay there: the comparison's answer)
+    const scaled = tf.where(tf.isNaN(raw), tf.zerosLike(raw), raw);
+    const local = tf.cast(tf.minimum(tf.maximum(scaled, 0), along(counts.map((n) => n - 1))), 'int32');
+    const offset = along(offsets, 'int32');
+    const estimate = tf.add(local, offset);
+    const [lower, upper] = lookup === 'numpyHistogram' ? [concat((t) => t.histogramLower), concat((t) => t.histogramUpper)] : [concat((t) => t.digitizeLower), concat((t) => t.digitizeUpper)];
+    const lowerEdge = tf.gather(tf.tensor1d(lower), estimate);
+    const upperEdge = tf.gather(tf.tensor1d(upper), estimate);
+    const up = lookup === 'numpyHistogram' ? tf.greaterEqual(v, upperEdge) : tf.greater(v, upperEdge);
+    const down = lookup === 'numpyHistogram' ? tf.less(v, lowerEdge) : tf.lessEqual(v, lowerEdge);
+    const index = tf.sub(tf.add(estimate, tf.cast(up, 'int32')), tf.cast(down, 'int32'));
+    if (lookup === 'numpyHistogram') return index;
+    // v ≤ e_0, v > e_n and NaN: the variable's last bin
+    const inside = tf.logicalAnd(tf.greater(v, along(even.map((t) => t.firstEdge))), tf.lessEqual(v, along(even.map((t) => t.lastEdge))));
+    const last = tf.broadcastTo(along(counts.map((n, i) => (offsets[i] ?? 0) + n - 1), 'int32'), index.shape);
+    return tf.where(inside, index, last);
+  });
+}
