@@ -1,13 +1,6 @@
 import { SolverArgumentError } from './errors.js';
-import {
-  bootstrapParameters,
-  checkBootstrap,
-  checkSeries,
-  goodnessOfFit,
-  type BootstrapUncertainty,
-  type GoodnessOfFit,
-  type ScalingBootstrapOptions,
-} from './scaling-fit-stats.js';
+import { bootstrapParameters, checkBootstrap, checkDistinct, checkPointCount, checkSeries, goodnessOfFit, MIN_DISTINCT } from './scaling-fit-stats.js';
+import type { BootstrapUncertainty, GoodnessOfFit, ScalingBootstrapOptions } from './scaling-fit-stats.js';
 
 const NAME = 'fitLossToLoss';
 
@@ -138,8 +131,8 @@ export function fitLossToLoss(loss0: ArrayLike<number>, loss1: ArrayLike<number>
   const e0 = checkShift(options.e0, 'options.e0', x, 'loss0');
   const e1 = checkShift(options.e1, 'options.e1', y, 'loss1');
   const p = 2 + (e0 === undefined ? 1 : 0) + (e1 === undefined ? 1 : 0);
-  if (n < p + 1) throw new SolverArgumentError(NAME, 'loss0', `must hold at least ${p + 1} points (${p} parameters are fitted), got ${n}`);
-  if (new Set(x).size < 3) throw new SolverArgumentError(NAME, 'loss0', 'must hold at least 3 distinct values');
+  checkPointCount(NAME, 'loss0', n, p);
+  checkDistinct(NAME, 'loss0', x);
   const gridSize = options.gridSize ?? 100;
   if (!Number.isInteger(gridSize) || gridSize < 2) throw new SolverArgumentError(NAME, 'options.gridSize', `must be an integer >= 2, got ${String(gridSize)}`);
   const { resamples, seed } = checkBootstrap(NAME, options.bootstrap);
@@ -156,7 +149,7 @@ export function fitLossToLoss(loss0: ArrayLike<number>, loss1: ArrayLike<number>
   const best = gridFit(x, y, all, ...grids(all));
   if (best === undefined) throw new SolverArgumentError(NAME, 'loss1', 'could not be fitted: no shift pair leaves every point above both shifts');
   const { mse, ...parameters } = best;
-  const uncertainty = bootstrapParameters(KEYS, x, resamples, seed, 3, (indices) => {
+  const uncertainty = bootstrapParameters(KEYS, x, resamples, seed, MIN_DISTINCT, (indices) => {
     const refit = gridFit(x, y, indices, ...grids(indices));
     return refit === undefined ? undefined : { K: refit.K, kappa: refit.kappa, E0: refit.E0, E1: refit.E1 };
   });

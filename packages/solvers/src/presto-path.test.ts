@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import type { PrestoModel } from './cumulative-model.js';
 import { cvPresto, prestoLambdaMax, prestoLambdaPath } from './presto-path.js';
-import { predictPrestoProbabilities } from './presto-predict.js';
 import { sparseDifferencesData } from './presto-synthetic.js';
 import { fitSeparateLogistic } from './separate-logistic.js';
+import { prestoErrors } from './test-support/presto-errors.js';
 
 // A smaller draw of the paper's sparse-differences design for the fast tests.
 const SMALL = sparseDifferencesData({ seed: 11, n: 800, p: 4, intercepts: [0, 2, 3.5] });
@@ -22,18 +21,6 @@ describe('prestoLambdaPath', () => {
   });
 });
 
-
-/** ‖β̂_{K−1} − β_{K−1}‖² and the mean squared error of the rare-class probability at the design points. */
-function errors(model: PrestoModel, data: ReturnType<typeof sparseDifferencesData>): { beta: number; mse: number } {
-  const m = model.numClasses - 1;
-  const estimate = model.coefficients[m - 1] ?? new Float64Array(0);
-  const truth = data.coefficients[m - 1] ?? new Float64Array(0);
-  const beta = estimate.reduce((s, v, c) => s + (v - (truth[c] ?? 0)) ** 2, 0);
-  const probabilities = predictPrestoProbabilities(model, data.x);
-  const mse = probabilities.reduce((s, row, i) => s + ((row[m] ?? 0) - (data.rareProbabilities[i] ?? 0)) ** 2, 0) / probabilities.length;
-  return { beta, mse };
-}
-
 describe('acceptance: PRESTO vs separate logistic fits on the sparse-differences simulation', () => {
   // Seeds 1..5 were fixed before looking at any result; λ is chosen by 5-fold CV on the Brier score of the training
   // data (the PRESTO code's rule), never against the truth. PRESTO helps on average, not on every draw (the paper
@@ -44,7 +31,7 @@ describe('acceptance: PRESTO vs separate logistic fits on the sparse-differences
       const data = sparseDifferencesData({ seed });
       const cv = cvPresto(data.x, data.y, { tolerance: 1e-6 });
       const separate = fitSeparateLogistic(data.x, data.y);
-      return { seed, lambda: cv.lambda, presto: errors(cv.model, data), separate: errors(separate, data) };
+      return { seed, lambda: cv.lambda, presto: prestoErrors(cv.model, data), separate: prestoErrors(separate, data) };
     });
     const mean = (pick: (r: (typeof results)[number]) => number): number => results.reduce((s, r) => s + pick(r), 0) / results.length;
     const summary = {

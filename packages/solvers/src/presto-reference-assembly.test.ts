@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import type { PrestoModel } from './cumulative-model.js';
 import { fitPresto, fitProportionalOdds } from './presto.js';
 import { cvPresto, prestoLambdaMax } from './presto-path.js';
-import { predictPrestoProbabilities, prestoCumulativeLogits } from './presto-predict.js';
+import { prestoCumulativeLogits } from './presto-predict.js';
 import { prestoReferenceAssembly } from './presto-reference-assembly.js';
 import { sparseDifferencesData } from './presto-synthetic.js';
-
-/** ‖β̂_{K−1} − β_{K−1}‖² and the mean squared error of the rare-class probability at the design points. */
-function errors(model: PrestoModel, data: ReturnType<typeof sparseDifferencesData>): { beta: number; mse: number } {
-  const m = model.numClasses - 1;
-  const estimate = model.coefficients[m - 1] ?? new Float64Array(0);
-  const truth = data.coefficients[m - 1] ?? new Float64Array(0);
-  const beta = estimate.reduce((s, v, c) => s + (v - (truth[c] ?? 0)) ** 2, 0);
-  const probabilities = predictPrestoProbabilities(model, data.x);
-  const mse = probabilities.reduce((s, row, i) => s + ((row[m] ?? 0) - (data.rareProbabilities[i] ?? 0)) ** 2, 0) / probabilities.length;
-  return { beta, mse };
-}
+import { prestoErrors } from './test-support/presto-errors.js';
 
 describe('prestoReferenceAssembly', () => {
   // Covariates with non-zero means and unequal scales, so that the intercept shift matters.
@@ -61,8 +50,8 @@ describe("the size of the reference's assembly error on the §4.1 design", () =>
     const data = sparseDifferencesData({ seed: 1 });
     const ours = cvPresto(data.x, data.y, { tolerance: 1e-6 });
     const reference = cvPresto(data.x, data.y, { tolerance: 1e-6, foldAssembly: 'reference' });
-    const oursErrors = errors(ours.model, data);
-    const referenceErrors = errors(reference.model, data);
+    const oursErrors = prestoErrors(ours.model, data);
+    const referenceErrors = prestoErrors(reference.model, data);
     const best = (r: typeof ours): number => Math.min(...r.brier);
     console.info("PRESTO CV, §4.1 design (seed 1): fold models as fitted vs as the reference assembles them");
     console.info(`  λ: ${ours.lambdas.map((l) => l.toExponential(2)).join(' ')}`);

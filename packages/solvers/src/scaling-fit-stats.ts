@@ -60,6 +60,27 @@ export function checkSeries(fn: string, argument: string, values: ArrayLike<numb
   return out;
 }
 
+/**
+ * Checks that a fit of `parameters` parameters has at least `parameters + 1` points (internal).
+ * @throws SolverArgumentError naming `argument`.
+ */
+export function checkPointCount(fn: string, argument: string, n: number, parameters: number): void {
+  if (n < parameters + 1) {
+    throw new SolverArgumentError(fn, argument, `must hold at least ${parameters + 1} points (${parameters} parameters are fitted), got ${n}`);
+  }
+}
+
+/** The fewest distinct x values a scaling fit (and each bootstrap resample) needs to fix a curve's shape. */
+export const MIN_DISTINCT = 3;
+
+/**
+ * Checks that the x series holds at least {@link MIN_DISTINCT} distinct values (internal).
+ * @throws SolverArgumentError naming `argument`.
+ */
+export function checkDistinct(fn: string, argument: string, values: Float64Array): void {
+  if (new Set(values).size < MIN_DISTINCT) throw new SolverArgumentError(fn, argument, `must hold at least ${MIN_DISTINCT} distinct values`);
+}
+
 /** Checks the bootstrap options; returns resamples and seed (internal). */
 export function checkBootstrap(fn: string, options: ScalingBootstrapOptions | undefined): { resamples: number; seed: number } {
   const resamples = options?.resamples ?? 200;

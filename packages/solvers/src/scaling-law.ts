@@ -1,14 +1,7 @@
 import { SolverArgumentError } from './errors.js';
 import { minimizeLbfgs } from './lbfgs.js';
-import {
-  bootstrapParameters,
-  checkBootstrap,
-  checkSeries,
-  goodnessOfFit,
-  type BootstrapUncertainty,
-  type GoodnessOfFit,
-  type ScalingBootstrapOptions,
-} from './scaling-fit-stats.js';
+import { bootstrapParameters, checkBootstrap, checkDistinct, checkPointCount, checkSeries, goodnessOfFit, MIN_DISTINCT } from './scaling-fit-stats.js';
+import type { BootstrapUncertainty, GoodnessOfFit, ScalingBootstrapOptions } from './scaling-fit-stats.js';
 
 const NAME = 'fitScalingLaw';
 
@@ -133,10 +126,10 @@ function fitOnce(logC: Float64Array, loss: Float64Array, logL: Float64Array, ind
  */
 export function fitScalingLaw(compute: ArrayLike<number>, loss: ArrayLike<number>, options: ScalingLawOptions = {}): ScalingLawFit {
   const n = compute?.length ?? 0;
-  if (n < 4) throw new SolverArgumentError(NAME, 'compute', `must hold at least 4 points (3 parameters are fitted), got ${n}`);
+  checkPointCount(NAME, 'compute', n, KEYS.length);
   const c = checkSeries(NAME, 'compute', compute, n, true);
   const l = checkSeries(NAME, 'loss', loss, n, true);
-  if (new Set(c).size < 3) throw new SolverArgumentError(NAME, 'compute', 'must hold at least 3 distinct values');
+  checkDistinct(NAME, 'compute', c);
   const delta = options.huberDelta ?? 1e-3;
   if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) {
     throw new SolverArgumentError(NAME, 'options.huberDelta', `must be a positive number, got ${String(delta)}`);
@@ -157,7 +150,7 @@ export function fitScalingLaw(compute: ArrayLike<number>, loss: ArrayLike<number
     alpha: theta[2] ?? 0,
   });
   const parameters = toParameters(best.x);
-  const uncertainty = bootstrapParameters(KEYS, c, resamples, seed, 3, (indices) => {
+  const uncertainty = bootstrapParameters(KEYS, c, resamples, seed, MIN_DISTINCT, (indices) => {
     const refit = fitOnce(logC, l, logL, indices, delta, maxIterations, [best.x]);
     return refit === undefined ? undefined : toParameters(refit.x);
   });
