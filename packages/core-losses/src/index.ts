@@ -173,6 +173,7 @@ export {
   histogramBinIndex32,
   isPreparedHistogram,
   parseTargetHistogram,
+  stackedBinIndices,
   type BinLookup,
   type TargetHistogram,
   type TargetHistogramBins,
