@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { LossArgumentError } from './errors.js';
 import { md4SampleTimes, md4Schedule, type Md4Schedule, type Md4ScheduleOptions } from './md4-schedule.js';
+import { seededUniform } from './seeded-random.js';
 import { toFloatTensor, type TensorInput } from './validation.js';
 
 const NAME = 'md4MaskTokens';
@@ -32,18 +33,6 @@ export interface Md4MaskedBatch {
   readonly elboWeights: tf.Tensor1D;
   /** The times `t_b` `[B]` (float64; a model conditioned on t takes them as input). */
   readonly times: Float64Array;
-}
-
-/** mulberry32: small, fast, the same stream on every platform; uniform in [0, 1). */
-function uniformGenerator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function checkTokens(tokens: TensorInput): { values: Int32Array; shape: [number, number] } {
@@ -109,7 +98,7 @@ export function md4MaskTokens(tokens: TensorInput, options: Md4MaskingOptions): 
     });
     real = m;
   }
-  const random = uniformGenerator(seed);
+  const random = seededUniform(seed);
   let times: Float64Array;
   if (options.times !== undefined) {
     if (options.times.length !== batch) {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LossArgumentError } from './errors.js';
+import { seededUniform } from './seeded-random.js';
 
 const NAME = 'simplexEtf';
 
@@ -10,21 +11,9 @@ export interface SimplexEtfOptions {
   readonly seed?: number;
 }
 
-/** mulberry32: a small, fast 32-bit generator; uniform in [0, 1). */
-function uniformGenerator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Standard normal draws (Box–Muller on the generator above). */
+/** Standard normal draws (Box–Muller on `seededUniform`). */
 function normalGenerator(seed: number): () => number {
-  const uniform = uniformGenerator(seed);
+  const uniform = seededUniform(seed);
   let spare: number | undefined;
   return () => {
     if (spare !== undefined) {

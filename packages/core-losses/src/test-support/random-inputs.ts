@@ -1,14 +1,9 @@
-// Test-only: small deterministic generator for test inputs (mulberry32), independent of the runtime package.
-export function makeRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Test-only: small deterministic generators of test inputs, on the package's seeded generator (mulberry32),
+// independent of the runtime package.
+import { seededUniform } from '../seeded-random.js';
+
+/** A seeded uniform generator on [0, 1) for test inputs (the package's `seededUniform`). */
+export const makeRandom = seededUniform;
 
 export function uniformArray(random: () => number, n: number, low: number, high: number): number[] {
   return Array.from({ length: n }, () => low + (high - low) * random());
