@@ -181,6 +181,12 @@ const TOKEN_IDS = {
   predictions: 'logits `[B, T, V]` or `[N, V]`',
 } as const;
 
+/** Optional per-token weights, taken as `options.weights`. */
+const TOKEN_WEIGHTS: LossExtraInput = { name: 'tokenWeights', passedAs: 'options.weights', required: false };
+
+/** Token ids and logits with optional per-token weights (the number-token losses and the normaliser penalties). */
+const WEIGHTED_TOKEN_IDS = { ...TOKEN_IDS, extras: [TOKEN_WEIGHTS] };
+
 /** A classification batch as number tokens: class c is the digit token c (the first ten classes; ids 0..min(C, 10) − 1). */
 const classDigits = (task: ClassificationTask): number[] => Array.from({ length: Math.min(task.numClasses, 10) }, (_, d) => d);
 
@@ -202,7 +208,7 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   {
     name: 'softmaxCrossEntropy',
     tasks: ['classification', 'language-modelling'],
-    inputs: { ...CLASS_IDS, targets: 'class ids `[B]` (or `[N]` tokens; int32) or a distribution `[B, C]`', predictions: 'logits `[B, C]` (`[N, V]` over a vocabulary)', extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
+    inputs: { ...CLASS_IDS, targets: 'class ids `[B]` (or `[N]` tokens; int32) or a distribution `[B, C]`', predictions: 'logits `[B, C]` (`[N, V]` over a vocabulary)', extras: [TOKEN_WEIGHTS] },
     paper: '—',
     reference: 'PyTorch `cross_entropy` (`weight`, `label_smoothing`, `ignore_index`)',
     defaultReduction: '`sumOverWeights` (PyTorch weighted mean)',
@@ -574,7 +580,7 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   {
     name: 'numberTokenLoss',
     tasks: ['language-modelling'],
-    inputs: { ...TOKEN_IDS, extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
+    inputs: WEIGHTED_TOKEN_IDS,
     paper: 'Zausinger et al., 2025',
     reference: '`AbsDiffNumberTokenLoss` (NTL-WAS) / `NumberTokenLoss` (NTL-MSE) of tum-ai/number-token-loss (`ignoredLabels: \'reference\'`)',
     defaultReduction: '`mean` over digit positions',
@@ -584,7 +590,7 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   {
     name: 'crossEntropyWithNumberTokenLoss',
     tasks: ['language-modelling'],
-    inputs: { ...TOKEN_IDS, extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
+    inputs: WEIGHTED_TOKEN_IDS,
     paper: 'Zausinger et al., 2025',
     reference: '`CEWithNTL` of tum-ai/number-token-loss: CE + λ·NTL, λ = 0.3',
     defaultReduction: '`mean` (CE over tokens + λ·NTL over digit positions)',
@@ -595,7 +601,7 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   {
     name: 'sphericalZLoss',
     tasks: ['language-modelling', 'classification'],
-    inputs: { ...TOKEN_IDS, extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
+    inputs: WEIGHTED_TOKEN_IDS,
     paper: 'de Brébisson & Vincent, 2016',
     reference: '`z_loss` of pascal20100/factored_output_layer `timing_example.py` (a = 1, b = 0)',
     defaultReduction: '`sum` (the authors\' code)',
@@ -605,7 +611,7 @@ export const LOSS_CATALOG: readonly LossCatalogEntry[] = [
   {
     name: 'logPartitionPenalty',
     tasks: ['language-modelling'],
-    inputs: { ...TOKEN_IDS, extras: [{ name: 'tokenWeights', passedAs: 'options.weights', required: false }] },
+    inputs: WEIGHTED_TOKEN_IDS,
     paper: 'Chowdhery et al., 2022 (PaLM)',
     reference: '`cross_entropy_with_logits(z_loss=1e-4)` of google-research/t5x: CE + c·(log Z)²',
     defaultReduction: '`sumOverWeights` (mean over counted tokens)',

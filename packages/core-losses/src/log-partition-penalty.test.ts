@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
-import { LossArgumentError } from './errors.js';
 import { logPartitionPenalty } from './log-partition-penalty.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
+import { argumentOf } from './test-support/argument-errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient, checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
+import { logSumExp64, rowOf } from './test-support/reference64.js';
 import { scalarOf } from './test-support/tensors.js';
 
 const B = 3;
@@ -21,9 +23,8 @@ const WEIGHTS = uniformArray(random, B * T, 0.2, 2);
 function penalty64(logits: ArrayLike<number>, coef: number): Array<number | null> {
   return TARGETS.map((y, k) => {
     if (y === -100) return null;
-    const row = Array.from({ length: V }, (_, c) => logits[k * V + c] ?? 0);
-    const max = Math.max(...row);
-    const logZ = max + Math.log(row.reduce((a, v) => a + Math.exp(v - max), 0));
+    const row = rowOf(logits, k, V);
+    const logZ = logSumExp64(row);
     return logZ - (row[y] ?? 0) + coef * logZ * logZ;
   });
 }
@@ -75,13 +76,14 @@ describe.each(TEST_BACKENDS)('logPartitionPenalty on %s', (backend) => {
     const extreme = LOGITS.map((v, i) => (i % 3 === 0 ? 50 : i % 5 === 0 ? -50 : v));
     const x = tf.tensor3d(extreme, [B, T, V]);
     const y = tf.tensor2d(TARGETS, [B, T], 'int32');
-    const before = tf.memory().numTensors;
-    const { value, grad } = tf.valueAndGrad((v: tf.Tensor) => logPartitionPenalty(y, v) as tf.Scalar)(x);
-    const v = scalarOf(value);
-    const g = Array.from(grad.dataSync());
-    tf.dispose([value, grad]);
-    logPartitionPenalty(y, x, { reduction: 'none' }).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    let v = Number.NaN;
+    let g: number[] = [];
+    expectNoLeak(() => {
+      const step = stepAndEvaluation((t) => logPartitionPenalty(y, t), x);
+      v = scalarOf(step[0]);
+      g = Array.from(step[1].dataSync());
+      return [...step, logPartitionPenalty(y, x, { reduction: 'none' })];
+    });
     expect(g.every(Number.isFinite)).toBe(true);
     expect(maxRelativeError([v], [weightedMean(penalty64(extreme, 1e-4))])).toBeLessThan(1e-5);
     tf.dispose([x, y]);
@@ -92,15 +94,6 @@ describe('logPartitionPenalty argument errors', () => {
   it('names the argument', async () => {
     await useBackend('cpu');
     const x = [[0, 1, 2], [2, 1, 0]];
-    const argumentOf = (call: () => unknown): string | undefined => {
-      try {
-        tf.tidy(() => void call());
-      } catch (error) {
-        expect(error).toBeInstanceOf(LossArgumentError);
-        return (error as LossArgumentError).argument;
-      }
-      return undefined;
-    };
     expect(argumentOf(() => logPartitionPenalty([0, 1], x, { coef: -1 }))).toBe('options.coef');
     expect(argumentOf(() => logPartitionPenalty([0, 5], x))).toBe('targets');
     expect(argumentOf(() => logPartitionPenalty([0, 1], [[0, Number.POSITIVE_INFINITY, 0], [0, 0, 0]]))).toBe('logits');

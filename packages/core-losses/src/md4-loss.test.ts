@@ -6,7 +6,9 @@ import { md4MaskTokens } from './md4-masking.js';
 import { md4Schedule } from './md4-schedule.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
+import { crossEntropy64, rowOf } from './test-support/reference64.js';
 import { scalarOf } from './test-support/tensors.js';
 
 const B = 3;
@@ -23,12 +25,7 @@ const grid = (a: readonly number[]): number[][] => Array.from({ length: B }, (_,
 
 /** float64 −log softmax(z_bn)[x_bn] for every token, row-major [B·L]. */
 function tokenCe(z: ArrayLike<number>, x: readonly number[], vocab: number): number[] {
-  return x.map((target, i) => {
-    const row = Array.from({ length: vocab }, (_, v) => z[i * vocab + v] ?? 0);
-    const max = Math.max(...row);
-    const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
-    return lse - (row[target] ?? 0);
-  });
+  return x.map((target, i) => crossEntropy64(rowOf(z, i, vocab), target));
 }
 
 /** float64 l_b = w_b·Σ_n m_bn·pad_bn·CE_bn (md4.py lines 216–236), optionally ÷ L·ln 2 (utils.py loss2bpt). */
@@ -112,10 +109,10 @@ describe.each(TEST_BACKENDS)('maskedDiffusionLoss on %s', (backend) => {
     const x = tf.tensor2d(X, [B, L], 'int32');
     const m = tf.tensor2d(M, [B, L]);
     const w = tf.tensor1d(W);
-    const before = tf.memory().numTensors;
-    tf.grad((v: tf.Tensor) => maskedDiffusionLoss(x, v, { maskedTokens: m, elboWeights: w, mask: grid(PAD) }))(z).dispose();
-    maskedDiffusionLoss(x, z, { maskedTokens: m, elboWeights: w, reduction: 'none' }).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => [
+      ...stepAndEvaluation((v) => maskedDiffusionLoss(x, v, { maskedTokens: m, elboWeights: w, mask: grid(PAD) }), z),
+      maskedDiffusionLoss(x, z, { maskedTokens: m, elboWeights: w, reduction: 'none' }),
+    ]);
     tf.dispose([z, x, m, w]);
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { md4MaskTokens } from './md4-masking.js';
 import { md4Schedule } from './md4-schedule.js';
 import { useBackend } from './test-support/backend.js';
+import { expectNoLeak } from './test-support/leak-check.js';
 import { intArray, makeRandom } from './test-support/random-inputs.js';
 
 const V = 27; // text8's vocabulary; the mask token is V
@@ -26,11 +27,16 @@ describe('md4MaskTokens', () => {
     await useBackend('cpu');
     const schedule = md4Schedule({ type: 'cosine' });
     const tokens = tf.tensor2d(TOKENS, [B, L], 'int32');
-    const before = tf.memory().numTensors;
-    const batch = md4MaskTokens(tokens, { maskTokenId: V, seed: 7, schedule });
-    const times = batch.times;
-    const { noisy, masked, weights } = read(batch);
-    expect(tf.memory().numTensors).toBe(before); // the three outputs are the only tensors made, and were disposed
+    let times: Float64Array = new Float64Array(0);
+    let outputs: ReturnType<typeof read> = { noisy: new Int32Array(0), masked: new Float32Array(0), weights: new Float32Array(0) };
+    // The three outputs are the only tensors made: read disposes them, and nothing else may be left.
+    expectNoLeak(() => {
+      const batch = md4MaskTokens(tokens, { maskTokenId: V, seed: 7, schedule });
+      times = batch.times;
+      outputs = read(batch);
+      return [];
+    });
+    const { noisy, masked, weights } = outputs;
     tokens.dispose();
     // antithetic times: B evenly spaced points of [0, 1)
     const sorted = Array.from(times).sort((a, b) => a - b);

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
-import { LossArgumentError } from './errors.js';
 import { crossEntropyWithNumberTokenLoss, digitTokenIdsOf, expectedDigitValue, numberTokenLoss, type NumberTokenLossOptions } from './number-token-loss.js';
+import { argumentOf } from './test-support/argument-errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
+import { crossEntropy64, rowOf } from './test-support/reference64.js';
 import { scalarOf } from './test-support/tensors.js';
 
 const B = 3;
@@ -91,9 +93,7 @@ describe.each(TEST_BACKENDS)('numberTokenLoss on %s', (backend) => {
     await useBackend(backend);
     const ce = LABELS.map((label, k) => {
       if (label === -100) return null;
-      const row = Array.from({ length: V }, (_, c) => LOGITS[k * V + c] ?? 0);
-      const max = Math.max(...row);
-      return max + Math.log(row.reduce((a, v) => a + Math.exp(v - max), 0)) - (row[label] ?? 0);
+      return crossEntropy64(rowOf(LOGITS, k, V), label);
     });
     const [total, empty, digitValue] = tf.tidy(() => {
       const x = tf.tensor3d(LOGITS, [B, T, V]);
@@ -132,13 +132,14 @@ describe.each(TEST_BACKENDS)('numberTokenLoss on %s', (backend) => {
     const extreme = LOGITS.map((v, i) => (i % 4 === 0 ? 50 : i % 5 === 0 ? -50 : v));
     const x = tf.tensor3d(extreme, [B, T, V]);
     const y = tf.tensor2d(LABELS, [B, T], 'int32');
-    const before = tf.memory().numTensors;
-    const { value, grad } = tf.valueAndGrad((v: tf.Tensor) => crossEntropyWithNumberTokenLoss(y, v, { digitTokenIds: DIGITS }) as tf.Scalar)(x);
-    const v = scalarOf(value);
-    const g = Array.from(grad.dataSync());
-    tf.dispose([value, grad]);
-    numberTokenLoss(y, x, { digitTokenIds: DIGITS, variant: 'mse', reduction: 'none' }).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    let v = Number.NaN;
+    let g: number[] = [];
+    expectNoLeak(() => {
+      const step = stepAndEvaluation((t) => crossEntropyWithNumberTokenLoss(y, t, { digitTokenIds: DIGITS }), x);
+      v = scalarOf(step[0]);
+      g = Array.from(step[1].dataSync());
+      return [...step, numberTokenLoss(y, x, { digitTokenIds: DIGITS, variant: 'mse', reduction: 'none' })];
+    });
     expect(Number.isFinite(v)).toBe(true);
     expect(g.every(Number.isFinite)).toBe(true);
     const was = tf.tidy(() => scalarOf(numberTokenLoss(y, x, { digitTokenIds: DIGITS })));
@@ -169,15 +170,6 @@ describe('numberTokenLoss argument errors', () => {
     await useBackend('cpu');
     const x = [[0, 1, 2, 3], [1, 0, 2, 2]];
     const ids = [0, 1, 2];
-    const argumentOf = (call: () => unknown): string | undefined => {
-      try {
-        tf.tidy(() => void call());
-      } catch (error) {
-        expect(error).toBeInstanceOf(LossArgumentError);
-        return (error as LossArgumentError).argument;
-      }
-      return undefined;
-    };
     expect(argumentOf(() => numberTokenLoss([0, 1], x, {} as NumberTokenLossOptions))).toBe('options.digitTokenIds');
     expect(argumentOf(() => numberTokenLoss([0, 1], x, { digitTokenIds: [0, 0] }))).toBe('options.digitTokenIds');
     expect(argumentOf(() => numberTokenLoss([0, 1], x, { digitTokenIds: [0, 4] }))).toBe('options.digitTokenIds');

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
-import { LossArgumentError } from './errors.js';
 import { SampleReweighter, weightSpread } from './sample-reweighter.js';
 import { sampleReweightedLoss, sampleReweightingWeights } from './sample-reweighting.js';
+import { argumentOf } from './test-support/argument-errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { scalarOf } from './test-support/tensors.js';
@@ -70,15 +70,6 @@ describe.each(TEST_BACKENDS)('SampleReweighter on %s', (backend) => {
 describe('SampleReweighter argument errors and spread', () => {
   it('checks its options at construction, naming them', async () => {
     await useBackend('cpu');
-    const argumentOf = (call: () => unknown): string | undefined => {
-      try {
-        call();
-      } catch (error) {
-        expect(error).toBeInstanceOf(LossArgumentError);
-        return (error as LossArgumentError).argument;
-      }
-      return undefined;
-    };
     expect(argumentOf(() => new SampleReweighter({ warmupSteps: -1 }))).toBe('options.warmupSteps');
     expect(argumentOf(() => new SampleReweighter({ warmupSteps: 1.5 }))).toBe('options.warmupSteps');
     expect(argumentOf(() => new SampleReweighter({ temperature: 0 }))).toBe('options.temperature');

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
-import { LossArgumentError } from './errors.js';
 import { sampleReweightedLoss, sampleReweightingWeights, type SampleReweightingStrategy } from './sample-reweighting.js';
+import { argumentOf } from './test-support/argument-errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
+import { crossEntropy64, rowOf } from './test-support/reference64.js';
 import { scalarOf } from './test-support/tensors.js';
 
 // A batch in the reference's layout: Hugging Face labels (= inputs, shifted inside the loss), −100 = padding.
@@ -31,10 +33,7 @@ function batchLosses64(logits: ArrayLike<number>, labels: readonly number[], b: 
     for (let s = 0; s < t - 1; s += 1) {
       const label = labels[i * t + s + 1] ?? -100; // shift_labels = labels[..., 1:]
       if (label === -100) continue; // CrossEntropyLoss(reduction='none') gives 0 at ignore_index
-      const row = Array.from({ length: v }, (_, c) => logits[(i * t + s) * v + c] ?? 0); // shift_logits = logits[..., :-1, :]
-      const max = Math.max(...row);
-      const lse = max + Math.log(row.reduce((a, x) => a + Math.exp(x - max), 0));
-      sum += lse - (row[label] ?? 0);
+      sum += crossEntropy64(rowOf(logits, i * t + s, v), label); // shift_logits = logits[..., :-1, :]
       n += 1;
     }
     losses.push(sum / n);
@@ -189,11 +188,11 @@ describe.each(TEST_BACKENDS)('sampleReweightedLoss on %s', (backend) => {
     await useBackend(backend);
     const x = tf.tensor3d(LOGITS, [B, T, V]);
     const y = tf.tensor2d(LABELS, [B, T], 'int32');
-    const before = tf.memory().numTensors;
-    tf.grad((v: tf.Tensor) => sampleReweightedLoss(y, v, { shiftLabels: true }))(x).dispose();
-    sampleReweightedLoss(y, x, { strategy: 'quadratic', shiftLabels: true }).dispose();
-    sampleReweightingWeights([1, 2, 3]).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    expectNoLeak(() => [
+      ...stepAndEvaluation((v) => sampleReweightedLoss(y, v, { shiftLabels: true }), x),
+      sampleReweightedLoss(y, x, { strategy: 'quadratic', shiftLabels: true }),
+      sampleReweightingWeights([1, 2, 3]),
+    ]);
     tf.dispose([x, y]);
   });
 });
@@ -202,15 +201,6 @@ describe('sampleReweightedLoss argument errors', () => {
   it('names the argument', async () => {
     await useBackend('cpu');
     const x = [[[0, 1], [1, 0]]];
-    const argumentOf = (call: () => unknown): string | undefined => {
-      try {
-        tf.tidy(() => void call());
-      } catch (error) {
-        expect(error).toBeInstanceOf(LossArgumentError);
-        return (error as LossArgumentError).argument;
-      }
-      return undefined;
-    };
     expect(argumentOf(() => sampleReweightedLoss([[0, 1]], x, { strategy: 'mid' as SampleReweightingStrategy }))).toBe('options.strategy');
     expect(argumentOf(() => sampleReweightedLoss([[0, 1]], x, { temperature: 0 }))).toBe('options.temperature');
     expect(argumentOf(() => sampleReweightedLoss([[0, 1]], x, { sequenceShare: 'none' as 'tokens' }))).toBe('options.sequenceShare');

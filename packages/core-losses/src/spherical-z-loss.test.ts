@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
-import { LossArgumentError } from './errors.js';
 import { sphericalZLoss } from './spherical-z-loss.js';
+import { argumentOf } from './test-support/argument-errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
+import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { scalarOf } from './test-support/tensors.js';
 
@@ -73,13 +74,13 @@ describe.each(TEST_BACKENDS)('sphericalZLoss on %s', (backend) => {
     const extreme = LOGITS.map((v, i) => (i % 3 === 0 ? 50 : i % 4 === 0 ? -50 : v));
     const x = tf.tensor2d(extreme, [N, V]);
     const flat = tf.fill([2, V], 7);
-    const before = tf.memory().numTensors;
-    const { value, grad } = tf.valueAndGrad((v: tf.Tensor) => sphericalZLoss(TARGETS, v) as tf.Scalar)(x);
-    const flatGrad = tf.grad((v: tf.Tensor) => sphericalZLoss([0, 3], v))(flat);
-    const values = [scalarOf(value), ...Array.from(grad.dataSync()), ...Array.from(flatGrad.dataSync())];
-    tf.dispose([value, grad, flatGrad]);
-    sphericalZLoss(TARGETS, x, { reduction: 'none' }).dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    let values: number[] = [];
+    expectNoLeak(() => {
+      const step = stepAndEvaluation((v) => sphericalZLoss(TARGETS, v), x);
+      const flatGrad = tf.grad((v: tf.Tensor) => sphericalZLoss([0, 3], v))(flat);
+      values = [scalarOf(step[0]), ...Array.from(step[1].dataSync()), ...Array.from(flatGrad.dataSync())];
+      return [...step, flatGrad, sphericalZLoss(TARGETS, x, { reduction: 'none' })];
+    });
     expect(values.every(Number.isFinite)).toBe(true);
     expect(maxRelativeError([values[0] ?? 0], [sum(z64(extreme, TARGETS, 1, 0))])).toBeLessThan(1e-5);
     tf.dispose([x, flat]);
@@ -90,15 +91,6 @@ describe('sphericalZLoss argument errors', () => {
   it('names the argument', async () => {
     await useBackend('cpu');
     const x = [[0, 1, 2], [2, 1, 0]];
-    const argumentOf = (call: () => unknown): string | undefined => {
-      try {
-        tf.tidy(() => void call());
-      } catch (error) {
-        expect(error).toBeInstanceOf(LossArgumentError);
-        return (error as LossArgumentError).argument;
-      }
-      return undefined;
-    };
     expect(argumentOf(() => sphericalZLoss([0, 1], x, { a: 0 }))).toBe('options.a');
     expect(argumentOf(() => sphericalZLoss([0, 1], x, { b: Number.NaN }))).toBe('options.b');
     expect(argumentOf(() => sphericalZLoss([0, 3], x))).toBe('targets');

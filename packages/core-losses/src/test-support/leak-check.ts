@@ -19,11 +19,12 @@ export function expectNoLeak(step: () => tf.TensorContainer): void {
 
 /**
  * A training step and an evaluation of `loss` at `x`: the value and gradient with respect to `x`
- * (`tf.valueAndGrad`) and a plain forward call, returned for `expectNoLeak` to dispose. The forward call is the part
+ * (`tf.valueAndGrad`) and a plain forward call, returned in that order for `expectNoLeak` to dispose (a test may read
+ * them first). The forward call is the part
  * that catches a leaked intermediate: tfjs runs the forward and backward passes of a gradient inside its own tidy,
  * so there only a kept tensor or a variable made by the loss can leak.
  */
-export function stepAndEvaluation(loss: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): tf.Tensor[] {
+export function stepAndEvaluation(loss: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor): [value: tf.Tensor, grad: tf.Tensor, evaluation: tf.Tensor] {
   const { value, grad } = tf.valueAndGrad(loss)(x);
   return [value, grad, loss(x)];
 }
