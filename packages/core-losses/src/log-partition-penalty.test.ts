@@ -6,7 +6,7 @@ import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 import { argumentOf } from './test-support/argument-errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradient, checkGradientAgainst64 } from './test-support/gradient-check.js';
-import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
+import { valueAndGradientWithoutLeak } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { logSumExp64, rowOf } from './test-support/reference64.js';
 import { scalarOf } from './test-support/tensors.js';
@@ -76,14 +76,11 @@ describe.each(TEST_BACKENDS)('logPartitionPenalty on %s', (backend) => {
     const extreme = LOGITS.map((v, i) => (i % 3 === 0 ? 50 : i % 5 === 0 ? -50 : v));
     const x = tf.tensor3d(extreme, [B, T, V]);
     const y = tf.tensor2d(TARGETS, [B, T], 'int32');
-    let v = Number.NaN;
-    let g: number[] = [];
-    expectNoLeak(() => {
-      const step = stepAndEvaluation((t) => logPartitionPenalty(y, t), x);
-      v = scalarOf(step[0]);
-      g = Array.from(step[1].dataSync());
-      return [...step, logPartitionPenalty(y, x, { reduction: 'none' })];
-    });
+    const { value: v, gradient: g } = valueAndGradientWithoutLeak(
+      (t) => logPartitionPenalty(y, t),
+      x,
+      () => [logPartitionPenalty(y, x, { reduction: 'none' })],
+    );
     expect(g.every(Number.isFinite)).toBe(true);
     expect(maxRelativeError([v], [weightedMean(penalty64(extreme, 1e-4))])).toBeLessThan(1e-5);
     tf.dispose([x, y]);

@@ -5,7 +5,7 @@ import { crossEntropyWithNumberTokenLoss, digitTokenIdsOf, expectedDigitValue, n
 import { argumentOf } from './test-support/argument-errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
-import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
+import { valueAndGradientWithoutLeak } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { crossEntropy64, rowOf } from './test-support/reference64.js';
 import { scalarOf } from './test-support/tensors.js';
@@ -132,14 +132,11 @@ describe.each(TEST_BACKENDS)('numberTokenLoss on %s', (backend) => {
     const extreme = LOGITS.map((v, i) => (i % 4 === 0 ? 50 : i % 5 === 0 ? -50 : v));
     const x = tf.tensor3d(extreme, [B, T, V]);
     const y = tf.tensor2d(LABELS, [B, T], 'int32');
-    let v = Number.NaN;
-    let g: number[] = [];
-    expectNoLeak(() => {
-      const step = stepAndEvaluation((t) => crossEntropyWithNumberTokenLoss(y, t, { digitTokenIds: DIGITS }), x);
-      v = scalarOf(step[0]);
-      g = Array.from(step[1].dataSync());
-      return [...step, numberTokenLoss(y, x, { digitTokenIds: DIGITS, variant: 'mse', reduction: 'none' })];
-    });
+    const { value: v, gradient: g } = valueAndGradientWithoutLeak(
+      (t) => crossEntropyWithNumberTokenLoss(y, t, { digitTokenIds: DIGITS }),
+      x,
+      () => [numberTokenLoss(y, x, { digitTokenIds: DIGITS, variant: 'mse', reduction: 'none' })],
+    );
     expect(Number.isFinite(v)).toBe(true);
     expect(g.every(Number.isFinite)).toBe(true);
     const was = tf.tidy(() => scalarOf(numberTokenLoss(y, x, { digitTokenIds: DIGITS })));

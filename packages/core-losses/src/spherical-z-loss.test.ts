@@ -5,7 +5,7 @@ import { sphericalZLoss } from './spherical-z-loss.js';
 import { argumentOf } from './test-support/argument-errors.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
 import { checkGradientAgainst64 } from './test-support/gradient-check.js';
-import { expectNoLeak, stepAndEvaluation } from './test-support/leak-check.js';
+import { valueAndGradientWithoutLeak } from './test-support/leak-check.js';
 import { intArray, makeRandom, maxRelativeError, uniformArray } from './test-support/random-inputs.js';
 import { scalarOf } from './test-support/tensors.js';
 
@@ -74,13 +74,9 @@ describe.each(TEST_BACKENDS)('sphericalZLoss on %s', (backend) => {
     const extreme = LOGITS.map((v, i) => (i % 3 === 0 ? 50 : i % 4 === 0 ? -50 : v));
     const x = tf.tensor2d(extreme, [N, V]);
     const flat = tf.fill([2, V], 7);
-    let values: number[] = [];
-    expectNoLeak(() => {
-      const step = stepAndEvaluation((v) => sphericalZLoss(TARGETS, v), x);
-      const flatGrad = tf.grad((v: tf.Tensor) => sphericalZLoss([0, 3], v))(flat);
-      values = [scalarOf(step[0]), ...Array.from(step[1].dataSync()), ...Array.from(flatGrad.dataSync())];
-      return [...step, flatGrad, sphericalZLoss(TARGETS, x, { reduction: 'none' })];
-    });
+    const step = valueAndGradientWithoutLeak((v) => sphericalZLoss(TARGETS, v), x, () => [sphericalZLoss(TARGETS, x, { reduction: 'none' })]);
+    const flatStep = valueAndGradientWithoutLeak((v) => sphericalZLoss([0, 3], v), flat);
+    const values = [step.value, ...step.gradient, ...flatStep.gradient];
     expect(values.every(Number.isFinite)).toBe(true);
     expect(maxRelativeError([values[0] ?? 0], [sum(z64(extreme, TARGETS, 1, 0))])).toBeLessThan(1e-5);
     tf.dispose([x, flat]);

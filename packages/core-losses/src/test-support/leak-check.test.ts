@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 import { TEST_BACKENDS, useBackend } from './backend.js';
-import { expectNoLeak, stepAndEvaluation } from './leak-check.js';
+import { expectNoLeak, stepAndEvaluation, valueAndGradientWithoutLeak } from './leak-check.js';
 
 // A plain function (not a tf.op, whose scope would sweep the stray tensor) that leaks one tensor per call.
 let stray: tf.Tensor[] = [];
@@ -20,6 +20,16 @@ describe.each(TEST_BACKENDS)('expectNoLeak on %s', (backend) => {
     expect(() => expectNoLeak(() => stepAndEvaluation(leakyLoss, x))).toThrow(/tensors left behind by the step/);
     // The forward call's stray tensor leaks; the gradient's is swept by tfjs's own tidy around the passes.
     expect(stray.filter((t) => !t.isDisposed)).toHaveLength(1);
+    tf.dispose([x, ...stray]);
+  });
+
+  it('valueAndGradientWithoutLeak reads the value and gradient back, and fails a leaking step', async () => {
+    await useBackend(backend);
+    const x = tf.tensor1d([1, 2, 3]);
+    const square = (v: tf.Tensor): tf.Tensor => tf.tidy(() => tf.sum(tf.square(v)));
+    expect(valueAndGradientWithoutLeak(square, x, () => [tf.square(x)])).toEqual({ value: 14, gradient: [2, 4, 6] });
+    stray = [];
+    expect(() => valueAndGradientWithoutLeak(leakyLoss, x)).toThrow(/tensors left behind by the step/);
     tf.dispose([x, ...stray]);
   });
 

@@ -28,3 +28,23 @@ export function stepAndEvaluation(loss: (x: tf.Tensor) => tf.Tensor, x: tf.Tenso
   const { value, grad } = tf.valueAndGrad(loss)(x);
   return [value, grad, loss(x)];
 }
+
+/**
+ * `expectNoLeak` over `stepAndEvaluation(loss, x)` and the tensors `more()` makes (further evaluations of the same
+ * loss, say); returns the step's value and gradient, read before they are disposed.
+ */
+export function valueAndGradientWithoutLeak(
+  loss: (x: tf.Tensor) => tf.Tensor,
+  x: tf.Tensor,
+  more: () => tf.Tensor[] = () => [],
+): { value: number; gradient: number[] } {
+  let value = Number.NaN;
+  let gradient: number[] = [];
+  expectNoLeak(() => {
+    const step = stepAndEvaluation(loss, x);
+    value = step[0].dataSync()[0] ?? Number.NaN;
+    gradient = Array.from(step[1].dataSync());
+    return [...step, ...more()];
+  });
+  return { value, gradient };
+}
