@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedTestConfig } from '../../vitest.shared.js';
 
-export default defineConfig(sharedTestConfig);
+export default mergeConfig(sharedTestConfig, defineConfig({ test: { setupFiles: ['src/test-support/tfjs-prod-mode.ts'] } }));
