@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { LossArgumentError } from './errors.js';
+import { binIndices, type TargetHistogram } from './target-histogram.js';
 
 const FIT = 'fitTargetBins';
 const PARSE = 'parseTargetBins';
@@ -113,15 +114,23 @@ export function numTargetClasses(bins: TargetBins): number {
 }
 
 /**
+ * The edges of `bins` as a (count-less) histogram, for the bin lookup of `target-histogram.ts`: its NumPy rule is the
+ * class rule (number of inner edges ≤ y). Built per call (O(C) in JS), so edges changed in place never go stale.
+ */
+function edgeHistogram(bins: TargetBins): TargetHistogram {
+  return { kind: 'targetHistogram', edges: bins.edges, counts: new Array<number>(Math.max(bins.edges.length - 1, 0)).fill(0) };
+}
+
+/**
  * The class id (int32, same shape as `targets`) of every target: the number of inner edges `e_1 … e_{C−1}` that are
- * ≤ y, i.e. `e_c ≤ y < e_{c+1}`, the last class closed above and open beyond, class 0 below `e_0`. No gradient.
+ * ≤ y, i.e. `e_c ≤ y < e_{c+1}`, the last class closed above and open beyond, class 0 below `e_0` (and for NaN). No
+ * gradient. Compared in float32. Evenly spaced edges (`uniform`) take `binIndices`' arithmetic index, corrected
+ * exactly at the edges (O(1) ops per element); uneven ones (`equalFrequency`) compare with every inner edge
+ * (`binIndicesByComparison`); both give the same ids.
  */
 export function targetClasses(bins: TargetBins, targets: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const inner = bins.edges.slice(1, -1);
-    if (inner.length === 0) return tf.zeros(targets.shape, 'int32');
-    const flat = tf.reshape(targets, [-1, 1]);
-    const ids = tf.sum(tf.cast(tf.greaterEqual(flat, tf.reshape(tf.tensor1d(inner), [1, -1])), 'int32'), 1);
-    return tf.reshape(ids, targets.shape);
+    if (bins.edges.length <= 2) return tf.zeros(targets.shape, 'int32');
+    return binIndices(edgeHistogram(bins), targets, 'numpyHistogram');
   });
 }
