@@ -1,4 +1,4 @@
-import { ldsWeights } from '@counterweight/core-losses';
+import { fitTargetHistogram, frequencyTargetWeights, ldsWeights, type TargetHistogram } from '@counterweight/core-losses';
 import {
   ConfigError,
   SeededRandom,
@@ -35,6 +35,8 @@ export const FORECAST_DEFAULT_BATCHES = 8;
  * bins it looks targets up in, does not change with the number of batches timed).
  */
 export const FORECAST_FIT_ROWS = 8760;
+/** Name of the data set's extra column of per-element frequency weights (`[B, 3]`). */
+export const FREQUENCY_WEIGHTS = 'frequencyWeights';
 
 /** Options of {@link forecastWorkload}. */
 export interface ForecastWorkloadOptions {
@@ -63,13 +65,17 @@ export interface ForecastHeads {
  * holds the first `batchSize · batches` windows; its per-sample weights are the LDS weights of their PM2.5 targets
  * (Yang et al. 2021: bins of width 0.1 from the smallest target, Gaussian kernel 5/σ 1, inverse square root, fitted
  * on the {@link FORECAST_FIT_ROWS} training windows), which the trainer hands to every loss (only the LDS member reads
- * them, so slicing them costs every member alike).
+ * them, so slicing them costs every member alike). Likewise an extra column {@link FREQUENCY_WEIGHTS} `[B, 3]` holds
+ * each row's frequency weights (`frequencyTargetWeights` of the `'auto'` {@link ForecastWorkload.targetHistograms}),
+ * computed once here, outside the training step.
  */
 export interface ForecastWorkload {
   readonly data: InMemoryDataset;
   readonly batchSize: number;
   /** The training targets `[FORECAST_FIT_ROWS, 3]`, row-major, that histograms, bins and weights are fitted on. */
   readonly fitTargets: Float32Array;
+  /** NumPy-`'auto'` histograms of the three training-target columns (frequency-weighted MAE's, and the extra column's). */
+  readonly targetHistograms: readonly TargetHistogram[];
   readonly heads: ForecastHeads;
   /** Trunk + point head: the plain-MAE baseline's model, output `[B, 3]`. */
   readonly model: TrainableModel;
@@ -102,6 +108,8 @@ export function forecastWorkload(options: ForecastWorkloadOptions): ForecastWork
   const lowest = fitPm25.reduce((m, v) => Math.min(m, v), Number.POSITIVE_INFINITY);
   const lds = ldsWeights(fitPm25, { lowest, binWidth: 0.1 });
   const sampleWeights = Float32Array.from(column(targets, numTargets, 0), (y) => lds.binWeights[lds.binOf(y)] ?? Number.NaN);
+  const targetHistograms = FORECAST_TARGETS.map((_, k) => fitTargetHistogram(column(fitTargets, numTargets, k), { bins: 'auto' }));
+  const frequencyWeights = frequencyTargetWeights(targets, { histogram: targetHistograms, shape: [rows, numTargets] });
 
   const init = new VariableBuilder(SeededRandom.fromSeed(options.seed, 'loss-bench', 'forecast', 'init'));
   const trunk = denseLayers(init, [FORECAST_INPUT_WIDTH, ...FORECAST_HIDDEN]);
@@ -147,9 +155,11 @@ export function forecastWorkload(options: ForecastWorkloadOptions): ForecastWork
       inputs: { values: inputs, shape: [FORECAST_INPUT_WIDTH] },
       targets: { values: targets, shape: [numTargets] },
       weights: sampleWeights,
+      extras: { [FREQUENCY_WEIGHTS]: { values: frequencyWeights, shape: [numTargets] } },
     }),
     batchSize,
     fitTargets,
+    targetHistograms,
     heads,
     model: modelWith([heads.point]),
     modelWith,

@@ -29,6 +29,7 @@ const EXPECTED_MEMBERS = [
   'frequencyWeightedMae (target bins, 16 fixed)',
   'aircastAuxiliaryLoss (0.75 MAE + 0.25 fMAE)',
   'meanAbsoluteError + LDS weights',
+  'meanAbsoluteError + fMAE per-row weights',
   'balancedMseLoss (fixed σ)',
   'balancedMseLoss (learnable σ)',
   'classificationAidedRegressionLoss (10 bins)',

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { forecastWorkload, type ForecastWorkload } from './forecast-workload.js';
-import { REGRESSION_BASELINE, regressionMembers, type RegressionMembers } from './regression-members.js';
+import { FREQUENCY_ROW_WEIGHTS_MEMBER, REGRESSION_BASELINE, regressionMembers, type RegressionMembers } from './regression-members.js';
 
 let workload: ForecastWorkload;
 let owned: RegressionMembers;
@@ -25,7 +25,7 @@ function memberGradients(name: string): { loss: number; grads: Map<string, Float
   const batch = workload.data.gather(Int32Array.from({ length: 32 }, (_, i) => i));
   try {
     const { value, grads } = tf.variableGrads(() =>
-      member.loss({ predictions: model.predict(batch.inputs, { training: true }), targets: batch.targets, sampleWeights: batch.weights, extras: {} }),
+      member.loss({ predictions: model.predict(batch.inputs, { training: true }), targets: batch.targets, sampleWeights: batch.weights, extras: batch.extras }),
     );
     const byName = new Map(model.variables.filter((v) => v.variable.trainable).map((v) => [v.name, grads[v.variable.name]?.dataSync() ?? new Float32Array()]));
     const loss = value.dataSync()[0] ?? Number.NaN;
@@ -85,5 +85,26 @@ describe('regression members', () => {
     expect(values[1]).toBeCloseTo(values[0] ?? Number.NaN, 5);
     expect(Math.abs((values[2] ?? 0) - (values[0] ?? 0))).toBeGreaterThan(1e-4);
     expect(() => tf.tidy(() => lds.loss({ predictions: tf.zeros([2, 3]), targets: tf.zeros([2, 3]), sampleWeights: undefined, extras: {} }))).toThrow(/per-sample/);
+  });
+
+  it('the per-row fMAE member reads the data set\'s frequency weights: it equals frequency-weighted MAE with target bins', () => {
+    const rows = owned.members.find((m) => m.name === FREQUENCY_ROW_WEIGHTS_MEMBER);
+    const onTheFly = owned.members.find((m) => m.name === 'frequencyWeightedMae (target bins)');
+    const mae = owned.members.find((m) => m.name === REGRESSION_BASELINE);
+    if (rows === undefined || onTheFly === undefined || mae === undefined) throw new Error('members missing');
+    // rows 32..63: a second batch, in the data set's order (the extra column must follow the rows)
+    const batch = workload.data.gather(Int32Array.from({ length: 32 }, (_, i) => 63 - i));
+    const tensors = tf.memory().numTensors;
+    const values = tf.tidy(() => {
+      const predictions = workload.model.predict(batch.inputs, { training: false });
+      const base = { predictions, targets: batch.targets, sampleWeights: batch.weights };
+      return [rows.loss({ ...base, extras: batch.extras }), onTheFly.loss({ ...base, extras: {} }), mae.loss({ ...base, extras: {} })].map((t) => t.dataSync()[0] ?? Number.NaN);
+    });
+    expect(tf.memory().numTensors).toBe(tensors);
+    disposeBatch(batch);
+    const [perRow = Number.NaN, fly = Number.NaN, plain = Number.NaN] = values;
+    expect(Math.abs(perRow - fly)).toBeLessThanOrEqual(1e-5 * Math.abs(fly));
+    expect(Math.abs(perRow - plain)).toBeGreaterThan(1e-3 * plain); // the weights are not all 1
+    expect(() => tf.tidy(() => rows.loss({ predictions: tf.zeros([2, 3]), targets: tf.zeros([2, 3]), sampleWeights: undefined, extras: {} }))).toThrow(/frequencyWeights/);
   });
 });

@@ -19,7 +19,7 @@ import type { LossFunction } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { FORECAST_TARGETS, column } from './forecast-series.js';
-import { FORECAST_CLASS_BINS, FORECAST_QUANTILE_LEVELS, type ForecastWorkload } from './forecast-workload.js';
+import { FORECAST_CLASS_BINS, FORECAST_QUANTILE_LEVELS, FREQUENCY_WEIGHTS, type ForecastWorkload } from './forecast-workload.js';
 import type { StepConfig } from './overhead.js';
 
 /** Name of the regression workload's baseline member. */
@@ -44,6 +44,9 @@ export interface RegressionMembers {
   /** Releases the weighters and the learnable σ (the workload's own variables stay). */
   dispose(): void;
 }
+
+/** Name of the member that reads the data set's once-per-row frequency weights (target bins, `'auto'`). */
+export const FREQUENCY_ROW_WEIGHTS_MEMBER = 'meanAbsoluteError + fMAE per-row weights';
 
 /** Bin count of the fixed-bin frequency-weighted member (the others use NumPy's `'auto'` edges). */
 export const FIXED_HISTOGRAM_BINS = 16;
@@ -79,6 +82,9 @@ function perColumnMean(targets: tf.Tensor, predictions: tf.Tensor, loss: (y: tf.
  *   182, 182 and 53 bins at seed 1), bins chosen by the target and by the detached prediction; the same with 16 fixed
  *   bins per target; and AirCast's 0.75·MAE + 0.25·fMAE mix (`aircastAuxiliaryLoss`, `'auto'` bins);
  * - `meanAbsoluteError` with the data set's LDS weights as per-sample weights;
+ * - `meanAbsoluteError` with the data set's per-element frequency weights (extra column {@link FREQUENCY_WEIGHTS}:
+ *   `frequencyTargetWeights` of the same `'auto'` histograms, computed once per row outside the step) — the
+ *   target-bins frequency-weighted MAE without a lookup in the step;
  * - `balancedMseLoss` per target column (it takes one target per sample), mean over the three, σ fixed at 1 and
  *   σ learnable (one scalar variable per target, trained with the model);
  * - `classificationAidedRegressionLoss` per target column (10 uniform bins fitted on the training targets, λ 1)
@@ -91,7 +97,8 @@ export function regressionMembers(workload: ForecastWorkload): RegressionMembers
   const numTargets = FORECAST_TARGETS.length;
   const { heads, fitTargets } = workload;
   const columns = FORECAST_TARGETS.map((_, k) => column(fitTargets, numTargets, k));
-  const histograms = columns.map((values) => fitTargetHistogram(values, { bins: 'auto' }));
+  // the 'auto' histograms the data set's per-row frequency weights come from (one per target column)
+  const histograms = workload.targetHistograms;
   const fixedHistograms = columns.map((values) => fitTargetHistogram(values, { bins: FIXED_HISTOGRAM_BINS }));
   const bins = columns.map((values) => fitTargetBins(values, { numBins: FORECAST_CLASS_BINS }));
   const baseLosses = columns.map((values) => values.reduce((s, v) => s + Math.abs(v), 0) / values.length);
@@ -136,6 +143,11 @@ export function regressionMembers(workload: ForecastWorkload): RegressionMembers
     member('weighted', 'meanAbsoluteError + LDS weights', ({ targets: y, predictions: p, sampleWeights }) => {
       if (sampleWeights === undefined) throw new Error('the LDS member needs the data set\'s per-sample (LDS) weights');
       return scalar(meanAbsoluteError(y, p, { weights: sampleWeights, validate: false }));
+    }),
+    member('weighted', FREQUENCY_ROW_WEIGHTS_MEMBER, ({ targets: y, predictions: p, extras }) => {
+      const weights = (extras as Readonly<Record<string, tf.Tensor>>)[FREQUENCY_WEIGHTS];
+      if (weights === undefined) throw new Error(`the per-row fMAE member needs the data set's '${FREQUENCY_WEIGHTS}' column`);
+      return scalar(meanAbsoluteError(y, p, { weights, validate: false }));
     }),
     member('imbalanced', 'balancedMseLoss (fixed σ)', ({ targets: y, predictions: p }) =>
       perColumnMean(y, p, (yk, pk) => balancedMseLoss(yk, pk, { noiseSigma: 1, validate: false })),
