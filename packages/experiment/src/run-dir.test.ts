@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 import sharp from 'sharp';
@@ -121,6 +121,15 @@ describe('createRunDirectory', () => {
     }
     await expect(run.writeJson('../outside', {})).rejects.toBeInstanceOf(RunFileError);
     expect(existsSync(join(run.dir, '..', 'outside.json'))).toBe(false);
+  });
+
+  it('writes paths inside the folder relative to it, and names no folder of the machine', async () => {
+    const run = await createRunDirectory({ app: 'paths', root });
+    await run.writeMetrics({ runs: [{ dir: join(run.dir, 'runs', 'ce', 'seed-0') }], elsewhere: join(homedir(), 'data.csv') });
+    const text = await readFile(run.path('metrics.json'), 'utf8');
+    expect(JSON.parse(text)).toEqual({ runs: [{ dir: './runs/ce/seed-0' }], elsewhere: '~/data.csv' });
+    expect(text).not.toContain(run.dir);
+    expect(text).not.toContain(homedir());
   });
 });
 

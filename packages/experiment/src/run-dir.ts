@@ -6,6 +6,7 @@ import type { RenderChartOptions } from '@counterweight/reports';
 import { ConfigError, writeFileAtomic } from '@counterweight/runtime';
 import type { TopLevelSpec } from 'vega-lite';
 
+import { scrubPaths } from './provenance.js';
 import { RunFileError } from './run-file-error.js';
 import { strictJsonStringify } from './strict-json.js';
 
@@ -68,7 +69,8 @@ export interface RunDirectory {
    */
   writeChart(name: string, spec: TopLevelSpec, options?: RenderChartOptions): Promise<string>;
   /**
-   * Writes pretty-printed JSON to `<name>.json` (`.json` is added unless `name` has it). Values are checked by
+   * Writes pretty-printed JSON to `<name>.json` (`.json` is added unless `name` has it); paths inside this folder are
+   * written relative to it (`./runs/…`) and other paths of this machine as {@link scrubPaths} does. Values are checked by
    * {@link strictJsonStringify}: NaN and ±Infinity are refused with an error naming the key path (never silently
    * written as null); encode them yourself, e.g. as strings, if they must be kept.
    * @throws RunFileError naming the file and key path of a value JSON cannot hold.
@@ -165,7 +167,10 @@ class RunDirectoryImpl implements RunDirectory {
   async writeJson(name: string, value: unknown): Promise<string> {
     const file = withExtension(name, '.json');
     const path = this.path(file);
-    await writeFileAtomic(path, strictJsonStringify(value, { file: path }));
+    // A path inside this folder is written relative to it (`./runs/…`), any other path of the machine through
+    // scrubPaths: the file names no folder of the machine that wrote it.
+    const inside = JSON.stringify(this.dir).slice(1, -1);
+    await writeFileAtomic(path, scrubPaths(strictJsonStringify(value, { file: path }).split(inside).join('.')));
     return file;
   }
 }
