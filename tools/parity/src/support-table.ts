@@ -127,20 +127,29 @@ export function renderSupportTable(rows: readonly SupportRow[]): string {
   return [TABLE_BEGIN, ...header, ...lines, TABLE_END].join('\n');
 }
 
-/** The table currently between the markers of `readme` (markers included), or undefined. */
-export function extractSupportTable(readme: string): string | undefined {
-  const begin = readme.indexOf(TABLE_BEGIN);
-  const end = readme.indexOf(TABLE_END);
-  return begin < 0 || end < begin ? undefined : readme.slice(begin, end + TABLE_END.length);
+/** The README markers of one generated table. */
+export interface TableMarkers {
+  readonly begin: string;
+  readonly end: string;
+}
+
+/** Markers of the losses table (the default). */
+export const LOSS_TABLE_MARKERS: TableMarkers = { begin: TABLE_BEGIN, end: TABLE_END };
+
+/** The table currently between the markers (default: the losses table's) of `readme`, markers included, or undefined. */
+export function extractSupportTable(readme: string, markers: TableMarkers = LOSS_TABLE_MARKERS): string | undefined {
+  const begin = readme.indexOf(markers.begin);
+  const end = readme.indexOf(markers.end);
+  return begin < 0 || end < begin ? undefined : readme.slice(begin, end + markers.end.length);
 }
 
 /**
- * Replaces the table between the markers of the README at `path` (atomically).
+ * Replaces the table between the markers (default: the losses table's) of the README at `path` (atomically).
  * @throws Error naming the file when the markers are missing.
  */
-export async function writeSupportTable(path: string, table: string): Promise<void> {
+export async function writeSupportTable(path: string, table: string, markers: TableMarkers = LOSS_TABLE_MARKERS): Promise<void> {
   const readme = await readFile(path, 'utf8');
-  const current = extractSupportTable(readme);
-  if (current === undefined) throw new Error(`${path}: no "${TABLE_BEGIN}" … "${TABLE_END}" markers to replace`);
-  await writeFileAtomic(path, readme.replace(current, table));
+  const current = extractSupportTable(readme, markers);
+  if (current === undefined) throw new Error(`${path}: no "${markers.begin}" … "${markers.end}" markers to replace`);
+  await writeFileAtomic(path, readme.replace(current, () => table));
 }
