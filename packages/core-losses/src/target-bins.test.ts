@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { fitTargetBins, numTargetClasses, parseTargetBins, targetClasses, type TargetBins } from './target-bins.js';
 import { binIndicesByComparison, hasEvenEdges, type TargetHistogram } from './target-histogram.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backend.js';
+import { adversarialValues } from './test-support/edge-values.js';
 import { makeRandom } from './test-support/random-inputs.js';
 
 // Written by test-support/regression-references.py following SilviaLauraPintea/reg-cls (44ddf05) 1d/data.py
@@ -58,32 +59,6 @@ describe('fitTargetBins / targetClasses', () => {
 
 /** `bins`' edges as the histogram the comparison lookup takes (its counts are unused). */
 const asHistogram = (bins: TargetBins): TargetHistogram => ({ kind: 'targetHistogram', edges: bins.edges, counts: bins.edges.slice(1).map(() => 0) });
-
-/** The float32 neighbour of `x` one ulp towards +∞ (`step` 1) or −∞ (`step` −1). */
-function nextFloat32(x: number, step: 1 | -1): number {
-  const f = new Float32Array([Math.fround(x)]);
-  const bits = new Int32Array(f.buffer);
-  const value = f[0] ?? 0;
-  if (value === 0) return step * 1.401298464324817e-45;
-  bits[0] = (bits[0] ?? 0) + ((value > 0) === (step > 0) ? 1 : -1);
-  return f[0] ?? Number.NaN;
-}
-
-/** Every edge, its float32 rounding and two ulps either side, midpoints, far outside, ±∞, NaN and random values. */
-function adversarialValues(bins: TargetBins, seed: number): number[] {
-  const random = makeRandom(seed);
-  const e = bins.edges;
-  const first = e[0] ?? 0;
-  const last = e[e.length - 1] ?? 0;
-  const values = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, first - 1e6, last + 1e6, first - 1, last + 1];
-  e.forEach((edge, i) => {
-    const f = Math.fround(edge);
-    values.push(edge, f, nextFloat32(f, 1), nextFloat32(f, -1), nextFloat32(nextFloat32(f, 1), 1), nextFloat32(nextFloat32(f, -1), -1));
-    if (i > 0) values.push(((e[i - 1] ?? 0) + edge) / 2);
-  });
-  for (let i = 0; i < 500; i += 1) values.push(first + (last - first) * (1.2 * random() - 0.1));
-  return values.map(Math.fround);
-}
 
 describe.each(TEST_BACKENDS)('targetClasses equals the comparison with every inner edge on %s', (backend) => {
   const skewed = Array.from({ length: 2000 }, (_, i) => Math.exp(3 + 2 * Math.sin(i * 0.37)) * 0.1);
