@@ -48,6 +48,19 @@ describe('summarizeRuns', () => {
     expect(d?.interval95?.upper).toBeCloseTo(0.12349317419787832, 12);
   });
 
+  it('pairs only the metrics the baseline has too (a method may report more)', () => {
+    const runs = [
+      { method: 'mae', repetition: 0, seed: 1, result: { mae: 10 } },
+      { method: 'mae', repetition: 1, seed: 2, result: { mae: 12 } },
+      { method: 'quantile', repetition: 0, seed: 1, result: { mae: 9, wis: 4 } },
+      { method: 'quantile', repetition: 1, seed: 2, result: { mae: 10, wis: 5 } },
+    ];
+    const [, quantile] = summarizeRuns(runs, { metrics: (r: Record<string, number>) => r, baseline: 'mae' });
+    expect(quantile?.metrics['wis']?.mean).toBe(4.5);
+    expect(Object.keys(quantile?.againstBaseline ?? {})).toEqual(['mae']);
+    expect(quantile?.againstBaseline?.['mae']?.values).toEqual([-1, -2]);
+  });
+
   it('follows the given method order and names a method without runs or a missing metric', () => {
     const runs = [run('x', 0, 1), run('y', 0, 2)];
     expect(summarizeRuns(runs, { metrics: (r) => r, methods: ['y', 'x'] }).map((s) => s.method)).toEqual(['y', 'x']);

@@ -105,6 +105,9 @@ export function summarizeRuns<R>(runs: readonly SummarizedRun<R>[], options: Sum
       return b === undefined ? [] : [Object.fromEntries(keys.map((k) => [k, (r.metrics[k] ?? Number.NaN) - (b.metrics[k] ?? Number.NaN)]))];
     });
     if (paired.length === 0) return summary;
-    return { ...summary, againstBaseline: statsOf(`${method} − ${options.baseline ?? ''}`, paired, keys) };
+    // Metrics the baseline does not have (e.g. an interval score of quantile forecasts against point forecasts) have no
+    // paired difference.
+    const shared = keys.filter((k) => base.every((b) => b.metrics[k] !== undefined));
+    return { ...summary, againstBaseline: statsOf(`${method} − ${options.baseline ?? ''}`, paired, shared) };
   });
 }
