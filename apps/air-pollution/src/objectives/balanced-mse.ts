@@ -1,0 +1,62 @@
+import { balancedMseLoss } from '@counterweight/core-losses';
+import { ConfigError, withExtras } from '@counterweight/runtime';
+import * as tf from '@tensorflow/tfjs-core';
+
+import type { ForecastWindows } from '../data/forecast-windows.js';
+import type { Objective } from './objective.js';
+import type { BalancedMseObjectiveOptions } from './objective-options.js';
+import { headMae, splitBatch, type HeadBatch } from './head-batch.js';
+import { headLayout, type HeadLayout } from './head-layout.js';
+import { MASK_EXTRA, checkPredictions, checkTargets, pointObjective } from './objective-parts.js';
+
+/**
+ * The pollutant term of `balanced-mse`: for each pollutant p, core-losses' `balancedMseLoss` (BMC) over the batch's
+ * observed values of p at every horizon (`[B·H]` labels: the batch's own label distribution of that pollutant), summed
+ * over its observed elements; the sum over pollutants is divided by the number of observed pollutant elements
+ * (a masked mean over the head, like the other objectives). 0 when nothing is observed.
+ */
+export function pollutantBalancedMse(layout: HeadLayout, pollutant: HeadBatch, noiseSigma: number | tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const rows = pollutant.targets.shape[0] ?? 0;
+    const shape = [rows, layout.horizons, layout.pollutants];
+    const y = tf.reshape(pollutant.targets, shape);
+    const p = tf.reshape(pollutant.predictions, shape);
+    const m = tf.reshape(pollutant.mask, shape);
+    const byPollutant = (t: tf.Tensor, v: number): tf.Tensor => tf.reshape(tf.slice(t, [0, 0, v], [rows, layout.horizons, 1]), [rows * layout.horizons]);
+    const sums = Array.from({ length: layout.pollutants }, (_, v) =>
+      balancedMseLoss(byPollutant(y, v), byPollutant(p, v), { mask: byPollutant(m, v), noiseSigma, reduction: 'sum', validate: false }),
+    );
+    const total = sums.length === 1 ? (sums[0] as tf.Tensor) : tf.addN(sums);
+    return tf.div<tf.Scalar>(total, tf.maximum(tf.sum(m), 1));
+  });
+}
+
+/**
+ * `balanced-mse`: Balanced MSE (Ren, Zhang, Yeo & Liu, CVPR 2022) on the pollutant head, plain masked MAE on the
+ * weather head, summed. The form is BMC (batch-based Monte Carlo) — the only one core-losses implements
+ * (`balancedMseLoss`; GAI and BNI need a fitted label prior it does not provide); per pollutant,
+ *
+ *     l_i = 2σ²·(log Σ_j e^{−(ŷ_i − y_j)²/(2σ²)} + (ŷ_i − y_i)²/(2σ²)),   j over the batch's observed labels of that pollutant
+ *
+ * (see {@link pollutantBalancedMse}). σ starts at `noiseSigma` (default 1, the reference's `--init_noise_sigma`, in
+ * normalised units) and is learned with the model (`learnNoiseSigma`, default true: a scalar `tf.Variable` in
+ * `variables`, as the reference; false keeps it fixed). Outputs as `mae`; extra column `mask`.
+ * @throws ConfigError naming `options.balancedMse.noiseSigma` when it is not a finite number > 0.
+ */
+export function buildBalancedMseObjective(windows: ForecastWindows, options: BalancedMseObjectiveOptions = {}): Objective {
+  const sigma0 = options.noiseSigma ?? 1;
+  if (!(sigma0 > 0) || !Number.isFinite(sigma0)) throw new ConfigError('options.balancedMse.noiseSigma', `must be a finite number > 0, got ${String(sigma0)}`);
+  const layout = headLayout(windows);
+  const outputs = layout.weatherTargets.length + layout.pollutantTargets.length;
+  const sigma = options.learnNoiseSigma === false ? undefined : tf.tidy(() => tf.variable(tf.scalar(sigma0), true));
+  const loss = withExtras({ lossName: 'balanced-mse', extras: [MASK_EXTRA] }, ({ targets, predictions, extras }) => {
+    checkPredictions('balanced-mse', predictions, outputs);
+    checkTargets('balanced-mse', targets, layout);
+    return tf.tidy(() => {
+      const heads = splitBatch(layout, targets, predictions, extras.mask);
+      const balanced = pollutantBalancedMse(layout, heads.pollutant, sigma ?? sigma0);
+      return heads.weather === undefined ? balanced : tf.add<tf.Scalar>(headMae(heads.weather), balanced);
+    });
+  });
+  return pointObjective({ name: 'balanced-mse', windows, layout, loss, variables: sigma === undefined ? [] : [sigma] });
+}
