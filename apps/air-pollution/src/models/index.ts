@@ -14,6 +14,7 @@ export {
   applyTcnTrunk,
   blockDilation,
   createTcnTrunk,
+  receptiveSteps,
   type CausalConvBlock,
   type TcnTrunk,
 } from './tcn-trunk.js';

@@ -65,31 +65,55 @@ export function createTcnTrunk(
 }
 
 /**
- * One block on `[B, T, C]` → `[B, T, H]`, written as im2col and one fused matrix product: the `k` shifted copies of
- * the left-padded sequence are concatenated along the channels (`[B, T, k·C]`) and multiplied by the kernel reshaped to
- * `[k·C, H]`. Only pad, slice, concat, reshape and matMul, whose gradients every backend has (tfjs' `conv2d` has no
- * gradient for dilations > 1). Intermediates are the caller's to tidy.
+ * One block on `x` `[B, S, C]` → its last `outputSteps` steps `[B, n, H]` (default all `S`), written as im2col and
+ * one fused matrix product: the `k` shifted copies of the sequence are concatenated along the channels (`[B, n, k·C]`)
+ * and multiplied by the kernel reshaped to `[k·C, H]`. Reads before `x`'s first step are zeros (the causal padding),
+ * so `x` must start at the first step of the sequence or reach back `(k−1)·d` steps before the first output.
+ * Only pad, slice, concat, reshape and matMul, whose gradients every backend has (tfjs' `conv2d` has no gradient for
+ * dilations > 1). Intermediates are the caller's to tidy.
  */
-export function applyCausalConvBlock(block: CausalConvBlock, x: tf.Tensor3D): tf.Tensor3D {
+export function applyCausalConvBlock(block: CausalConvBlock, x: tf.Tensor3D, outputSteps?: number): tf.Tensor3D {
   const [batch = 0, steps = 0, channels = 0] = x.shape;
+  const n = outputSteps ?? steps;
   const k = block.kernel.shape[0] ?? 1;
   const reach = (k - 1) * block.dilation;
-  const padded = reach > 0 ? tf.pad(x, [[0, 0], [reach, 0], [0, 0]]) : x;
+  const padding = Math.max(0, reach + n - steps);
+  const padded = padding > 0 ? tf.pad(x, [[0, 0], [padding, 0], [0, 0]]) : x;
+  const first = steps + padding - n - reach;
   const taps: tf.Tensor3D[] = [];
-  for (let j = 0; j < k; j += 1) taps.push(tf.slice(padded, [0, j * block.dilation, 0], [batch, steps, channels]));
+  for (let j = 0; j < k; j += 1) taps.push(tf.slice(padded, [0, first + j * block.dilation, 0], [batch, n, channels]));
   const columns = taps.length === 1 ? (taps[0] as tf.Tensor3D) : tf.concat(taps, 2);
-  const flat = tf.reshape(columns, [batch * steps, k * channels]);
+  const flat = tf.reshape(columns, [batch * n, k * channels]);
   const kernel = tf.reshape(block.kernel, [k * channels, block.outputChannels]);
   const y = tf.fused.matMul({ a: flat, b: kernel, bias: block.bias, activation: 'relu' });
-  const out = tf.reshape<tf.Rank.R3>(y, [batch, steps, block.outputChannels]);
-  return block.residual ? tf.add(x, out) : out;
+  const out = tf.reshape<tf.Rank.R3>(y, [batch, n, block.outputChannels]);
+  return block.residual ? tf.add(n === steps ? x : tf.slice(x, [0, steps - n, 0], [batch, n, channels]), out) : out;
 }
 
-/** Runs the trunk on flattened windows `[B, history·features]` → the last step's channels `[B, hidden]`. */
+/**
+ * The steps the trunk's output (the last step of the last block) depends on: `outputSteps[i]` is how many final steps
+ * block `i` must compute (1 for the last block; for block `i − 1`, the `nᵢ + (k−1)·dᵢ` steps block `i` reads, capped at
+ * `history`), and `inputSteps` how many final steps of the window block 0 reads.
+ */
+export function receptiveSteps(trunk: TcnTrunk): { inputSteps: number; outputSteps: number[] } {
+  const reads = (i: number, n: number): number => Math.min(trunk.history, n + (trunk.kernelSize - 1) * (trunk.blocks[i] as CausalConvBlock).dilation);
+  const outputSteps = new Array<number>(trunk.blocks.length).fill(1);
+  for (let i = trunk.blocks.length - 1; i > 0; i -= 1) outputSteps[i - 1] = reads(i, outputSteps[i] as number);
+  return { inputSteps: trunk.blocks.length === 0 ? 1 : reads(0, outputSteps[0] as number), outputSteps };
+}
+
+/**
+ * Runs the trunk on flattened windows `[B, history·features]` → the last step's channels `[B, hidden]`. Only the steps
+ * the last step depends on are computed ({@link receptiveSteps}), which gives the same numbers as convolving the whole
+ * window and taking the last step, at a fraction of the cost for short kernels.
+ */
 export function applyTcnTrunk(trunk: TcnTrunk, x: tf.Tensor2D): tf.Tensor2D {
   const batch = x.shape[0];
+  const { inputSteps, outputSteps } = receptiveSteps(trunk);
   let h = tf.reshape<tf.Rank.R3>(x, [batch, trunk.history, trunk.features]);
-  for (const block of trunk.blocks) h = applyCausalConvBlock(block, h);
-  const last = tf.slice(h, [0, trunk.history - 1, 0], [batch, 1, trunk.outputSize]);
-  return tf.reshape(last, [batch, trunk.outputSize]);
+  if (inputSteps < trunk.history) h = tf.slice(h, [0, trunk.history - inputSteps, 0], [batch, inputSteps, trunk.features]);
+  trunk.blocks.forEach((block, i) => {
+    h = applyCausalConvBlock(block, h, outputSteps[i]);
+  });
+  return tf.reshape(h, [batch, trunk.outputSize]);
 }
