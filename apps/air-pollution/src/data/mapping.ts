@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
 import { ConfigError } from '@counterweight/runtime';
 
 /**
@@ -262,4 +265,25 @@ export function mappingPollutants(mapping: StationTableMapping): readonly string
 /** Weather variable names of a mapping (none for a wide table). */
 export function mappingWeather(mapping: StationTableMapping): readonly string[] {
   return mapping.layout === 'long' ? mapping.weather : [];
+}
+
+/**
+ * Reads and validates a mapping JSON file ({@link parseMapping}); errors name the file's base name and the key path.
+ * @throws ConfigError when the file cannot be read or is not valid JSON (naming the file), or the mapping is invalid.
+ */
+export function readMappingFile(path: string): StationTableMapping {
+  const name = basename(path);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(name, `cannot read the mapping file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(name, `not valid JSON: ${(error as Error).message}`);
+  }
+  return parseMapping(json, name);
 }
