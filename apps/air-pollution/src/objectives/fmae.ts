@@ -1,5 +1,5 @@
 import { fitTargetHistogram, frequencyTargetWeights, frequencyWeightedMae, type TargetHistogram } from '@counterweight/core-losses';
-import { withExtras } from '@counterweight/runtime';
+import { ConfigError, withExtras } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ForecastWindows } from '../data/forecast-windows.js';
@@ -17,12 +17,18 @@ export interface FmaeFit {
   readonly scales: readonly number[];
 }
 
-/** Fits the per-pollutant histograms on the training split and the mean-1 scales (see {@link buildFmaeObjective}). */
+/**
+ * Fits the per-pollutant histograms on the training split and the mean-1 scales (see {@link buildFmaeObjective}).
+ * @throws ConfigError naming `objective` for a pollutant without observed training targets; core-losses'
+ *   LossArgumentError naming `options.bins`, `options.beta` or `options.weighting` for a bad value.
+ */
 export function fitFmae(windows: ForecastWindows, layout: HeadLayout, options: FmaeOptions = {}): FmaeFit {
   const training = pollutantTargetsOf(windows.train, layout);
-  const histograms = windows.pollutantTargets.map((_, p) =>
-    fitTargetHistogram(observedPollutantValues(training, layout, p), { bins: options.bins ?? 'auto' }),
-  );
+  const histograms = windows.pollutantTargets.map((name, p) => {
+    const values = observedPollutantValues(training, layout, p);
+    if (values.length === 0) throw new ConfigError('objective', `"fmae" needs observed training targets of ${name}, the training windows have none`);
+    return fitTargetHistogram(values, { bins: options.bins ?? 'auto' });
+  });
   const raw = rawWeights(training, layout, histograms, options);
   const scales = windows.pollutantTargets.map((_, p) => {
     if (options.normalize === false) return 1;

@@ -30,7 +30,11 @@ export interface Objective {
   extras(split: 'train' | 'validation'): Readonly<Record<string, ExtraColumn>>;
   /** Trainable variables of the objective (uncertainty log-variances); trained with the model's, may be empty. */
   readonly variables: readonly tf.Variable[];
-  /** The task weighter combining the weather and pollutant losses, when the objective has one (weights over training). */
+  /**
+   * The task weighter combining the weather and pollutant losses, when the objective has one (weights over training:
+   * `weighter.report()`). The training loop must call `weighter.onEpochEnd(epoch)` after each epoch's training steps:
+   * IGB (`igb`) takes its base losses there and keeps weights 1 without it; a no-op for `uncertainty`.
+   */
   readonly weighter?: TaskWeighter;
   /** Point forecast `[B, H·V]` in normalised units from the model output (the median for `quantile`). */
   point(predictions: tf.Tensor2D): tf.Tensor2D;
