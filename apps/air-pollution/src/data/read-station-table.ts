@@ -66,7 +66,7 @@ async function expandFiles(connection: DuckDBConnection, files: string | readonl
   return [...new Set(out)];
 }
 
-/** Reads an Arrow IPC file with apache-arrow: its column names and a loader that appends it to the DuckDB table `raw` (numbers as DOUBLE, times as TIMESTAMP, the rest as text, plus `filename`). */
+/** Reads an Arrow IPC file with apache-arrow: its column names and a loader that appends it to the DuckDB table `raw` (numbers as DOUBLE with NaN as missing, times as TIMESTAMP, the rest as text, plus `filename`). */
 function openArrow(file: string): { readonly columns: readonly string[]; readonly types: readonly string[]; load(connection: DuckDBConnection, first: boolean): Promise<void> } {
   let table: Table;
   try {
@@ -80,13 +80,13 @@ function openArrow(file: string): { readonly columns: readonly string[]; readonl
   );
   const types = kinds.map((k) => (k === 'number' ? 'DOUBLE' : k === 'time' ? 'TIMESTAMP' : 'VARCHAR'));
   const load = async (connection: DuckDBConnection, first: boolean): Promise<void> => {
-    await exec(connection, `CREATE OR REPLACE TEMP TABLE arrow_stage (${fields.map((f, i) => `${ident(f.name)} ${kinds[i] === 'text' ? 'VARCHAR' : 'DOUBLE'}`).join(', ')})`);
-    const appender = await connection.createAppender('arrow_stage', 'temp');
+    await exec(connection, `CREATE OR REPLACE TABLE arrow_stage (${fields.map((f, i) => `${ident(f.name)} ${kinds[i] === 'text' ? 'VARCHAR' : 'DOUBLE'}`).join(', ')})`);
+    const appender = await connection.createAppender('arrow_stage');
     const vectors = fields.map((_, i) => table.getChildAt(i));
     for (let r = 0; r < table.numRows; r++) {
       for (let c = 0; c < fields.length; c++) {
         const value: unknown = vectors[c]?.get(r);
-        if (value === null || value === undefined) appender.appendNull();
+        if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) appender.appendNull();
         else if (kinds[c] === 'text') appender.appendVarchar(String(value));
         else if (kinds[c] === 'time') appender.appendDouble(value instanceof Date ? value.getTime() : Number(value));
         else appender.appendDouble(Number(value));
