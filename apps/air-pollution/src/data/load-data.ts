@@ -14,10 +14,10 @@ export const BEIJING_SAMPLE_STATIONS: readonly string[] = ['Changping', 'Dinglin
 /** Options of {@link loadStationData}. */
 export interface LoadStationDataOptions extends AlignOptions, BeijingDataFilesOptions {
   /**
-   * `beijing`: the twelve Beijing files (fetched copy, else the shared data); `sample`: the embedded three-station
-   * sample; otherwise a path or glob, or several, read with `mapping`.
+   * `'beijing'`: the twelve Beijing files (fetched copy, else the shared data); `sample`: the embedded three-station
+   * sample (`'sample'`); otherwise a path or glob, or several, read with `mapping`.
    */
-  readonly source: 'beijing' | 'sample' | string | readonly string[];
+  readonly source: string | readonly string[];
   /** Column mapping; default {@link BEIJING_MAPPING} (files shaped like the Beijing CSVs). */
   readonly mapping?: StationTableMapping;
   /** DuckDB threads. */

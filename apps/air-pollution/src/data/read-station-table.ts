@@ -42,7 +42,7 @@ const hasGlob = (s: string): boolean => /[*?[]/.test(s);
 
 async function rows(connection: DuckDBConnection, sql: string): Promise<unknown[][]> {
   const reader = await connection.runAndReadAll(sql);
-  return reader.getRowsJS() as unknown[][];
+  return reader.getRowsJS();
 }
 
 async function exec(connection: DuckDBConnection, sql: string): Promise<void> {
@@ -87,7 +87,7 @@ function openArrow(file: string): { readonly columns: readonly string[]; readonl
       for (let c = 0; c < fields.length; c++) {
         const value: unknown = vectors[c]?.get(r);
         if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) appender.appendNull();
-        else if (kinds[c] === 'text') appender.appendVarchar(String(value));
+        else if (kinds[c] === 'text') appender.appendVarchar(typeof value === 'string' ? value : JSON.stringify(value));
         else if (kinds[c] === 'time') appender.appendDouble(value instanceof Date ? value.getTime() : Number(value));
         else appender.appendDouble(Number(value));
       }
@@ -204,7 +204,7 @@ async function readWith(connection: DuckDBConnection, fileSpec: string | readonl
   const arrows = format === 'arrow' ? files.map(openArrow) : [];
   const timeCols = timeColumns(mapping.time);
   let types = new Map<string, string>();
-  let stationCols: string[] = [];
+  const stationCols: string[] = [];
   for (const [i, file] of files.entries()) {
     const header = format === 'arrow' ? (arrows[i] ?? openArrow(file)) : await describeFile(connection, file, sourceOf([file]).replace(', filename = true, union_by_name = true', format === 'csv' ? ', sample_size = 1' : ''));
     const fileTypes = new Map(header.columns.map((c, k) => [c, header.types[k] ?? 'VARCHAR']));

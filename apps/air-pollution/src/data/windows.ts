@@ -43,7 +43,6 @@ export const BEIJING_PERIODS: Readonly<Record<SplitName, Period>> = {
   test: { start: '2016-07-01', end: '2017-03-01' },
 };
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 const flag = (split: SplitName, edge: 'start' | 'end'): string => `--${split}-${edge}`;
