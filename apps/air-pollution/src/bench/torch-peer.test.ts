@@ -1,0 +1,141 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { initBackend } from '@counterweight/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createForecastModel } from '../models/index.js';
+import {
+  PEER_UNSET_ENV,
+  TORCH_FORECASTER_SCRIPT,
+  TORCH_PYTHON_ENV,
+  findTorchPython,
+  peerArguments,
+  peerEnvironment,
+  runTorchPeer,
+  torchPeer,
+  torchPythonCandidates,
+  type TorchPeerSpec,
+} from './torch-peer.js';
+
+const TINY: TorchPeerSpec = {
+  history: 4,
+  features: 3,
+  weather: 2,
+  pollutants: 1,
+  horizons: 2,
+  hidden: 8,
+  layers: 2,
+  headHidden: 4,
+  batchSize: 16,
+  steps: 3,
+  repetitions: 2,
+  seed: 1,
+  learningRate: 0.01,
+};
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'air-pollution-peer-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** An executable shell script standing in for a Python interpreter. */
+async function fakePython(name: string, body: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, `#!/bin/sh\n${body}\n`);
+  await chmod(path, 0o755);
+  return path;
+}
+
+describe('peerEnvironment', () => {
+  it('sets the thread variables, drops the OpenBLAS overrides and leaves the base untouched', () => {
+    const base = { PATH: '/bin', OPENBLAS_CORETYPE: 'Haswell', OPENBLAS_L2_SIZE: '512', OMP_NUM_THREADS: '8' };
+    const env = peerEnvironment(2, base);
+    expect(env).toEqual({ PATH: '/bin', OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2', MKL_NUM_THREADS: '2' });
+    for (const name of PEER_UNSET_ENV) expect(name in env).toBe(false);
+    expect(base.OPENBLAS_CORETYPE).toBe('Haswell');
+  });
+});
+
+describe('torchPythonCandidates', () => {
+  it('tries the environment variable first, then Debian python3, then python3', () => {
+    expect(torchPythonCandidates({ [TORCH_PYTHON_ENV]: '/opt/py' })).toEqual(['/opt/py', '/usr/bin/python3', 'python3']);
+    expect(torchPythonCandidates({})).toEqual(['/usr/bin/python3', 'python3']);
+  });
+});
+
+describe('runTorchPeer', () => {
+  it('runs one process per thread count with its own environment and the spec as flags', async () => {
+    const python = await fakePython(
+      'echo-env',
+      [
+        'echo "not json"',
+        `echo "{\\"backend\\":\\"torch\\",\\"threads\\":$OMP_NUM_THREADS,\\"samplesPerSec\\":100,\\"blasThreads\\":\\"$OPENBLAS_NUM_THREADS\\",\\"core\\":\\"\${OPENBLAS_CORETYPE:-unset}\\",\\"l2\\":\\"\${OPENBLAS_L2_SIZE:-unset}\\",\\"argv\\":\\"$*\\"}"`,
+      ].join('\n'),
+    );
+    const records = await runTorchPeer(python, TINY, [1, 2], { env: { ...process.env, OPENBLAS_CORETYPE: 'Haswell', OPENBLAS_L2_SIZE: '512' } });
+    expect(records.map((r) => [r.threads, r['blasThreads'], r['core'], r['l2']])).toEqual([
+      [1, '1', 'unset', 'unset'],
+      [2, '2', 'unset', 'unset'],
+    ]);
+    expect(String(records[0]?.['argv'])).toBe(`${TORCH_FORECASTER_SCRIPT} ${peerArguments(TINY, 1).join(' ')}`);
+    expect(peerArguments(TINY, 2)).toContain('--head-hidden');
+  });
+
+  it('turns a crash without a record into an error record naming the exit code and the last stderr line', async () => {
+    const python = await fakePython('crash', 'echo "Traceback" >&2; echo "RuntimeError: boom" >&2; exit 3');
+    const records = await runTorchPeer(python, TINY, [1]);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.error).toMatch(/exited with code 3: RuntimeError: boom$/);
+    const missing = await runTorchPeer(join(dir, 'no-such-python'), TINY, [1]);
+    expect(missing[0]?.error).toMatch(/ENOENT/);
+  });
+});
+
+describe('torchPeer', () => {
+  it('is unavailable, with the reason, when no interpreter imports torch', async () => {
+    const noTorch = await fakePython('no-torch', 'echo "ModuleNotFoundError: No module named torch" >&2; exit 1');
+    const outcome = await torchPeer(TINY, [1], { pythons: [noTorch, join(dir, 'absent')] });
+    expect(outcome.status).toBe('unavailable');
+    if (outcome.status === 'unavailable') expect(outcome.reason).toMatch(/^no Python that can import torch \(tried .*no-torch, .*absent;/);
+    const found = await findTorchPython(process.env, [noTorch]);
+    expect(found.found).toBeUndefined();
+  });
+
+  it('is unavailable with the first error when every thread count fails', async () => {
+    const broken = await fakePython('broken', 'case "$1" in -c) echo 9.9;; *) echo \'{"backend":"torch","threads":1,"error":"RuntimeError: no BLAS"}\';; esac');
+    const outcome = await torchPeer(TINY, [1, 2], { pythons: [broken] });
+    expect(outcome).toEqual({ status: 'unavailable', reason: 'RuntimeError: no BLAS' });
+  });
+
+  it('runs the real script: the same parameter count as the tfjs MLP, finite losses, or the import error', async () => {
+    await initBackend('cpu', { log: null });
+    const outcome = await torchPeer(TINY, [1]);
+    if (outcome.status === 'unavailable') {
+      expect(outcome.reason).toMatch(/torch/);
+      return;
+    }
+    const record = outcome.records[0];
+    expect(record?.error).toBeUndefined();
+    expect(record?.threads).toBe(1);
+    expect(record?.samplesPerSec).toBeGreaterThan(0);
+    expect(record?.['repetitions']).toBe(2);
+    expect(record?.['stepsPerRepetition']).toBe(3);
+    expect(Number.isFinite(record?.['firstLoss']) && Number.isFinite(record?.['lastLoss'])).toBe(true);
+    const model = createForecastModel(
+      { kind: 'mlp', hidden: TINY.hidden, layers: TINY.layers, headHidden: TINY.headHidden, kernelSize: 3 },
+      { history: TINY.history, features: TINY.features, weatherOutputs: TINY.horizons * TINY.weather, pollutantOutputs: TINY.horizons * TINY.pollutants },
+      1,
+    );
+    try {
+      expect(record?.parameterCount).toBe(model.parameterCount);
+    } finally {
+      model.dispose();
+    }
+    const env = record?.['env'] as Record<string, unknown>;
+    expect(env['OPENBLAS_CORETYPE']).toBeNull();
+    expect(env['OMP_NUM_THREADS']).toBe('1');
+  }, 120_000);
+});
