@@ -273,15 +273,8 @@ async function readWith(connection: DuckDBConnection, fileSpec: string | readonl
     throw new DataFileError(locate(worst.rowid, column), `malformed row: ${JSON.stringify(cell[0])} is not ${what} nor a missing value (${missingText === '' ? 'an empty cell' : `${missingText} or an empty cell`})`);
   }
 
-  // 4. Strict times.
+  // 4. Long form with file and row of every record (the time is NULL where it does not parse strictly).
   const time = timeSql(mapping, types);
-  const badTime = (await rows(connection, `SELECT rowid, ${time.text} FROM raw WHERE (${time.ts}) IS NULL ORDER BY rowid LIMIT 1`))[0];
-  if (badTime !== undefined) {
-    const expected = 'column' in mapping.time ? `format "${mapping.time.format}"` : 'a calendar date and hour 0–23';
-    throw new DataFileError(locate(Number(badTime[0]), time.label), `time ${JSON.stringify(badTime[1])} does not parse strictly as ${expected}`);
-  }
-
-  // 5. Long form with file and row of every record.
   const rowOf = `(raw.rowid - offs.first + ${baseRow})`;
   if (mapping.layout === 'long') {
     const values = variables.map((v) => `${numberExpr(v)} AS ${ident(`v:${v}`)}`).join(', ');
@@ -301,6 +294,15 @@ async function readWith(connection: DuckDBConnection, fileSpec: string | readonl
       (column) => `SELECT raw.rowid AS rid, offs.file, ${rowOf} AS row, ${sqlString(column)} AS station, ${time.ts} AS ts, ${numberExpr(column)} AS ${v} FROM raw JOIN offs USING (filename)`,
     );
     await exec(connection, `CREATE TEMP TABLE records AS ${parts.join(' UNION ALL ')}`);
+  }
+
+  // 5. Strict times: the first record without a time, its text read back from the file's row.
+  const badTime = (await rows(connection, 'SELECT rid FROM records WHERE ts IS NULL ORDER BY rid LIMIT 1'))[0];
+  if (badTime !== undefined) {
+    const rowid = Number(badTime[0]);
+    const text = (await rows(connection, `SELECT ${time.text} FROM raw WHERE rowid = ${rowid}`))[0]?.[0];
+    const expected = 'column' in mapping.time ? `format "${mapping.time.format}"` : 'a calendar date and hour 0–23';
+    throw new DataFileError(locate(rowid, time.label), `time ${JSON.stringify(text)} does not parse strictly as ${expected}`);
   }
 
   // 6. Duplicate or backwards times of a station within a file, then the same station and time in two files.
