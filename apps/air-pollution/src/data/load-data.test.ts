@@ -3,14 +3,17 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 import { sha256Hex, sharedDataDir } from '@counterweight/runtime';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { AlignedTable } from './aligned-table.js';
 import { BEIJING_FILES, BEIJING_SHARED_FOLDER, beijingFileName } from './fetch.js';
 import { BEIJING_SAMPLE_DIR, BEIJING_SAMPLE_STATIONS, loadStationData, sourceFiles } from './load-data.js';
-import { BEIJING_MAPPING } from './mapping.js';
+import { BEIJING_MAPPING, parseMapping } from './mapping.js';
 import { readStationTable } from './read-station-table.js';
+import { removeTempDirs, tempDir, writeLines } from './test-support/temp.js';
 import { makeWindows } from './windows.js';
+
+afterAll(removeTempDirs);
 
 /** NA cells per column of a Beijing CSV, counted by splitting its lines (independent of DuckDB). */
 function naCounts(path: string): { rows: number; na: Record<string, number>; total: number } {
@@ -106,5 +109,30 @@ describe('known values of the first Aotizhongxin rows (SOURCES.md §1)', () => {
     const table = await loadStationData({ source: [path] });
     expect(table.stations[0]?.values['wd_sin']?.[0]).toBeCloseTo(Math.sin((337.5 * Math.PI) / 180), 6);
     expect(sourceFiles({ source: 'sample' })).toBe(`${BEIJING_SAMPLE_DIR}*.csv.gz`);
+  });
+});
+
+describe('a pollutant-only wide table of daily values, end to end', () => {
+  it('loads with a mapping, aligns daily as it is, and windows with no weather head (seasonal = a week earlier)', async () => {
+    const dir = await tempDir('wide');
+    const lines = ['date,north,south'];
+    for (let d = 0; d < 120; d++) {
+      const day = new Date(Date.UTC(2021, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+      lines.push(`${day},${d},${d === 5 ? 'NA' : 100 + d}`);
+    }
+    const path = await writeLines(dir, 'pm10.csv.gz', lines);
+    const mapping = parseMapping({ layout: 'wide', time: { column: 'date', format: 'ISO' }, pollutant: 'PM10', units: { PM10: 'µg/m³' } }, 'pm10.json');
+    const table = await loadStationData({ source: path, mapping, frequency: 'daily' });
+    expect([table.length, table.weather, table.derived, table.pollutants]).toEqual([120, [], [], ['PM10']]);
+    expect(table.missing.find((m) => m.station === 'south')?.missingBefore).toBe(1);
+    const windows = makeWindows(table, { history: 7, horizons: [1] });
+    expect(windows.features).toEqual(['PM10', 'doy_sin', 'doy_cos', 'dow_sin', 'dow_cos']);
+    expect([windows.targets, windows.weatherTargets]).toEqual([['PM10'], []]);
+    // 120 days: train 2021-01-01 to 2021-03-26 (84 days), validation to 2021-04-13 (day 102), test to 2021-05-01.
+    expect(windows.periods.test).toEqual({ start: '2021-04-13', end: '2021-05-01' });
+    const test = windows.test;
+    const i = [...test.time].findIndex((t, j) => t === Date.UTC(2021, 3, 20) && test.station[j] === 0);
+    expect([test.raw[i], test.persistence[i], test.seasonal[i]]).toEqual([110, 109, 103]);
+    await expect(loadStationData({ source: path, mapping })).rejects.toThrow('frequency: hourly was asked but every time is at 00:00 (daily data); use daily');
   });
 });
