@@ -25,6 +25,7 @@ export {
   DEFAULT_ORDINAL_LAMBDAS,
   DEFAULT_ORDINAL_LAMBDA_MIN_RATIO,
   DEFAULT_ORDINAL_SAMPLE,
+  LAMBDA_MAX_ITERATIONS,
   compareOrdinalModels,
   fitOrdinalForecast,
   ordinalCovariates,
