@@ -349,10 +349,19 @@ async function collect(
   const row = new Int32Array(count);
   const values = variables.map(() => new Float64Array(count));
   const windDirection = hasWd ? new Float64Array(count) : undefined;
-  const stations: string[] = [];
+  // Station names sorted once; the rows are sorted by the station's integer index and time.
+  const stations = (await rows(connection, 'SELECT DISTINCT station FROM records ORDER BY station')).map((r) => String(r[0]));
+  await exec(connection, 'CREATE TEMP TABLE station_index (station VARCHAR, idx INTEGER)');
+  const appender = await connection.createAppender('station_index', 'main', 'temp');
+  stations.forEach((name, i) => {
+    appender.appendVarchar(name);
+    appender.appendInteger(i);
+    appender.endRow();
+  });
+  appender.closeSync();
   const valueCols = variables.map((v) => ident(`v:${v}`)).join(', ');
   const result = await connection.run(
-    `SELECT station, CAST(epoch_ms(ts) AS DOUBLE), file, row, ${valueCols}${hasWd ? ', wd' : ''} FROM records ORDER BY station, ts`,
+    `SELECT idx, CAST(epoch_ms(ts) AS DOUBLE), file, row, ${valueCols}${hasWd ? ', wd' : ''} FROM records JOIN station_index USING (station) ORDER BY idx, ts`,
   );
   let offset = 0;
   for (;;) {
@@ -364,9 +373,7 @@ async function collect(
     const fv = chunk.getColumnVector(2);
     const rv = chunk.getColumnVector(3);
     for (let i = 0; i < n; i++) {
-      const name = String(sv.getItem(i));
-      if (stations[stations.length - 1] !== name) stations.push(name);
-      stationIndex[offset + i] = stations.length - 1;
+      stationIndex[offset + i] = Number(sv.getItem(i));
       time[offset + i] = Number(tv.getItem(i));
       file[offset + i] = Number(fv.getItem(i));
       row[offset + i] = Number(rv.getItem(i));
