@@ -13,13 +13,14 @@ beforeAll(() => initBackend('cpu', { log: null }));
 const windows = tinyWindows();
 const layout = headLayout(windows);
 
-/** BMC in float64: per pollutant over the batch's observed labels of it, summed, over the observed count. */
+/** BMC in float64: per head column over the batch's observed labels of it, summed, over the observed count. */
 function bmc64(head: PlainHead, sigma: number): number {
   const s2 = sigma * sigma;
   let total = 0;
   let observed = 0;
-  for (let v = 0; v < layout.pollutants; v += 1) {
-    const ks = head.targets.map((_, k) => k).filter((k) => k % layout.pollutants === v && head.mask[k] === 1);
+  const columns = layout.horizons * layout.pollutants;
+  for (let v = 0; v < columns; v += 1) {
+    const ks = head.targets.map((_, k) => k).filter((k) => k % columns === v && head.mask[k] === 1);
     for (const i of ks) {
       const p = head.predictions[i] ?? Number.NaN;
       const logits = ks.map((j) => -((p - (head.targets[j] ?? Number.NaN)) ** 2) / (2 * s2));
@@ -31,7 +32,7 @@ function bmc64(head: PlainHead, sigma: number): number {
 }
 
 describe('balanced-mse objective', () => {
-  it('is weather MAE + BMC over each pollutant\'s observed batch labels (float64 reference), masked targets ignored', () => {
+  it('is weather MAE + BMC over each pollutant column\'s observed batch labels (float64 reference), masked targets ignored', () => {
     const objective = buildBalancedMseObjective(windows, { noiseSigma: 0.7 });
     const batch = plainBatch(objective, windows, 'train', 12);
     const predictions = somePredictions(12, 6, 0.2);

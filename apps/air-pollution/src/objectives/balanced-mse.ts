@@ -10,33 +10,36 @@ import { headLayout, type HeadLayout } from './head-layout.js';
 import { MASK_EXTRA, checkPredictions, checkTargets, pointObjective } from './objective-parts.js';
 
 /**
- * The pollutant term of `balanced-mse`: for each pollutant p, core-losses' `balancedMseLoss` (BMC) over the batch's
- * observed values of p at every horizon (`[B·H]` labels: the batch's own label distribution of that pollutant), summed
- * over its observed elements; the sum over pollutants is divided by the number of observed pollutant elements
- * (a masked mean over the head, like the other objectives). 0 when nothing is observed.
+ * The pollutant term of `balanced-mse`: for each pollutant-head column (pollutant p at horizon h), core-losses'
+ * `balancedMseLoss` (BMC) over the batch's observed values of that column (`[B]` labels: the batch's own label
+ * distribution of that target), summed over its observed elements; the sum over columns is divided by the number of
+ * observed pollutant elements (a masked mean over the head, like the other objectives). 0 when nothing is observed.
+ * Cost: one `B × B` logit matrix per column (`H·V_p` of them), the O(B²) of BMC.
  */
 export function pollutantBalancedMse(layout: HeadLayout, pollutant: HeadBatch, noiseSigma: number | tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
     const rows = pollutant.targets.shape[0] ?? 0;
-    const shape = [rows, layout.horizons, layout.pollutants];
-    const y = tf.reshape(pollutant.targets, shape);
-    const p = tf.reshape(pollutant.predictions, shape);
-    const m = tf.reshape(pollutant.mask, shape);
-    const byPollutant = (t: tf.Tensor, v: number): tf.Tensor => tf.reshape(tf.slice(t, [0, 0, v], [rows, layout.horizons, 1]), [rows * layout.horizons]);
-    const sums = Array.from({ length: layout.pollutants }, (_, v) =>
-      balancedMseLoss(byPollutant(y, v), byPollutant(p, v), { mask: byPollutant(m, v), noiseSigma, reduction: 'sum', validate: false }),
+    const columns = layout.pollutantTargets.length;
+    const column = (t: tf.Tensor, e: number): tf.Tensor => tf.reshape(tf.slice(t, [0, e], [rows, 1]), [rows]);
+    const sums = Array.from({ length: columns }, (_, e) =>
+      balancedMseLoss(column(pollutant.targets, e), column(pollutant.predictions, e), {
+        mask: column(pollutant.mask, e),
+        noiseSigma,
+        reduction: 'sum',
+        validate: false,
+      }),
     );
     const total = sums.length === 1 ? (sums[0] as tf.Tensor) : tf.addN(sums);
-    return tf.div<tf.Scalar>(total, tf.maximum(tf.sum(m), 1));
+    return tf.div<tf.Scalar>(total, tf.maximum(tf.sum(pollutant.mask), 1));
   });
 }
 
 /**
  * `balanced-mse`: Balanced MSE (Ren, Zhang, Yeo & Liu, CVPR 2022) on the pollutant head, plain masked MAE on the
  * weather head, summed. The form is BMC (batch-based Monte Carlo) — the only one core-losses implements
- * (`balancedMseLoss`; GAI and BNI need a fitted label prior it does not provide); per pollutant,
+ * (`balancedMseLoss`; GAI and BNI need a fitted label prior it does not provide); per pollutant-head column (p, h),
  *
- *     l_i = 2σ²·(log Σ_j e^{−(ŷ_i − y_j)²/(2σ²)} + (ŷ_i − y_i)²/(2σ²)),   j over the batch's observed labels of that pollutant
+ *     l_i = 2σ²·(log Σ_j e^{−(ŷ_i − y_j)²/(2σ²)} + (ŷ_i − y_i)²/(2σ²)),   j over the batch's observed labels of that column
  *
  * (see {@link pollutantBalancedMse}). σ starts at `noiseSigma` (default 1, the reference's `--init_noise_sigma`, in
  * normalised units) and is learned with the model (`learnNoiseSigma`, default true: a scalar `tf.Variable` in
