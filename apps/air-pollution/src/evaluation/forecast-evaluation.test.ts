@@ -185,10 +185,25 @@ describe('evaluateForecasts', () => {
     expect(() => strictJsonStringify(r)).not.toThrow();
   });
 
+  it("with missingForecasts: 'skip', leaves out observed targets without a forecast and counts them", () => {
+    const gappy = Float32Array.from(point);
+    gappy[1] = N; // window 0, horizon 1 (PM2.5 10, forecast 12)
+    gappy[3 * H * 2 + 1] = N; // window 3, horizon 1: target missing anyway
+    const r = evaluateForecasts({ ...input, point: gappy, missingForecasts: 'skip' });
+    const h1 = r.pollutants[0]?.horizons[0];
+    const kept = pairs(0, (i) => i !== 0);
+    expect(h1?.count).toBe(kept.length);
+    expect(h1?.missingForecasts).toBe(1);
+    expect(h1?.mae).toBeCloseTo(maeOf(kept), 10);
+    expect(r.pollutants[0]?.horizons[1]?.missingForecasts).toBe(0);
+    expect(r.extremes.horizons[0]?.detection[0]).toMatchObject({ hits: 2, misses: 1, correctNegatives: 1 });
+    expect(result.pollutants[0]?.horizons[0]?.missingForecasts).toBe(0);
+  });
+
   it('rejects bad input with errors naming the argument', () => {
     const badPoint = Float32Array.from(point);
     badPoint[1] = N; // window 0, horizon 1, PM2.5 is observed
-    expect(() => evaluateForecasts({ ...input, point: badPoint })).toThrow(/point.*window 0, horizon 1, target "PM2.5"/);
+    expect(() => evaluateForecasts({ ...input, point: badPoint })).toThrow(/point.*window 0, horizon 1, target "PM2.5".*missingForecasts/);
     expect(() => evaluateForecasts({ ...input, point: point.subarray(1) })).toThrow(ConfigError);
     expect(() => evaluateForecasts({ ...input, pollutantTargets: ['PM10'] })).toThrow(/pollutantTargets.*PM10/);
     expect(() => evaluateForecasts({ ...input, extremes: { variable: 'O3' } })).toThrow(/extremes\.variable/);

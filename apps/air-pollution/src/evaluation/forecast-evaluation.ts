@@ -57,6 +57,12 @@ export interface ForecastEvaluationInput {
   /** Optional quantile forecasts. */
   readonly quantiles?: QuantileForecasts;
   readonly extremes: ExtremeSettings;
+  /**
+   * What a non-finite point forecast at an observed target means: `'error'` (default; a model must forecast every
+   * window) throws; `'skip'` leaves the sample out of every point metric and counts it in `missingForecasts` — for
+   * the persistence baseline, which has no value when a window's history holds no observation of the target.
+   */
+  readonly missingForecasts?: 'error' | 'skip';
 }
 
 /** Point-forecast errors of a set of samples; `null` = undefined (no evaluated sample). */
@@ -72,6 +78,8 @@ export interface ErrorSummary {
 /** Errors of one pollutant at one horizon, with skill against the naive forecasts. */
 export interface HorizonErrors extends ErrorSummary {
   readonly horizon: number;
+  /** Observed targets left out because the forecast was missing (`missingForecasts: 'skip'`; else 0). */
+  readonly missingForecasts: number;
   /** MSE skill against persistence, `1 − MSE/MSE_persistence` (metrics' `skillScore`), on samples with both. */
   readonly skill: number | null;
   /** Samples in `skill` (observed target and a persistence value). */
@@ -232,12 +240,14 @@ function checkInput(input: ForecastEvaluationInput): { count: number; H: number;
   split.station.forEach((s, i) => {
     if (s < 0 || s >= stations.length) throw new ConfigError('split.station', `window ${i} has station index ${s}, outside [0, ${stations.length - 1}]`);
   });
-  for (let i = 0; i < count; i += 1) {
+  const mode = input.missingForecasts ?? 'error';
+  if (mode !== 'error' && mode !== 'skip') throw new ConfigError('missingForecasts', `must be 'error' or 'skip', got ${String(mode)}`);
+  for (let i = 0; i < count && mode === 'error'; i += 1) {
     for (let h = 0; h < H; h += 1) {
       for (let v = 0; v < V; v += 1) {
         const k = (i * H + h) * V + v;
         if (!Number.isNaN(split.raw[k] ?? Number.NaN) && !Number.isFinite(point[k] ?? Number.NaN)) {
-          throw new ConfigError('point', `is ${point[k]} at window ${i}, horizon ${horizons[h]}, target "${targets[v]}" where the target is observed; expected a finite forecast`);
+          throw new ConfigError('point', `is ${point[k]} at window ${i}, horizon ${horizons[h]}, target "${targets[v]}" where the target is observed; expected a finite forecast (pass missingForecasts: 'skip' for a baseline without a value there)`);
         }
       }
     }
@@ -356,6 +366,9 @@ function evaluateQuantiles(input: ForecastEvaluationInput, quantiles: QuantileFo
  * - **quantiles** (when given): coverage per level, [P10, P90] coverage and mean width (levels 0.1 and 0.9 must be
  *   among the levels, else `interval` is null), and WIS (null unless the levels are 2K + 1 symmetric ones with 0.5).
  *
+ * Samples evaluated: those with an observed target (`split.raw` not NaN) and, with `missingForecasts: 'skip'`, a
+ * finite point forecast (quantile scores use the observed targets).
+ *
  * Undefined values (an empty group, POD without observed events, FAR without forecast events) are `null`, never
  * NaN: the experiment harness refuses NaN in JSON, and 0 would be a wrong number.
  *
@@ -393,7 +406,8 @@ export function evaluateForecasts(input: ForecastEvaluationInput): ForecastEvalu
     horizons.forEach((horizon, h) => {
       const y = column(split.raw, count, H, V, h, v);
       const p = column(point, count, H, V, h, v);
-      const mask = observedMask(y);
+      const observed = observedMask(y);
+      const mask = both(observed, p);
       const e = regressionErrors(y, p, { mask });
       const ref = column(persistence, count, H, V, h, v);
       const seasonal = column(split.seasonal, count, H, V, h, v);
@@ -403,6 +417,7 @@ export function evaluateForecasts(input: ForecastEvaluationInput): ForecastEvalu
       const seasonalCount = seasonalMask.reduce((s, m) => s + m, 0);
       perHorizon.push({
         horizon,
+        missingForecasts: observed.reduce((s, m) => s + m, 0) - e.count,
         ...summary(e),
         skill: refCount > 0 ? finiteOrNull(skillScore(y, p, ref, { mask: refMask })) : null,
         skillCount: refCount,
@@ -453,7 +468,7 @@ export function evaluateForecasts(input: ForecastEvaluationInput): ForecastEvalu
   const extremeHorizons: ExtremeHorizon[] = horizons.map((horizon, h) => {
     const y = column(split.raw, count, H, V, h, ev);
     const p = column(point, count, H, V, h, ev);
-    const mask = observedMask(y);
+    const mask = both(observedMask(y), p);
     const exceedance = thresholds.map((t) => ({ threshold: t, ...summary(exceedanceErrors(y, p, t, { mask })) }));
     const topDecile = topDecileThreshold === null ? null : { threshold: topDecileThreshold, ...summary(exceedanceErrors(y, p, topDecileThreshold, { mask })) };
     const detection = thresholds.map((t): DetectionScores => {
