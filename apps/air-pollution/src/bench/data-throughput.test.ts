@@ -30,7 +30,7 @@ describe('measureDataThroughput', () => {
     const copies = await writeTableCopies(csv, dir);
     for (const files of [copies.files.csv, copies.files.parquet, copies.files.arrow]) {
       const before = tf.memory().numTensors;
-      const m = await measureDataThroughput({ files, history: 6, horizons: [1, 3], batchSize: 32, repetitions: 2, threads: 1, seed: 1 });
+      const m = await measureDataThroughput({ files, history: 6, horizons: [1, 3], batchSize: 32, repetitions: 2, warmupPasses: 1, threads: 1, seed: 1 });
       expect(tf.memory().numTensors).toBe(before);
       expect(m.windows).toBe(windows);
       expect(m.stations).toBe(2);
@@ -45,10 +45,11 @@ describe('measureDataThroughput', () => {
     }
   }, 60_000);
 
-  it('names the option of a bad repetition count, batch size or empty file list', async () => {
+  it('names the option of a bad repetition count, batch size, warm-up count or empty file list', async () => {
     const base = { files: csv, history: 6, horizons: [1], batchSize: 8, repetitions: 1, seed: 1 };
     await expect(measureDataThroughput({ ...base, repetitions: 0 })).rejects.toThrow(/^repetitions: /);
     await expect(measureDataThroughput({ ...base, batchSize: 1.5 })).rejects.toThrow(/^batchSize: /);
     await expect(measureDataThroughput({ ...base, files: [] })).rejects.toThrow(ConfigError);
+    await expect(measureDataThroughput({ ...base, warmupPasses: -1 })).rejects.toThrow(/^warmupPasses: /);
   });
 });

@@ -23,6 +23,11 @@ export interface DataThroughputOptions {
   readonly threads?: number;
   /** Seeds the batch order (shuffled like the trainer's). */
   readonly seed: number;
+  /**
+   * Untimed passes before the timed ones (default 0): the first pass in a process also pays for compiling the data
+   * layer's JavaScript and loading DuckDB's Parquet reader, so the first format measured warms up once.
+   */
+  readonly warmupPasses?: number;
 }
 
 /** Median seconds of each stage of a pass. */
@@ -75,9 +80,9 @@ function batchAll(windows: ForecastWindows, batchSize: number, seed: number): nu
  * Windows per second from station files to batched tensors, through the app's data layer: `loadStationData` (DuckDB
  * reading CSV/Parquet, apache-arrow reading Arrow IPC, then alignment) → `makeWindows` → `createDataset(…).batches`
  * over train, validation and test (shuffled, the mask as the extra column the objectives read; each batch's tensors
- * are made on the active backend and disposed). Each repetition is a full pass; the median is reported with the
- * median time of each stage. Leaves no tensors behind.
- * @throws ConfigError naming `repetitions`/`batchSize` (not a positive integer) or `files` (empty); the data layer's
+ * are made on the active backend and disposed). After `warmupPasses` untimed passes, each repetition is a full pass;
+ * the median is reported with the median time of each stage. Leaves no tensors behind.
+ * @throws ConfigError naming `repetitions`/`batchSize` (not a positive integer), `warmupPasses` (negative) or `files` (empty); the data layer's
  *   DataFileError/ConfigError for a bad file or window option.
  */
 export async function measureDataThroughput(options: DataThroughputOptions): Promise<DataThroughput> {
@@ -90,7 +95,9 @@ export async function measureDataThroughput(options: DataThroughputOptions): Pro
   let count = 0;
   let stations = 0;
   let steps = 0;
-  for (let rep = 0; rep < options.repetitions; rep += 1) {
+  const warmup = options.warmupPasses ?? 0;
+  if (!Number.isInteger(warmup) || warmup < 0) throw new ConfigError('warmupPasses', `must be an integer ≥ 0, got ${warmup}`);
+  for (let rep = -warmup; rep < options.repetitions; rep += 1) {
     const t0 = performance.now();
     const table = await loadStationData({
       source: options.files,
@@ -102,6 +109,7 @@ export async function measureDataThroughput(options: DataThroughputOptions): Pro
     const t2 = performance.now();
     count = batchAll(windows, options.batchSize, options.seed);
     const t3 = performance.now();
+    if (rep < 0) continue;
     stations = table.stations.length;
     steps = table.length;
     stages.load.push((t1 - t0) / 1000);

@@ -94,15 +94,24 @@ function capture(command: string, args: readonly string[], env: NodeJS.ProcessEn
   return new Promise((resolve) => {
     let stdout = '';
     let stderr = '';
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env, timeout: timeoutMs });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    // Our own timer rather than spawn's `timeout`, whose timer outlives a child that failed to start and keeps the
+    // process alive until it fires.
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
-    child.on('error', (error) => resolve({ code: null, stdout, stderr, spawnError: error.message }));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, stdout, stderr, spawnError: error.message });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 

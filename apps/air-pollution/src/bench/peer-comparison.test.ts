@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+
+import { peerRatios, peerWarnings } from './peer-comparison.js';
+import type { TorchPeerRecord } from './torch-peer.js';
+
+const OPENBLAS = ['/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so'];
+
+describe('peerRatios', () => {
+  it('divides every tfjs rate by every measured torch rate and marks the fastest torch', () => {
+    const records: TorchPeerRecord[] = [
+      { backend: 'torch', threads: 1, samplesPerSec: 20_000 },
+      { backend: 'torch', threads: 2, samplesPerSec: 5_000 },
+      { backend: 'torch', threads: 4, error: 'RuntimeError' },
+    ];
+    const ratios = peerRatios(
+      [
+        { backend: 'wasm', threads: 1, samplesPerSec: 10_000 },
+        { backend: 'cpu', threads: 1, samplesPerSec: 1_000 },
+      ],
+      records,
+    );
+    expect(ratios.map((r) => [r.comparison, r.ratio, r.bestTorch])).toEqual([
+      ['tfjs-wasm/torch-1t', 0.5, true],
+      ['tfjs-wasm/torch-2t', 2, false],
+      ['tfjs-cpu/torch-1t', 0.05, true],
+      ['tfjs-cpu/torch-2t', 0.2, false],
+    ]);
+    expect(peerRatios([{ backend: 'wasm', threads: 1, samplesPerSec: 1 }], [{ backend: 'torch', threads: 1, error: 'x' }])).toEqual([]);
+  });
+});
+
+describe('peerWarnings', () => {
+  it('is empty for an OpenBLAS peer without overrides and the same parameter count', () => {
+    const ok: TorchPeerRecord = { backend: 'torch', threads: 1, samplesPerSec: 1, parameterCount: 100, blas: OPENBLAS, env: { OPENBLAS_NUM_THREADS: '1', OPENBLAS_CORETYPE: null } };
+    expect(peerWarnings([ok], 100)).toEqual([]);
+  });
+
+  it('names a reference BLAS, a leftover OpenBLAS override and a different parameter count', () => {
+    const bad: TorchPeerRecord = {
+      backend: 'torch',
+      threads: 2,
+      samplesPerSec: 1,
+      parameterCount: 99,
+      blas: ['/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0'],
+      env: { OPENBLAS_CORETYPE: 'Haswell', OPENBLAS_L2_SIZE: null },
+    };
+    expect(peerWarnings([bad], 100)).toEqual([
+      'torch runs on the reference BLAS (/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0): install OpenBLAS (Debian: libopenblas0-pthread) for a fair peer',
+      'torch (2 threads) ran with OPENBLAS_CORETYPE=Haswell set',
+      'torch (2 threads) trained 99 parameters, the tfjs model has 100',
+    ]);
+  });
+});
