@@ -93,6 +93,13 @@ export interface TrainOptions {
   readonly lossAtEpoch?: (epoch: number) => LossFunction<string>;
   readonly train: InMemoryDataset;
   /**
+   * The loss of the validation set (`EpochRecord.validationLoss`, and early stopping on `validationLoss`) when it should
+   * not be the training objective: e.g. plain MAE for an objective whose task weights move from epoch to epoch (so its
+   * values are not comparable across epochs) or that records the losses it sees (IGB's epoch means must come from
+   * training steps only). Default: the epoch's training loss (`lossAtEpoch`, else `loss`).
+   */
+  readonly validationLoss?: LossFunction<string>;
+  /**
    * The training rows of epoch `e` (0-based) when they change from epoch to epoch, e.g. a fresh data-augmentation
    * draw: same row count (and row meaning) as `train`, which still fixes the shuffle order and the step count. Called
    * once at the start of every epoch that runs (a resumed run starts with the epoch it resumes in); may be async. A
@@ -232,12 +239,21 @@ export function validateOptions(options: TrainOptions): void {
         'drop one of weightPerturbation and parallel',
     );
   }
+  if (options.validationLoss !== undefined && typeof options.validationLoss !== 'function') {
+    throw new TrainingError('validationLoss', 'must be a loss function (inputs) => scalar');
+  }
+  if (options.validationLoss !== undefined && options.validation === undefined) {
+    throw new TrainingError('validationLoss', 'needs a validation data set');
+  }
   if (options.lossAtEpoch !== undefined && typeof options.lossAtEpoch !== 'function') {
     throw new TrainingError('lossAtEpoch', 'must be a function of the epoch');
   }
   checkExtras(options.loss, options.train.extraNames, { argument: 'loss', dataset: 'train' });
   if (options.validation !== undefined) {
     checkExtras(options.loss, options.validation.extraNames, { argument: 'loss', dataset: 'validation' });
+    if (options.validationLoss !== undefined) {
+      checkExtras(options.validationLoss, options.validation.extraNames, { argument: 'validationLoss', dataset: 'validation' });
+    }
     for (const [name, metric] of Object.entries(options.metrics ?? {})) {
       checkExtras(metric, options.validation.extraNames, { argument: `metrics.${name}`, dataset: 'validation' });
     }

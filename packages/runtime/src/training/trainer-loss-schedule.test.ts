@@ -108,3 +108,43 @@ describe('train({ lossAtEpoch })', () => {
     }
   });
 });
+
+describe('train({ validationLoss })', () => {
+  it('evaluates the validation set with its own loss and trains with the objective only', async () => {
+    const calls: string[] = [];
+    const model = handWrittenMlp(6, 8, 5);
+    try {
+      const history = await train({
+        model,
+        loss: recording('objective', 1, calls),
+        validationLoss: recording('validation', 10, calls),
+        train: data,
+        validation,
+        epochs: 2,
+        batchSize: 32,
+        seed: 4,
+        optimizer: createOptimizer({ name: 'adam', learningRate: 0.01 }),
+        earlyStopping: { metric: 'validationLoss', patience: 5 },
+        progress: { quiet: true },
+      });
+      // 3 training steps per epoch with the objective, then one validation pass (one batch of 32) with its own loss.
+      expect(calls).toEqual(['objective', 'objective', 'objective', 'validation', 'objective', 'objective', 'objective', 'validation']);
+      const epoch = history.epochs[1];
+      // ×10: the validation loss is not the objective's scale (the training loss is about 0.7 per row).
+      expect(epoch?.validationLoss ?? 0).toBeGreaterThan(5 * (epoch?.loss ?? 1));
+    } finally {
+      disposeModel(model);
+    }
+  });
+
+  it('is refused without a validation set, or when it is not a function', async () => {
+    const model = handWrittenMlp(6, 8, 6);
+    const base = { model, loss: sigmoidCrossEntropy, train: data, epochs: 1, batchSize: 32, seed: 4, optimizer: createOptimizer({ name: 'adam', learningRate: 0.01 }), progress: { quiet: true } };
+    try {
+      await expect(train({ ...base, validationLoss: sigmoidCrossEntropy })).rejects.toThrow(/validationLoss: needs a validation data set/);
+      await expect(train({ ...base, validation, validationLoss: 3 as unknown as LossFunction })).rejects.toThrow(/validationLoss: must be a loss function/);
+    } finally {
+      disposeModel(model);
+    }
+  });
+});

@@ -241,7 +241,7 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
         options.validation === undefined
           ? undefined
           : await evaluate(model, options.validation, {
-              loss,
+              loss: options.validationLoss ?? loss,
               batchSize: options.validationBatchSize ?? batchSize,
               ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
             });
