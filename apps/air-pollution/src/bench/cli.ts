@@ -187,8 +187,9 @@ async function benchTraining(plan: Plan, emit: Emit): Promise<{ results: Record<
   const mlpRates: TfjsRate[] = [];
   for (const backend of plan.backends) {
     let threads: number;
+    let simd: boolean | undefined;
     try {
-      threads = (await initBackend(backend, { log: null })).threads;
+      ({ threads, simd } = await initBackend(backend, { log: null }));
     } catch (error) {
       const record = { stage: 'training', backend, skipped: errorText(error) };
       results.push(record);
@@ -215,6 +216,7 @@ async function benchTraining(plan: Plan, emit: Emit): Promise<{ results: Record<
           objective: 'mae',
           backend: m.backend,
           threads,
+          ...(simd === undefined ? {} : { simd }),
           batchSize: BATCH_SIZE,
           samplesPerSec: roundRate(m.samplesPerSec),
           stepMs: round(m.stepMs, 3),
