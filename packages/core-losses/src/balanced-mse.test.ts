@@ -136,6 +136,36 @@ describe.each(TEST_BACKENDS)('balancedMseLoss on %s', (backend) => {
     expect(worstExcess).toBeLessThanOrEqual(0);
   });
 
+  it('treats each column of [B, K] as its own BMC: values and gradients equal K one-column calls, with masks', async () => {
+    await useBackend(backend);
+    const random = makeRandom(11);
+    const B = 9;
+    const K = 3;
+    const y = Array.from({ length: B * K }, () => 4 * random() - 2);
+    const p = Array.from({ length: B * K }, () => 4 * random() - 2);
+    const m = Array.from({ length: B * K }, (_, i) => (i % 5 === 2 ? 0 : 1));
+    y[2] = Number.NaN; // a missing target may be NaN
+    const col = (values: readonly number[], k: number): number[] => Array.from({ length: B }, (_, i) => values[i * K + k] ?? 0);
+    const sigma = tf.variable(tf.scalar(0.8));
+    const [joint, jointGrad, perColumn, columnGrads] = tf.tidy(() => {
+      const yt = tf.tensor2d(y, [B, K]);
+      const mt = tf.tensor2d(m, [B, K]);
+      const loss = (v: tf.Tensor): tf.Tensor => balancedMseLoss(yt, v, { mask: mt, noiseSigma: sigma, reduction: 'sum' });
+      const sums = Array.from({ length: K }, (_, k) => balancedMseLoss(col(y, k), col(p, k), { mask: col(m, k), noiseSigma: sigma, reduction: 'sum' }));
+      const grads = Array.from({ length: K }, (_, k) =>
+        Array.from(tf.grad((v: tf.Tensor) => balancedMseLoss(col(y, k), v, { mask: col(m, k), noiseSigma: sigma, reduction: 'sum' }))(tf.tensor1d(col(p, k))).dataSync()),
+      );
+      return [scalarOf(loss(tf.tensor2d(p, [B, K]))), Array.from(tf.grad(loss)(tf.tensor2d(p, [B, K])).dataSync()), sums.map(scalarOf), grads];
+    });
+    sigma.dispose();
+    const total = perColumn.reduce((a, b) => a + b, 0);
+    expect(maxRelativeError([joint], [total])).toBeLessThan(2e-6);
+    for (let k = 0; k < K; k += 1) {
+      col(jointGrad, k).forEach((g, i) => expect(Math.abs(g - (columnGrads[k]?.[i] ?? Number.NaN))).toBeLessThan(1e-6 * (1 + Math.abs(g))));
+    }
+    expect(jointGrad[2]).toBe(0);
+  });
+
   it('leaves no tensors behind after a gradient step (learnable σ) and an evaluation', async () => {
     await useBackend(backend);
     const c = CASES[0] as BmcCase;
@@ -153,7 +183,7 @@ describe.each(TEST_BACKENDS)('balancedMseLoss on %s', (backend) => {
 describe('balancedMseLoss argument checks', () => {
   it('name the loss and the argument', async () => {
     await useBackend('cpu');
-    expect(() => balancedMseLoss([[1, 2]], [[1, 2]])).toThrow("balancedMseLoss: argument 'predictions' must be [B] or [B, 1] (one scalar target per sample), got [1,2]");
+    expect(() => balancedMseLoss([[[1, 2]]], [[[1, 2]]])).toThrow("balancedMseLoss: argument 'predictions' must be [B] or [B, K] (K independent targets per sample), got [1,1,2]");
     expect(() => balancedMseLoss([1], [1], { noiseSigma: 0 })).toThrow(/'options.noiseSigma' must be a finite number > 0, got 0/);
     expect(() => balancedMseLoss([1], [1], { noiseSigma: tf.tensor1d([1, 2]) })).toThrow(/'options.noiseSigma' must be a scalar tensor/);
     expect(() => balancedMseLoss([1], [1], { noiseSigma: tf.scalar(-1) })).toThrow(/'options.noiseSigma' must be finite and > 0, got -1/);

@@ -6,7 +6,7 @@ import type { ForecastWindows } from '../data/forecast-windows.js';
 import type { Objective } from './objective.js';
 import type { BalancedMseObjectiveOptions } from './objective-options.js';
 import { headMae, splitBatch, type HeadBatch } from './head-batch.js';
-import { headLayout, type HeadLayout } from './head-layout.js';
+import { headLayout } from './head-layout.js';
 import { MASK_EXTRA, checkPredictions, checkTargets, pointObjective } from './objective-parts.js';
 
 /**
@@ -14,22 +14,12 @@ import { MASK_EXTRA, checkPredictions, checkTargets, pointObjective } from './ob
  * `balancedMseLoss` (BMC) over the batch's observed values of that column (`[B]` labels: the batch's own label
  * distribution of that target), summed over its observed elements; the sum over columns is divided by the number of
  * observed pollutant elements (a masked mean over the head, like the other objectives). 0 when nothing is observed.
- * Cost: one `B × B` logit matrix per column (`H·V_p` of them), the O(B²) of BMC.
+ * Cost: one `B × B` logit matrix per column (`H·V_p` of them, computed together), the O(B²) of BMC.
  */
-export function pollutantBalancedMse(layout: HeadLayout, pollutant: HeadBatch, noiseSigma: number | tf.Tensor): tf.Scalar {
+export function pollutantBalancedMse(pollutant: HeadBatch, noiseSigma: number | tf.Tensor): tf.Scalar {
   return tf.tidy(() => {
-    const rows = pollutant.targets.shape[0] ?? 0;
-    const columns = layout.pollutantTargets.length;
-    const column = (t: tf.Tensor, e: number): tf.Tensor => tf.reshape(tf.slice(t, [0, e], [rows, 1]), [rows]);
-    const sums = Array.from({ length: columns }, (_, e) =>
-      balancedMseLoss(column(pollutant.targets, e), column(pollutant.predictions, e), {
-        mask: column(pollutant.mask, e),
-        noiseSigma,
-        reduction: 'sum',
-        validate: false,
-      }),
-    );
-    const total = sums.length === 1 ? (sums[0] as tf.Tensor) : tf.addN(sums);
+    // One call over all H·V_p columns ([B, K]: each column its own BMC), not one call per column: 18× fewer kernels.
+    const total = balancedMseLoss(pollutant.targets, pollutant.predictions, { mask: pollutant.mask, noiseSigma, reduction: 'sum', validate: false });
     return tf.div<tf.Scalar>(total, tf.maximum(tf.sum(pollutant.mask), 1));
   });
 }
@@ -57,7 +47,7 @@ export function buildBalancedMseObjective(windows: ForecastWindows, options: Bal
     checkTargets('balanced-mse', targets, layout);
     return tf.tidy(() => {
       const heads = splitBatch(layout, targets, predictions, extras.mask);
-      const balanced = pollutantBalancedMse(layout, heads.pollutant, sigma ?? sigma0);
+      const balanced = pollutantBalancedMse(heads.pollutant, sigma ?? sigma0);
       return heads.weather === undefined ? balanced : tf.add<tf.Scalar>(headMae(heads.weather), balanced);
     });
   });
