@@ -52,7 +52,7 @@ const observedRowMax = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc
     value: tf.max(tf.add(tf.mul(logits, keep), tf.mul(tf.sub(1, keep), FLOAT32_LOWEST)), -1, true),
     gradFunc: () => [tf.zerosLike(logits), tf.zerosLike(keep)],
   };
-}) as (logits: tf.Tensor, keep: tf.Tensor) => tf.Tensor;
+});
 
 function balancedMseLoss_(targets: TensorInput, predictions: TensorInput, options: BalancedMseLossOptions = {}): tf.Tensor {
   const reduction = resolveReduction(options, 'mean', LOSS);
@@ -76,7 +76,7 @@ function balancedMseLoss_(targets: TensorInput, predictions: TensorInput, option
   }
   const noiseVar = tf.square(sigma);
   // One [B, B] problem per target column k, stacked as [K, B, B] (missing targets are already 0, see toRegressionInputs).
-  const byColumn = (t: tf.Tensor): tf.Tensor2D => tf.transpose(tf.reshape(t, [batch, columns])) as tf.Tensor2D;
+  const byColumn = (t: tf.Tensor): tf.Tensor => tf.transpose(tf.reshape(t, [batch, columns]));
   const column = tf.reshape(byColumn(p), [columns, batch, 1]);
   const row = tf.reshape(byColumn(y), [columns, 1, batch]);
   // ℓ_kij = −(ŷ_ik − y_jk)² / (2σ²): the Gaussian log-likelihood of batch label j under prediction i, per column k
