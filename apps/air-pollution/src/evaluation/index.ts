@@ -24,7 +24,9 @@ export {
 export {
   DEFAULT_ORDINAL_LAMBDAS,
   DEFAULT_ORDINAL_LAMBDA_MIN_RATIO,
+  DEFAULT_ORDINAL_MAX_ITERATIONS,
   DEFAULT_ORDINAL_SAMPLE,
+  DEFAULT_ORDINAL_TOLERANCE,
   LAMBDA_MAX_ITERATIONS,
   compareOrdinalModels,
   fitOrdinalForecast,
@@ -35,6 +37,7 @@ export {
   type OrdinalData,
   type OrdinalForecastOptions,
   type OrdinalForecastResult,
+  type OrdinalLambdaPath,
   type OrdinalLayout,
   type OrdinalMethodResult,
   type OrdinalRows,

@@ -40,7 +40,7 @@ function maxAbsDifference(a: readonly Float64Array[], b: readonly Float64Array[]
 
 describe('compareOrdinalModels', () => {
   it('PRESTO at a λ above λ_max equals the proportional-odds fit', () => {
-    const c = compareOrdinalModels({ train: synthetic(1500, 1, false), validation: synthetic(300, 2, false), test: synthetic(400, 3, false), lambdas: [1e3] });
+    const c = compareOrdinalModels({ train: synthetic(1500, 1, false), validation: synthetic(300, 2, false), test: synthetic(400, 3, false), lambdas: [1e3], tolerance: 1e-8 });
     expect(c.methods.map((m) => m.method)).toEqual(['presto', 'proportionalOdds', 'separateLogistic']);
     expect(c.numClasses).toBe(4);
     const [presto, po, separate] = c.testProbabilities;
@@ -53,7 +53,7 @@ describe('compareOrdinalModels', () => {
   it('PRESTO at λ = 0 on a saturated design (one binary covariate) equals the separate logistic fits and the cell frequencies', () => {
     const train = synthetic(3000, 4, true);
     const test: OrdinalRows = { x: [Float64Array.of(0), Float64Array.of(1)], y: [0, 1] };
-    const c = compareOrdinalModels({ train, validation: synthetic(200, 5, true), test, lambdas: [0] });
+    const c = compareOrdinalModels({ train, validation: synthetic(200, 5, true), test, lambdas: [0], tolerance: 1e-8, maxIterations: 20_000 });
     const [presto, , separate] = c.testProbabilities;
     expect(maxAbsDifference(presto ?? [], separate ?? [])).toBeLessThan(1e-4);
     // Independent: the empirical category frequencies of each cell of x.
@@ -74,6 +74,8 @@ describe('compareOrdinalModels', () => {
     const options = { train: synthetic(800, 6, false), validation: synthetic(400, 7, false), test: synthetic(400, 8, false), numLambdas: 5 };
     const c = compareOrdinalModels(options);
     expect(c.lambdaPath.lambdas).toHaveLength(5);
+    expect(c.lambdaPath.converged).toEqual([true, true, true, true, true]);
+    expect(c.lambdaPath.iterations.every((n) => n > 0 && n <= 2000)).toBe(true);
     const best = Math.min(...c.lambdaPath.validationBrier.map((b) => b ?? Number.POSITIVE_INFINITY));
     expect(c.methods[0]?.validationBrier).toBeCloseTo(best, 12);
     expect(c.lambdaPath.lambdas).toContain(c.methods[0]?.lambda);

@@ -26,6 +26,12 @@ export const DEFAULT_ORDINAL_LAMBDA_MIN_RATIO = 1e-3;
 /** Iteration cap of the proportional-odds fit inside the λ_max computation (see the λ grid of {@link compareOrdinalModels}). */
 export const LAMBDA_MAX_ITERATIONS = 100;
 
+/** Default solver tolerance of the ordinal PRESTO / proportional-odds fits (the solvers' default is 1e-7). */
+export const DEFAULT_ORDINAL_TOLERANCE = 1e-5;
+
+/** Default iteration cap of each ordinal PRESTO / proportional-odds fit (the solvers' default is 20 000). */
+export const DEFAULT_ORDINAL_MAX_ITERATIONS = 2000;
+
 /** The window layout needed to build ordinal covariates and targets (a subset of `ForecastWindows`). */
 export interface OrdinalLayout {
   /** Input feature names per step, in layout order. */
@@ -130,6 +136,10 @@ export interface OrdinalForecastOptions {
   readonly lambdaMinRatio?: number;
   /** Explicit λ grid for PRESTO (overrides `numLambdas` / `lambdaMinRatio`). */
   readonly lambdas?: readonly number[];
+  /** See {@link OrdinalComparisonOptions.tolerance}. */
+  readonly tolerance?: number;
+  /** See {@link OrdinalComparisonOptions.maxIterations}. */
+  readonly maxIterations?: number;
 }
 
 /** One fitted method and its test scores. */
@@ -150,6 +160,14 @@ export interface OrdinalMethodResult {
   readonly test: OrdinalScores;
 }
 
+/** PRESTO's λ grid (decreasing) with the validation Brier score (null if undefined), iterations and convergence of each fit. */
+export interface OrdinalLambdaPath {
+  readonly lambdas: readonly number[];
+  readonly validationBrier: readonly (number | null)[];
+  readonly iterations: readonly number[];
+  readonly converged: readonly boolean[];
+}
+
 /** Result of {@link fitOrdinalForecast}. */
 export interface OrdinalForecastResult {
   readonly variable: string;
@@ -167,8 +185,7 @@ export interface OrdinalForecastResult {
     readonly validation: readonly number[];
     readonly test: readonly number[];
   };
-  /** PRESTO's λ grid (decreasing) and the validation Brier score of each λ (null if undefined). */
-  readonly lambdaPath: { readonly lambdas: readonly number[]; readonly validationBrier: readonly (number | null)[] };
+  readonly lambdaPath: OrdinalLambdaPath;
   readonly methods: readonly OrdinalMethodResult[];
   /**
    * Flat scalars: `ordinalBrier.<method>`, `ordinalAccuracy.<method>`, `ordinalMacroF1.<method>`,
@@ -252,6 +269,10 @@ export interface OrdinalComparisonOptions {
   readonly lambdaMinRatio?: number;
   /** Explicit λ grid (overrides `numLambdas` / `lambdaMinRatio`). */
   readonly lambdas?: readonly number[];
+  /** Solver tolerance of the PRESTO and proportional-odds fits (FISTA gradient mapping). Default {@link DEFAULT_ORDINAL_TOLERANCE}. */
+  readonly tolerance?: number;
+  /** Iteration cap of each PRESTO / proportional-odds fit. Default {@link DEFAULT_ORDINAL_MAX_ITERATIONS}; `converged` tells. */
+  readonly maxIterations?: number;
 }
 
 /** Result of {@link compareOrdinalModels}. */
@@ -261,7 +282,7 @@ export interface OrdinalComparison {
   /** The two rarest categories of the training rows (ties: the higher category), calibrated in `test.rare`. */
   readonly rareCategories: readonly number[];
   /** PRESTO's λ grid (decreasing) and the validation Brier score of each λ (null if undefined). */
-  readonly lambdaPath: { readonly lambdas: readonly number[]; readonly validationBrier: readonly (number | null)[] };
+  readonly lambdaPath: OrdinalLambdaPath;
   readonly methods: readonly OrdinalMethodResult[];
   /** Test probabilities `[N][6]` of each method, in the order of `methods` (not JSON-bound: large). */
   readonly testProbabilities: readonly (readonly Float64Array[])[];
@@ -284,6 +305,8 @@ export interface OrdinalComparison {
  * - separate logistic regressions per boundary (`fitSeparateLogistic`), the unshrunk end (equal to PRESTO at λ = 0
  *   for saturated designs, close to it otherwise).
  *
+ * Solver settings: tolerance 1e-5 (gradient mapping) and at most 2000 iterations per PRESTO / proportional-odds fit
+ * unless given (each fit's `converged` is reported); separate fits use the solvers' Newton defaults.
  * Covariates are standardised by the solvers. The categories fitted are 0..K−1 with K − 1 the largest training
  * category; higher categories get probability 0. Scores on the test rows: `ordinalScores`, over all 6 AQI categories.
  *
@@ -307,7 +330,11 @@ export function compareOrdinalModels(options: OrdinalComparisonOptions): Ordinal
     .sort((a, b) => (trainCounts[a] ?? 0) - (trainCounts[b] ?? 0) || b - a)
     .slice(0, 2)
     .sort((a, b) => a - b);
-  const fitOptions = { numClasses };
+  const fitOptions = {
+    numClasses,
+    tolerance: options.tolerance ?? DEFAULT_ORDINAL_TOLERANCE,
+    maxIterations: options.maxIterations ?? DEFAULT_ORDINAL_MAX_ITERATIONS,
+  };
 
   const validationBrierOf = (model: PrestoModel): number => brierScores(validation.y, probabilities(model, validation.x).rows).score;
   const timed = <T>(fit: () => T): { value: T; ms: number } => {
@@ -328,7 +355,7 @@ export function compareOrdinalModels(options: OrdinalComparisonOptions): Ordinal
   const presto = path.value.models[best];
   if (presto === undefined) throw new ConfigError('lambdas', 'gave an empty λ grid');
   const po = timed(() => fitProportionalOdds(x, y, fitOptions));
-  const separate = timed(() => fitSeparateLogistic(x, y, fitOptions));
+  const separate = timed(() => fitSeparateLogistic(x, y, { numClasses }));
 
   const fitted: Array<{ model: PrestoModel; ms: number }> = [
     { model: presto, ms: path.ms },
@@ -365,7 +392,12 @@ export function compareOrdinalModels(options: OrdinalComparisonOptions): Ordinal
     numClasses,
     numFeatures: x[0]?.length ?? 0,
     rareCategories,
-    lambdaPath: { lambdas: [...path.value.lambdas], validationBrier: pathBrier.map(finiteOrNull) },
+    lambdaPath: {
+      lambdas: [...path.value.lambdas],
+      validationBrier: pathBrier.map(finiteOrNull),
+      iterations: path.value.models.map((m) => m.iterations),
+      converged: path.value.models.map((m) => m.converged),
+    },
     methods,
     testProbabilities,
     headline,
@@ -400,6 +432,8 @@ export function fitOrdinalForecast(options: OrdinalForecastOptions): OrdinalFore
     ...(options.numLambdas === undefined ? {} : { numLambdas: options.numLambdas }),
     ...(options.lambdaMinRatio === undefined ? {} : { lambdaMinRatio: options.lambdaMinRatio }),
     ...(options.lambdas === undefined ? {} : { lambdas: options.lambdas }),
+    ...(options.tolerance === undefined ? {} : { tolerance: options.tolerance }),
+    ...(options.maxIterations === undefined ? {} : { maxIterations: options.maxIterations }),
   });
   return {
     variable,
