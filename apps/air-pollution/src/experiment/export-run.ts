@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { DataFileError, writeJsonAtomic } from '@counterweight/runtime';
+
+import type { ForecastWindows, Scaling } from '../data/forecast-windows.js';
+import { loadForecastModel, saveForecastModel } from '../models/index.js';
+import type { ObjectiveName } from '../objectives/objective.js';
+import { exportForecastModel } from '../onnx/index.js';
+import { decoderColumns } from './output-columns.js';
+import type { TrainedForecaster } from './train-forecaster.js';
+
+/** File (in a run folder) that says how to build a trained forecaster's inputs and read its outputs. */
+export const FORECAST_SPEC_FILE = 'forecast-spec.json';
+/** ONNX metadata key holding the {@link ForecastSpec} as JSON. */
+export const FORECAST_SPEC_KEY = 'counterweight.air-pollution.spec';
+
+/** How a trained forecaster's windows are made and its outputs decoded (everything `predict` needs besides the weights). */
+export interface ForecastSpec {
+  readonly format: 'counterweight-air-pollution-forecast-spec';
+  readonly version: 1;
+  readonly objective: ObjectiveName;
+  readonly frequency: 'hourly' | 'daily';
+  readonly history: number;
+  readonly horizons: readonly number[];
+  /** Input features per step, in layout order. */
+  readonly features: readonly string[];
+  /** Output variables (weather then pollutants). */
+  readonly targets: readonly string[];
+  readonly weatherTargets: readonly string[];
+  readonly pollutantTargets: readonly string[];
+  /** Training scaling of every feature and target. */
+  readonly scaling: Readonly<Record<string, Scaling>>;
+  /** Model output column of each target index `h·V + v` (normalised point forecast). */
+  readonly pointColumns: readonly number[];
+  /** Quantile objectives: levels and, per target index, the output column of each level. */
+  readonly quantiles?: { readonly levels: readonly number[]; readonly columns: readonly (readonly number[])[] };
+}
+
+/** The spec of a trained forecaster on `windows`. */
+export function forecastSpec(trained: TrainedForecaster, windows: ForecastWindows, width: number): ForecastSpec {
+  const columns = decoderColumns(trained.objective, width);
+  const levels = trained.objective.quantileLevels;
+  return {
+    format: 'counterweight-air-pollution-forecast-spec',
+    version: 1,
+    objective: trained.objective.name,
+    frequency: windows.frequency,
+    history: windows.history,
+    horizons: windows.horizons,
+    features: windows.features,
+    targets: windows.targets,
+    weatherTargets: windows.weatherTargets,
+    pollutantTargets: windows.pollutantTargets,
+    scaling: windows.scaling,
+    pointColumns: columns.point,
+    ...(columns.quantiles === undefined || levels === undefined ? {} : { quantiles: { levels, columns: columns.quantiles } }),
+  };
+}
+
+/** Saves a run's trained forecaster (weights + architecture) and its {@link ForecastSpec} into the run folder, atomically. */
+export async function writeTrainedForecaster(dir: string, trained: TrainedForecaster, windows: ForecastWindows): Promise<void> {
+  const model = trained.model;
+  await saveForecastModel(dir, model);
+  await writeJsonAtomic(join(dir, FORECAST_SPEC_FILE), forecastSpec(trained, windows, model.outputSize));
+}
+
+/** Reads a run folder's {@link ForecastSpec}. @throws DataFileError naming the file when it is missing or not a spec. */
+export async function readForecastSpec(dir: string): Promise<ForecastSpec> {
+  const file = join(dir, FORECAST_SPEC_FILE);
+  if (!existsSync(file)) throw new DataFileError({ file }, 'no trained forecaster here (baselines and ordinal-aqi runs have none; give a run folder of a trained objective)');
+  const spec = JSON.parse(await readFile(file, 'utf8')) as ForecastSpec;
+  if (spec.format !== 'counterweight-air-pollution-forecast-spec') throw new DataFileError({ file }, 'is not an air-pollution forecast spec');
+  return spec;
+}
+
+/**
+ * `export`: writes the trained forecaster of a run folder as ONNX (input `window` `[N, history·features]` normalised,
+ * output `forecast` `[N, outputs]`), with the {@link ForecastSpec} in its metadata so `predict` can build windows from a
+ * table and decode the outputs.
+ */
+export async function exportRun(run: string, out: string): Promise<{ path: string; objective: string; nodes: number; opset: number; bytes: number }> {
+  const spec = await readForecastSpec(run);
+  const model = await loadForecastModel(run);
+  try {
+    const written = await exportForecastModel(model, out, { metadata: { [FORECAST_SPEC_KEY]: JSON.stringify(spec) } });
+    return { path: written.path, objective: spec.objective, nodes: written.nodes, opset: written.opset, bytes: written.bytes };
+  } finally {
+    model.dispose();
+  }
+}
