@@ -19,6 +19,8 @@ export {
 export type { StationRecords } from './station-records.js';
 export { compassDegrees, readStationTable, stationFileFormat, type ReadStationTableOptions, type StationFileFormat } from './read-station-table.js';
 export { WIND_FEATURES, alignStations, interpolateShortGaps, type AlignOptions } from './align.js';
+export { MISSING_FLAG_SUFFIX, calendarFeatureNames, featureMatrices, inputVariables } from './feature-matrix.js';
+export { inferenceWindows, type InferenceWindowSpec, type InferenceWindows } from './inference-windows.js';
 export {
   BEIJING_PERIODS,
   SPLITS,

@@ -1,6 +1,7 @@
 import { ConfigError } from '@counterweight/runtime';
 
 import type { AlignedTable } from './aligned-table.js';
+import { MISSING_FLAG_SUFFIX, calendarFeatureNames, featureMatrices, inputVariables } from './feature-matrix.js';
 import type { ForecastWindows, Scaling, WindowSplit } from './forecast-windows.js';
 
 /** The three splits, in time order. */
@@ -96,35 +97,6 @@ function checkInteger(value: number, option: string, min: number): void {
   if (!Number.isInteger(value) || value < min) throw new ConfigError(option, `must be an integer ≥ ${min}, got ${value}`);
 }
 
-/** Calendar features of each grid step: names and a `[length, names.length]` row-major matrix. */
-function calendarFeatures(table: AlignedTable, on: boolean): { names: string[]; values: Float32Array } {
-  if (!on) return { names: [], values: new Float32Array(0) };
-  const names = [...(table.frequency === 'hourly' ? ['hour_sin', 'hour_cos'] : []), 'doy_sin', 'doy_cos', 'dow_sin', 'dow_cos'];
-  const c = names.length;
-  const values = new Float32Array(table.length * c);
-  const twoPi = 2 * Math.PI;
-  for (let k = 0; k < table.length; k++) {
-    const ms = table.start + k * table.stepMs;
-    const date = new Date(ms);
-    const year = date.getUTCFullYear();
-    const yearStart = Date.UTC(year, 0, 1);
-    const daysInYear = (Date.UTC(year + 1, 0, 1) - yearStart) / DAY_MS;
-    const doy = Math.floor((ms - yearStart) / DAY_MS);
-    let o = k * c;
-    if (table.frequency === 'hourly') {
-      const hour = date.getUTCHours();
-      values[o++] = Math.sin((twoPi * hour) / 24);
-      values[o++] = Math.cos((twoPi * hour) / 24);
-    }
-    values[o++] = Math.sin((twoPi * doy) / daysInYear);
-    values[o++] = Math.cos((twoPi * doy) / daysInYear);
-    const dow = date.getUTCDay();
-    values[o++] = Math.sin((twoPi * dow) / 7);
-    values[o++] = Math.cos((twoPi * dow) / 7);
-  }
-  return { names, values };
-}
-
 /**
  * Cuts an aligned table into forecast windows for train, validation and test.
  *
@@ -195,15 +167,14 @@ export function makeWindows(table: AlignedTable, options: WindowOptions): Foreca
   }
 
   // Variables and features.
-  const inputVars = [...table.weather, ...table.pollutants, ...table.derived];
+  const inputVars = inputVariables(table);
   const weatherTargets = options.weatherTargets === false ? [] : [...table.weather];
   const pollutantTargets = [...table.pollutants];
   const targets = [...weatherTargets, ...pollutantTargets];
-  const calendar = calendarFeatures(table, options.calendar ?? true);
-  const flags = options.missingFlags === true ? inputVars.map((v) => `${v}_missing`) : [];
-  const features = [...inputVars, ...calendar.names, ...flags];
+  const calendar = options.calendar ?? true ? calendarFeatureNames(table.frequency) : [];
+  const flags = options.missingFlags === true ? inputVars.map((v) => `${v}${MISSING_FLAG_SUFFIX}`) : [];
+  const features = [...inputVars, ...calendar, ...flags];
   const F = features.length;
-  const C = calendar.names.length;
   const V = inputVars.length;
   const T = targets.length;
   const Hn = horizons.length;
@@ -294,24 +265,10 @@ export function makeWindows(table: AlignedTable, options: WindowOptions): Foreca
     const std = Math.sqrt(variance);
     scaling[v] = { mean, std: std > 1e-12 * Math.max(1, Math.abs(mean)) ? std : 1 };
   });
-  for (const name of [...calendar.names, ...flags]) scaling[name] = { mean: 0, std: 1 };
+  for (const name of [...calendar, ...flags]) scaling[name] = { mean: 0, std: 1 };
 
   // 3. Per-station standardised feature matrices, then one copy per window.
-  const matrices = table.stations.map((series) => {
-    const m = new Float32Array(table.length * F);
-    inputVars.forEach((v, j) => {
-      const values = series.values[v] ?? new Float32Array(table.length).fill(NaN);
-      const { mean, std } = scaling[v] ?? { mean: 0, std: 1 };
-      for (let k = 0; k < table.length; k++) {
-        const x = values[k] ?? NaN;
-        const missing = Number.isNaN(x);
-        m[k * F + j] = missing ? 0 : (x - mean) / std;
-        if (flags.length > 0) m[k * F + V + C + j] = missing ? 1 : 0;
-      }
-    });
-    for (let k = 0; k < table.length; k++) for (let c = 0; c < C; c++) m[k * F + V + c] = calendar.values[k * C + c] ?? 0;
-    return m;
-  });
+  const matrices = featureMatrices(table, features, scaling);
   const period = table.frequency === 'hourly' ? 24 : 7;
   const targetSeries = table.stations.map((series) => targets.map((v) => series.values[v] ?? new Float32Array(table.length).fill(NaN)));
   const targetScaling = targets.map((v) => scaling[v] ?? { mean: 0, std: 1 });
