@@ -30,6 +30,17 @@ describe('peerRatios', () => {
 });
 
 describe('peerWarnings', () => {
+  it('flags a thread count more than 2× slower than one thread, not one merely slower', () => {
+    const records: TorchPeerRecord[] = [
+      { backend: 'torch', threads: 1, samplesPerSec: 100_000 },
+      { backend: 'torch', threads: 2, samplesPerSec: 6_000 },
+      { backend: 'torch', threads: 4, samplesPerSec: 60_000 },
+    ];
+    expect(peerWarnings(records, 0)).toEqual([
+      'torch with 2 threads ran 16.7× slower than with 1: its threads waited for busy cores (a shared machine), so that figure measures the load',
+    ]);
+  });
+
   it('is empty for an OpenBLAS peer without overrides and the same parameter count', () => {
     const ok: TorchPeerRecord = { backend: 'torch', threads: 1, samplesPerSec: 1, parameterCount: 100, blas: OPENBLAS, env: { OPENBLAS_NUM_THREADS: '1', OPENBLAS_CORETYPE: null } };
     expect(peerWarnings([ok], 100)).toEqual([]);

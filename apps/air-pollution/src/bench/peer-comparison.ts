@@ -45,7 +45,9 @@ export function peerRatios(tfjs: readonly TfjsRate[], records: readonly TorchPee
 
 /**
  * What would make the comparison unfair, one sentence each: torch on a reference (unoptimised) BLAS, OpenBLAS
- * overrides still set in the peer's process, or a peer model whose parameter count differs from the tfjs model's.
+ * overrides still set in the peer's process, a peer model whose parameter count differs from the tfjs model's, or
+ * more torch threads running more than 2× slower than one thread (its threads wait for cores other processes hold:
+ * read that thread count's figure as the machine's load, not torch's speed).
  */
 export function peerWarnings(records: readonly TorchPeerRecord[], tfjsParameterCount: number): string[] {
   const warnings: string[] = [];
@@ -62,6 +64,12 @@ export function peerWarnings(records: readonly TorchPeerRecord[], tfjsParameterC
     if (typeof r.parameterCount === 'number' && r.parameterCount !== tfjsParameterCount) {
       warnings.push(`torch (${r.threads} threads) trained ${r.parameterCount} parameters, the tfjs model has ${tfjsParameterCount}`);
     }
+  }
+  const one = records.find((r) => r.threads === 1 && typeof r.samplesPerSec === 'number');
+  for (const r of records) {
+    if (r.threads <= 1 || one?.samplesPerSec === undefined || r.samplesPerSec === undefined || r.samplesPerSec * 2 >= one.samplesPerSec) continue;
+    const slower = (one.samplesPerSec / r.samplesPerSec).toFixed(1);
+    warnings.push(`torch with ${r.threads} threads ran ${slower}× slower than with 1: its threads waited for busy cores (a shared machine), so that figure measures the load`);
   }
   return warnings;
 }
