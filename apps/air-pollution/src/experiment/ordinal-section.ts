@@ -39,7 +39,7 @@ export function ordinalSection(all: readonly RunRecord<AirMethodOptions, AirRunR
     lines: [
       `China AQI category of ${first.variable} ${first.horizon} steps ahead (HJ 633-2012 breakpoints 35/75/115/150/250 µg/m³, applied to the value at that step), ` +
         `from the last input step and the history mean of ${first.variable}; fitted on ${first.trainSample} of ${first.trainAvailable} training windows (seeded). ` +
-        `PRESTO (Wurm et al. 2021) penalises differences between neighbouring boundaries' coefficients; λ was chosen on the validation windows (${lambdas.map((l) => formatNumber(l, 4)).join(', ')}).`,
+        `PRESTO (Faletto & Bien, ICML 2023) penalises differences between neighbouring boundaries' coefficients; λ was chosen on the validation windows (${lambdas.map((l) => formatNumber(l, 4)).join(', ')}).`,
       `Rare categories scored: the two rarest in training (${rare.map(name).join(', ')}). Test windows per category: ${counts}.`,
       '',
       `| ${header.join(' | ')} |`,

@@ -11,7 +11,7 @@ import type { Objective } from '../objectives/objective.js';
  */
 export function decoderColumns(objective: Objective, width: number): { point: number[]; quantiles?: number[][] } {
   return tf.tidy(() => {
-    const eye = tf.eye(width) as tf.Tensor2D;
+    const eye = tf.eye(width);
     const selection = (decoded: tf.Tensor, what: string): number[] => {
       const values = tf.reshape(decoded, [width, -1]).arraySync() as number[][];
       const cells = values[0]?.length ?? 0;

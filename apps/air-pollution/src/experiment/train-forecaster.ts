@@ -72,7 +72,7 @@ export function validationMae(objective: Objective): LossFunction<'mask'> {
     tf.tidy(() => {
       const mask = extras.mask;
       const errors = tf.mul(tf.abs(tf.sub(objective.point(predictions as tf.Tensor2D), targets)), mask);
-      return tf.div(tf.sum(errors), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+      return tf.div<tf.Scalar>(tf.sum(errors), tf.maximum(tf.sum(mask), 1));
     }),
   );
 }
