@@ -22,6 +22,8 @@ export interface ForecastSpec {
   readonly version: 1;
   readonly objective: ObjectiveName;
   readonly frequency: 'hourly' | 'daily';
+  /** Gaps filled by interpolation when the training table was aligned (`--interpolate`); absent in older specs: 0. */
+  readonly interpolateMaxGap?: number;
   readonly history: number;
   readonly horizons: readonly number[];
   /** Input features per step, in layout order. */
@@ -39,7 +41,7 @@ export interface ForecastSpec {
 }
 
 /** The spec of a trained forecaster on `windows`. */
-export function forecastSpec(trained: TrainedForecaster, windows: ForecastWindows, width: number): ForecastSpec {
+export function forecastSpec(trained: TrainedForecaster, windows: ForecastWindows, width: number, interpolateMaxGap = 0): ForecastSpec {
   const columns = decoderColumns(trained.objective, width);
   const levels = trained.objective.quantileLevels;
   return {
@@ -47,6 +49,7 @@ export function forecastSpec(trained: TrainedForecaster, windows: ForecastWindow
     version: 1,
     objective: trained.objective.name,
     frequency: windows.frequency,
+    interpolateMaxGap,
     history: windows.history,
     horizons: windows.horizons,
     features: windows.features,
@@ -60,10 +63,10 @@ export function forecastSpec(trained: TrainedForecaster, windows: ForecastWindow
 }
 
 /** Saves a run's trained forecaster (weights + architecture) and its {@link ForecastSpec} into the run folder, atomically. */
-export async function writeTrainedForecaster(dir: string, trained: TrainedForecaster, windows: ForecastWindows): Promise<void> {
+export async function writeTrainedForecaster(dir: string, trained: TrainedForecaster, windows: ForecastWindows, interpolateMaxGap = 0): Promise<void> {
   const model = trained.model;
   await saveForecastModel(dir, model);
-  await writeJsonAtomic(join(dir, FORECAST_SPEC_FILE), forecastSpec(trained, windows, model.outputSize));
+  await writeJsonAtomic(join(dir, FORECAST_SPEC_FILE), forecastSpec(trained, windows, model.outputSize, interpolateMaxGap));
 }
 
 /** Reads a run folder's {@link ForecastSpec}. @throws DataFileError naming the file when it is missing or not a spec. */

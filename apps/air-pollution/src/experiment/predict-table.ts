@@ -180,6 +180,7 @@ export async function predictTable(options: PredictTableOptions): Promise<Predic
       source: options.source,
       ...(options.mapping === undefined ? {} : { mapping: readMappingFile(options.mapping) }),
       frequency: spec.frequency,
+      interpolateMaxGap: spec.interpolateMaxGap ?? 0,
     });
 
     const V = spec.targets.length;

@@ -124,7 +124,7 @@ export async function runObjective(task: RunTask<AirSettings, AirMethodOptions>,
   try {
     const validation = forecastSplit(trained.model, trained.objective, data.windows, data.windows.validation);
     const test = calibrated(data.windows, validation, forecastSplit(trained.model, trained.objective, data.windows, data.windows.test));
-    await writeTrainedForecaster(task.dir, trained, data.windows);
+    await writeTrainedForecaster(task.dir, trained, data.windows, settings.data.interpolateMaxGap);
     return {
       kind: 'forecast',
       test: evaluate(data, settings, test),

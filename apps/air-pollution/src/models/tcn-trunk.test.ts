@@ -74,7 +74,7 @@ describe.each(['wasm', 'cpu'] as const)('TCN trunk on %s', (backend) => {
       ]);
       const values = SeededRandom.fromSeed(2, 'x').normalArray(2 * 7 * 3);
       let input = tf.tensor3d(values, [2, 7, 3]);
-      let expected = Float64Array.from(values);
+      let expected: Float64Array = Float64Array.from(values);
       for (const block of trunk.blocks) {
         const reference = referenceBlock(block, Float32Array.from(expected), 2, 7);
         const output = applyCausalConvBlock(block, input);

@@ -83,7 +83,7 @@ describe('exported graph', () => {
       const convs = (graph?.node ?? []).filter((n) => n.opType === 'Conv');
       expect(convs.length).toBe(3);
       const ints = (node: (typeof convs)[number], name: string): number[] =>
-        (node.attribute.find((a) => a.name === name)?.ints ?? []).map(Number);
+        ((node.attribute ?? []).find((a) => a.name === name)?.ints ?? []).map(Number);
       expect(convs.map((n) => ints(n, 'dilations'))).toEqual([[1], [2], [2]]);
       expect(convs.map((n) => ints(n, 'pads'))).toEqual([
         [2, 0],
@@ -91,8 +91,8 @@ describe('exported graph', () => {
         [4, 0],
       ]);
       expect((graph?.node ?? []).filter((n) => n.opType === 'Gemm').length).toBe(4);
-      expect(graph?.input.map((i) => i.name)).toEqual(['window']);
-      expect(graph?.output.map((o) => o.name)).toEqual(['forecast']);
+      expect((graph?.input ?? []).map((i) => i.name)).toEqual(['window']);
+      expect((graph?.output ?? []).map((o) => o.name)).toEqual(['forecast']);
     } finally {
       model.dispose();
     }

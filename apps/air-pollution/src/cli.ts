@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+import { join } from 'node:path';
+
+import {
+  addComparisonOptions,
+  addExportCommand,
+  createProgram,
+  integerArgument as integer,
+  listArgument,
+  parsedListArgument,
+  positiveNumberArgument as positive,
+  quietOption,
+  runProgram,
+  type ComparisonFlags,
+} from '@counterweight/experiment/cli';
+import { formatNumber } from '@counterweight/reports';
+import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { InvalidArgumentError, Option } from 'commander';
+
+import { defaultAirPollutionFetchDir, fetchBeijingData } from './data/index.js';
+import { compareObjectives } from './experiment/compare.js';
+import { exportRun } from './experiment/export-run.js';
+import { predictTable } from './experiment/predict-table.js';
+import { headlineColumns } from './experiment/report.js';
+import { METHOD_NAMES, type AirSettings } from './experiment/settings.js';
+import { DEFAULT_FORECAST_MODEL, FORECAST_MODEL_KINDS, type ForecastModelKind } from './models/index.js';
+
+const program = createProgram('air-pollution', 'Pollutant forecasts that get the smog spikes right: weighted, multi-task and quantile objectives against MAE and persistence.');
+
+function method(value: string): string {
+  if (!METHOD_NAMES.includes(value)) throw new InvalidArgumentError(`expected one of ${METHOD_NAMES.join(', ')}, got "${value}"`);
+  return value;
+}
+
+function finite(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new InvalidArgumentError(`expected a number, got "${value}"`);
+  return parsed;
+}
+
+function isoDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new InvalidArgumentError(`expected a date YYYY-MM-DD, got "${value}"`);
+  return value;
+}
+
+interface CompareFlags extends ComparisonFlags {
+  data: string;
+  mapping?: string;
+  frequency: 'hourly' | 'daily';
+  interpolate: number;
+  history?: number;
+  horizons?: number[];
+  stride: number;
+  trainStart?: string;
+  trainEnd?: string;
+  validationStart?: string;
+  validationEnd?: string;
+  testStart?: string;
+  testEnd?: string;
+  methods: string[];
+  model: ForecastModelKind;
+  hidden: number;
+  layers: number;
+  headHidden: number;
+  kernelSize: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  patience: number;
+  variable: string;
+  thresholds: number[];
+}
+
+/** The split periods the flags give (a bound left out takes the data's default). */
+function periodsOf(flags: CompareFlags): Pick<AirSettings['windows'], 'periods'> {
+  const periods: Partial<Record<'train' | 'validation' | 'test', { start?: string; end?: string }>> = {};
+  const bounds = [
+    ['train', flags.trainStart, flags.trainEnd],
+    ['validation', flags.validationStart, flags.validationEnd],
+    ['test', flags.testStart, flags.testEnd],
+  ] as const;
+  for (const [split, start, end] of bounds) {
+    if (start !== undefined || end !== undefined) periods[split] = { ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) };
+  }
+  return Object.keys(periods).length === 0 ? {} : { periods };
+}
+
+/** The comparison's settings from its flags; the window defaults depend on the frequency (24 h → 1, 6, 24 h ahead; 14 days → 1 day). */
+export function compareSettings(flags: CompareFlags): AirSettings {
+  const hourly = flags.frequency === 'hourly';
+  return {
+    data: { source: flags.data, ...(flags.mapping === undefined ? {} : { mapping: flags.mapping }), frequency: flags.frequency, interpolateMaxGap: flags.interpolate },
+    windows: {
+      history: flags.history ?? (hourly ? 24 : 14),
+      horizons: flags.horizons ?? (hourly ? [1, 6, 24] : [1]),
+      stride: flags.stride,
+      ...periodsOf(flags),
+    },
+    model: { kind: flags.model, hidden: flags.hidden, layers: flags.layers, headHidden: flags.headHidden, kernelSize: flags.kernelSize },
+    training: { epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr, patience: flags.patience },
+    extremes: { variable: flags.variable, thresholds: flags.thresholds },
+  };
+}
+
+const compare = program
+  .command('compare')
+  .description('Train forecasters with each objective on the same windows and compare overall and extreme-event errors with the baselines.')
+  .option('--data <source>', 'sample (embedded Beijing sample), beijing (all 12 stations) or a station table (.csv, .csv.gz, .arrow, .parquet)', 'sample')
+  .option('--mapping <mapping.json>', 'column mapping of a table file (see data/README.md)')
+  .addOption(new Option('--frequency <grid>', 'hourly, or daily means').choices(['hourly', 'daily']).default('hourly'))
+  .option('--interpolate <steps>', 'fill gaps up to this many steps by linear interpolation (0: none)', integer(0), 0)
+  .option('--history <steps>', 'input steps per window (default 24 hourly, 14 daily)', integer(1))
+  .option('--horizons <list>', 'steps ahead, ascending (default 1,6,24 hourly, 1 daily)', parsedListArgument(integer(1)))
+  .option('--stride <steps>', 'use every k-th window end', integer(1), 1)
+  .option('--train-start <date>', 'first day of the training period (YYYY-MM-DD; Beijing default 2013-03-01)', isoDate)
+  .option('--train-end <date>', 'day after the training period (default 2016-01-01)', isoDate)
+  .option('--validation-start <date>', 'first day of the validation period (default 2016-01-01)', isoDate)
+  .option('--validation-end <date>', 'day after the validation period (default 2016-07-01)', isoDate)
+  .option('--test-start <date>', 'first day of the test period (default 2016-07-01)', isoDate)
+  .option('--test-end <date>', 'day after the test period (default 2017-03-01)', isoDate)
+  .option('--methods <list>', `comma-separated: ${METHOD_NAMES.join(', ')} (mae is always run: the baseline)`, parsedListArgument(method), [
+    'persistence',
+    'seasonal-naive',
+    'mae',
+    'fmae',
+    'uncertainty',
+    'igb',
+    'lds',
+    'balanced-mse',
+    'car',
+    'quantile',
+    'ordinal-aqi',
+  ])
+  .option('--model <kind>', `forecaster: ${FORECAST_MODEL_KINDS.join(', ')}`, (v: string) => {
+    if (!(FORECAST_MODEL_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${FORECAST_MODEL_KINDS.join(', ')}, got "${v}"`);
+    return v as ForecastModelKind;
+  }, DEFAULT_FORECAST_MODEL.kind)
+  .option('--hidden <units>', 'trunk width (MLP units or TCN channels)', integer(1), DEFAULT_FORECAST_MODEL.hidden)
+  .option('--layers <n>', 'trunk layers (MLP) or convolution blocks (TCN)', integer(1), DEFAULT_FORECAST_MODEL.layers)
+  .option('--head-hidden <units>', 'hidden units of each head (weather, pollutants)', integer(1), DEFAULT_FORECAST_MODEL.headHidden)
+  .option('--kernel-size <steps>', 'TCN kernel width', integer(1), DEFAULT_FORECAST_MODEL.kernelSize)
+  .option('--epochs <n>', 'training epochs (at most; see --patience)', integer(1), 12)
+  .option('--batch-size <n>', 'windows per batch', integer(1), 256)
+  .option('--lr <rate>', 'Adam learning rate', positive, 0.001)
+  .option('--patience <epochs>', 'stop after this many epochs without a better validation loss, keeping the best (0: never)', integer(0), 3)
+  .option('--variable <name>', 'the pollutant whose extremes are scored', 'PM2.5')
+  .option('--thresholds <list>', 'extreme-event thresholds of --variable (its units)', parsedListArgument(finite), [75, 150]);
+addComparisonOptions(compare, { seed: 1, seeds: 3 }).action(async (flags: CompareFlags) => {
+  await initBackend(resolveBackendRequest(flags.backend));
+  const settings = compareSettings(flags);
+  const result = await compareObjectives({
+    settings,
+    methods: flags.methods,
+    seed: flags.seed,
+    seeds: flags.seeds,
+    jobs: flags.jobs,
+    out: flags.out,
+    quiet: flags.quiet === true,
+  });
+  for (const s of result.summaries) {
+    const cells = headlineColumns(settings).slice(0, 3).map((c) => `${c.title} ${formatNumber(s.metrics[c.metric]?.mean ?? Number.NaN, c.digits)}`);
+    process.stdout.write(`${s.method.padEnd(16)} ${cells.join('  ')}\n`);
+  }
+  process.stdout.write(`report: ${join(result.out.dir, result.files.markdown)}\n`);
+});
+
+program
+  .command('fetch')
+  .description('Get the full Beijing Multi-Site Air-Quality data (12 stations, checksums verified) into --dir; offline, verify the shared copy and use it in place.')
+  .option('--dir <dir>', 'where downloads go (compare --data beijing reads from here first)', defaultAirPollutionFetchDir())
+  .option('--offline', 'do not try the network')
+  .addOption(quietOption())
+  .action(async (flags: { dir: string; offline?: boolean; quiet?: boolean }) => {
+    const files = await fetchBeijingData({ dir: flags.dir, offline: flags.offline === true, quiet: flags.quiet === true });
+    for (const f of files) process.stdout.write(`${f.source.padEnd(8)} ${f.station}${f.path === undefined ? `  (${f.failures.at(-1) ?? 'unavailable'})` : `  → ${f.path}`}\n`);
+    const missing = files.filter((f) => f.source === 'missing').length;
+    process.stdout.write(`${files.length - missing} of ${files.length} files available and verified${missing > 0 ? `; ${missing} missing` : ''}\n`);
+  });
+
+addExportCommand(program, {
+  description: 'Write the trained forecaster of a compare run (DIR = <out>/runs/<method>/seed-<r>) as ONNX: input "window" [N, history·features] (normalised), output "forecast"; scaling and names in its metadata.',
+  exportRun: async (run, out) => {
+    const result = await exportRun(run, out);
+    return { ...result, method: result.objective };
+  },
+});
+
+program
+  .command('predict')
+  .description('Forecast every window of a station table with an exported model (onnxruntime-node); writes CSV rows station,time,horizon,target_time,variable,forecast.')
+  .requiredOption('--model <model.onnx>', 'model written by `air-pollution export`')
+  .option('--data <source>', 'sample, beijing or a station table', 'sample')
+  .option('--mapping <mapping.json>', 'column mapping of a table file')
+  .option('--last <n>', 'only the last n window ends of each station', integer(1))
+  .option('--variables <list>', 'only these variables (default: all the model forecasts)', listArgument)
+  .requiredOption('--out <forecasts.csv>', 'output CSV (written atomically)')
+  .action(async (flags: { model: string; data: string; mapping?: string; last?: number; variables?: string[]; out: string }) => {
+    const written = await predictTable({
+      model: flags.model,
+      source: flags.data,
+      ...(flags.mapping === undefined ? {} : { mapping: flags.mapping }),
+      ...(flags.last === undefined ? {} : { last: flags.last }),
+      ...(flags.variables === undefined ? {} : { variables: flags.variables }),
+      out: flags.out,
+    });
+    process.stdout.write(`${flags.out}: ${written.rows} forecasts of ${written.windows} windows (${written.stations} stations)\n`);
+  });
+
+await runProgram(program);
