@@ -2,7 +2,7 @@ import { initBackend } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { buildBalancedMseObjective } from './balanced-mse.js';
+import { DEFAULT_NOISE_SIGMA, buildBalancedMseObjective } from './balanced-mse.js';
 import { headLayout } from './head-layout.js';
 import { batchTensors, lossInputs, lossOf, plainBatch, somePredictions } from './test-support/batch.js';
 import { logSumExp64, maskedMae64, plainHeads, type PlainHead } from './test-support/reference64.js';
@@ -49,7 +49,7 @@ describe('balanced-mse objective', () => {
     const objective = buildBalancedMseObjective(windows);
     expect(objective.variables).toHaveLength(1);
     const sigma = objective.variables[0] as tf.Variable;
-    expect(sigma.dataSync()[0]).toBe(1);
+    expect(sigma.dataSync()[0]).toBe(Math.fround(DEFAULT_NOISE_SIGMA));
     const batch = plainBatch(objective, windows, 'train', 12);
     const tensors = batchTensors(batch);
     const pred = tf.tensor2d(somePredictions(12, 6), [12, 6]);

@@ -17,7 +17,7 @@ export { buildMaeObjective } from './mae.js';
 export { buildFmaeObjective, fitFmae, fmaeWeights, type FmaeFit } from './fmae.js';
 export { HEAD_TASKS, buildIgbObjective, buildUncertaintyObjective } from './task-weighted-mae.js';
 export { buildLdsObjective, fitLds, ldsElementWeights, type LdsFit } from './lds.js';
-export { buildBalancedMseObjective, pollutantBalancedMse } from './balanced-mse.js';
+export { DEFAULT_NOISE_SIGMA, buildBalancedMseObjective, pollutantBalancedMse } from './balanced-mse.js';
 export { buildCarObjective, fitCarBins } from './car.js';
 export { DEFAULT_QUANTILE_LEVELS, buildQuantileObjective, checkQuantileLevels } from './quantile.js';
 export {

@@ -46,7 +46,7 @@ export interface LdsObjectiveOptions {
 
 /** Options of the `balanced-mse` objective (BMC form). */
 export interface BalancedMseObjectiveOptions {
-  /** Initial (or fixed) noise scale σ in normalised units. Default 1 (the reference's `--init_noise_sigma`). */
+  /** Initial (or fixed) noise scale σ in normalised units. Default 0.1 (DEFAULT_NOISE_SIGMA in balanced-mse.ts says why). */
   readonly noiseSigma?: number;
   /** Learn σ with the model (a `tf.Variable` in `variables`, as the reference). Default true. */
   readonly learnNoiseSigma?: boolean;

@@ -48,7 +48,7 @@ export const OBJECTIVES: Readonly<Record<ObjectiveName, ObjectiveEntry>> = {
     build: (windows, options) => buildLdsObjective(windows, options.lds),
   },
   'balanced-mse': {
-    description: 'Balanced MSE (BMC, learned σ) on the pollutant head plus weather MAE',
+    description: 'Balanced MSE (BMC, σ learned from 0.1 target std) on the pollutant head plus weather MAE',
     reference: 'Ren, Zhang, Yeo & Liu, 2022',
     build: (windows, options) => buildBalancedMseObjective(windows, options.balancedMse),
   },
