@@ -13,7 +13,7 @@ function cell(runs: readonly OrdinalRunResult[], key: string, digits: number): s
   const values = runs.map((r) => r.ordinal.headline[key]);
   if (values.some((v) => v === undefined)) return '';
   const s = seedStatistics(values as number[]);
-  return s.n > 1 ? `${formatNumber(s.mean, digits)} ± ${formatNumber(s.std, digits)}` : formatNumber(s.mean, digits);
+  return s.n > 1 ? `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}` : s.mean.toFixed(digits);
 }
 
 /**
