@@ -84,9 +84,10 @@ describe('air-pollution CLI on a pollutant-only table (wide layout, daily, no we
     await writeFile(mapping, JSON.stringify({ layout: 'wide', time: { column: 'day', format: 'DD/MM/YYYY' }, pollutant: 'PM10', units: { PM10: 'µg/m³' }, missing: ['-'] }));
     const out = join(root, 'wide');
     const common = ['compare', '--data', table, '--mapping', mapping, '--frequency', 'daily', '--variable', 'PM10', '--thresholds', '75', '--epochs', '2', '--seeds', '1', '--jobs', '1'];
-    const run = await air(...common, '--methods', 'persistence,seasonal-naive,mae,fmae,lds', '--out', out);
+    const run = await air(...common, '--objectives', 'persistence,seasonal-naive,mae,fmae,lds', '--out', out);
     expect(run.stderr).toMatch(/^backend: wasm/m);
     expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^lds +MAE PM10 /m);
     const report = await readFile(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/weather none \(pollutant-only table: no weather head\)/);
     const refused = await air(...common, '--methods', 'uncertainty', '--out', join(root, 'wide-uncertainty'));

@@ -58,6 +58,7 @@ interface CompareFlags extends ComparisonFlags {
   testStart?: string;
   testEnd?: string;
   methods: string[];
+  objectives?: string[];
   model: ForecastModelKind;
   hidden: number;
   layers: number;
@@ -118,6 +119,7 @@ const compare = program
   .option('--validation-end <date>', 'day after the validation period (default 2016-07-01)', isoDate)
   .option('--test-start <date>', 'first day of the test period (default 2016-07-01)', isoDate)
   .option('--test-end <date>', 'day after the test period (default 2017-03-01)', isoDate)
+  .option('--objectives <list>', 'the same as --methods (the name issue 16 uses)', parsedListArgument(method))
   .option('--methods <list>', `comma-separated: ${METHOD_NAMES.join(', ')} (mae is always run: the baseline)`, parsedListArgument(method), [
     'persistence',
     'seasonal-naive',
@@ -150,7 +152,7 @@ addComparisonOptions(compare, { seed: 1, seeds: 3 }).action(async (flags: Compar
   const settings = compareSettings(flags);
   const result = await compareObjectives({
     settings,
-    methods: flags.methods,
+    methods: flags.objectives ?? flags.methods,
     seed: flags.seed,
     seeds: flags.seeds,
     jobs: flags.jobs,
