@@ -113,6 +113,7 @@ export {
   type EarlyStoppingState,
 } from './training/early-stopping.js';
 export { MODEL_JSON, WEIGHTS_BIN, fileSystemHandler } from './training/file-io-handler.js';
+export { readNamedWeights, writeNamedWeights, type ReadNamedWeightsOptions } from './training/named-weights-file.js';
 export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { DataFileError, writeFileAtomic } from '@counterweight/runtime';
+import { DataFileError, readNamedWeights, writeFileAtomic, writeNamedWeights } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ForecastModelConfig, ForecastModelShape } from './forecast-model-config.js';
@@ -68,10 +68,7 @@ export function forecastModelFromWeights(
  * temporary sibling and renamed (weights first, so a complete description always describes complete weights).
  */
 export async function saveForecastModel(dir: string, model: ForecastModel): Promise<void> {
-  const named: tf.NamedTensorMap = {};
-  for (const { name, variable } of model.variables) named[name] = variable;
-  const { data, specs } = await tf.io.encodeWeights(named);
-  await writeFileAtomic(join(dir, FORECAST_WEIGHTS_FILE), new Uint8Array(data));
+  const weights = await writeNamedWeights(dir, FORECAST_WEIGHTS_FILE, model.variables);
   const description: SavedForecastModel = {
     format: FORECAST_MODEL_FORMAT,
     version: 1,
@@ -79,7 +76,7 @@ export async function saveForecastModel(dir: string, model: ForecastModel): Prom
     shape: model.shape,
     seed: model.seed,
     parameterCount: model.parameterCount,
-    weights: [{ paths: [FORECAST_WEIGHTS_FILE], weights: specs }],
+    weights,
   };
   await writeFileAtomic(join(dir, FORECAST_MODEL_FILE), `${JSON.stringify(description, null, 2)}\n`);
 }
@@ -119,20 +116,7 @@ export async function loadForecastModel(dir: string): Promise<ForecastModel> {
   const descriptionPath = join(dir, FORECAST_MODEL_FILE);
   const info = await readDescription(descriptionPath);
   const weightsPath = join(dir, FORECAST_WEIGHTS_FILE);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(weightsPath);
-  } catch (error) {
-    throw new DataFileError({ file: weightsPath }, 'is missing or unreadable', { cause: error });
-  }
-  const specs = info.weights.flatMap((entry) => entry.weights);
-  const expected = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (bytes.length !== expected) {
-    throw new DataFileError({ file: weightsPath }, `has ${bytes.length} bytes, ${FORECAST_MODEL_FILE} describes ${expected}`);
-  }
-  const buffer = new ArrayBuffer(bytes.length);
-  new Uint8Array(buffer).set(bytes);
-  const tensors = tf.io.decodeWeights(buffer, specs);
+  const tensors = await readNamedWeights(weightsPath, info.weights, { source: FORECAST_MODEL_FILE });
   try {
     return forecastModelFromWeights(info.config, info.shape, tensors, { seed: info.seed, source: weightsPath });
   } finally {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { ConfigError, DataFileError, writeFileAtomic } from '@counterweight/runtime';
+import { ConfigError, DataFileError, readNamedWeights, writeFileAtomic, writeNamedWeights } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ChannelStats } from '../data/normalize.js';
@@ -80,16 +80,13 @@ export async function saveTrainedModel(
   model: VisionModel,
   info: Omit<TrainedModelInfo, 'format' | 'version' | 'weights' | 'model'>,
 ): Promise<void> {
-  const named: tf.NamedTensorMap = {};
-  for (const { name, variable } of model.variables) named[name] = variable;
-  const { data, specs } = await tf.io.encodeWeights(named);
-  await writeFileAtomic(join(dir, TRAINED_WEIGHTS), new Uint8Array(data));
+  const weights = await writeNamedWeights(dir, TRAINED_WEIGHTS, model.variables);
   const description: TrainedModelInfo = {
     format: FORMAT,
     version: 1,
     ...info,
     model: model.options,
-    weights: [{ paths: [TRAINED_WEIGHTS], weights: specs }],
+    weights,
   };
   await writeFileAtomic(join(dir, TRAINED_MODEL), `${JSON.stringify(description, null, 2)}\n`);
 }
@@ -111,22 +108,10 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
     throw new DataFileError({ file: descriptionPath }, `is not an imbalanced-vision model (format ${String(info.format)})`);
   }
   const weightsPath = join(dir, TRAINED_WEIGHTS);
-  let bytes: Buffer;
+  const tensors = await readNamedWeights(weightsPath, info.weights, { source: TRAINED_MODEL });
+  let model: VisionModel | undefined;
   try {
-    bytes = await readFile(weightsPath);
-  } catch (error) {
-    throw new DataFileError({ file: weightsPath }, 'is missing or unreadable', { cause: error });
-  }
-  const specs = info.weights.flatMap((entry) => entry.weights);
-  const expected = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * 4, 0);
-  if (bytes.length !== expected) {
-    throw new DataFileError({ file: weightsPath }, `has ${bytes.length} bytes, ${TRAINED_MODEL} describes ${expected}`);
-  }
-  const model = createModel(info.model);
-  const buffer = new ArrayBuffer(bytes.length);
-  new Uint8Array(buffer).set(bytes);
-  const tensors = tf.io.decodeWeights(buffer, specs);
-  try {
+    model = createModel(info.model);
     for (const { name, variable } of model.variables) {
       const value = tensors[name];
       if (value === undefined || value.shape.join() !== variable.shape.join()) {
@@ -135,7 +120,7 @@ export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
       variable.assign(value);
     }
   } catch (error) {
-    model.dispose();
+    model?.dispose();
     throw error;
   } finally {
     tf.dispose(Object.values(tensors));
