@@ -11,14 +11,14 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { BenchOptionError, errorText, listOption } from '@counterweight/bench-kit';
+import { BenchOptionError, errorText, findTorchPython, listOption } from '@counterweight/bench-kit';
 import { sigmoidCrossEntropy, sigmoidFocalLoss } from '@counterweight/core-losses';
 import { BACKEND_NAMES, GradientWorkerPool, initBackend, repositoryRoot, writeJsonAtomic, type BackendName, type LossFunction } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { measureLosses, measureWorkload, type ThroughputSample } from './measure.js';
 import { WORKLOAD_REPLICA_MODULE } from './replica.js';
-import { bestByWorkload, findTorchPython, runTorchPeer, type TorchRecord } from './torch-peer.js';
+import { bestByWorkload, runTorchPeer, type TorchRecord } from './torch-peer.js';
 import { WORKLOAD_NAMES, type Workload, type WorkloadName } from './workload.js';
 import { WORKLOADS } from './workloads.js';
 

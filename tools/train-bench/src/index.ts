@@ -42,15 +42,7 @@ export {
   type GradientTolerance,
   type WorkloadGradients,
 } from './gradients.js';
-export {
-  TORCH_PYTHON_ENV,
-  TORCH_SCRIPT,
-  bestByWorkload,
-  findTorchPython,
-  runTorchPeer,
-  torchPythonCandidates,
-  type TorchPeerOptions,
-  type TorchPython,
-  type TorchRecord,
-} from './torch-peer.js';
+export { TORCH_SCRIPT, bestByWorkload, runTorchPeer, type TorchPeerOptions, type TorchRecord } from './torch-peer.js';
+// Finding the peer's interpreter is bench-kit's (shared with the apps' peers); re-exported for this package's users.
+export { TORCH_PYTHON_ENV, findTorchPython, torchPythonCandidates, type TorchPython } from '@counterweight/bench-kit';
 export { WORKLOAD_REPLICA_MODULE, workloadReplica, type WorkloadReplicaOptions } from './replica.js';

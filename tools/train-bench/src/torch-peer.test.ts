@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { TORCH_PYTHON_ENV, bestByWorkload, findTorchPython, runTorchPeer, torchPythonCandidates, type TorchRecord } from './torch-peer.js';
+import { bestByWorkload, runTorchPeer, type TorchRecord } from './torch-peer.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -19,31 +19,6 @@ async function fakePython(name: string, body: string): Promise<string> {
   await chmod(path, 0o755);
   return path;
 }
-
-describe('torchPythonCandidates', () => {
-  it('tries the environment variable first, then /usr/bin/python3, then python3, without duplicates', () => {
-    expect(torchPythonCandidates({ [TORCH_PYTHON_ENV]: '/opt/py/bin/python' })).toEqual(['/opt/py/bin/python', '/usr/bin/python3', 'python3']);
-    expect(torchPythonCandidates({ [TORCH_PYTHON_ENV]: '/usr/bin/python3' })).toEqual(['/usr/bin/python3', 'python3']);
-    expect(torchPythonCandidates({})).toEqual(['/usr/bin/python3', 'python3']);
-  });
-});
-
-describe('findTorchPython', () => {
-  it('takes the first candidate that imports torch', async () => {
-    const python = await fakePython('with-torch', 'echo 9.9.9');
-    const { found, tried } = await findTorchPython({ [TORCH_PYTHON_ENV]: python });
-    expect(found).toEqual({ command: python, torchVersion: '9.9.9' });
-    expect(tried[0]).toBe(python);
-  });
-
-  it('skips a candidate that fails and one that does not exist', async () => {
-    const broken = await fakePython('without-torch', 'echo "ModuleNotFoundError: torch" >&2; exit 1');
-    const { found } = await findTorchPython({ [TORCH_PYTHON_ENV]: broken });
-    expect(found?.command).not.toBe(broken);
-    const missing = await findTorchPython({ [TORCH_PYTHON_ENV]: join(dir, 'no-such-python') });
-    expect(missing.found?.command).not.toBe(join(dir, 'no-such-python'));
-  });
-});
 
 describe('runTorchPeer', () => {
   it('passes the options to the script and collects its JSON records, ignoring other lines', async () => {

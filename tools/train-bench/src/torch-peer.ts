@@ -4,57 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 import type { WorkloadName } from './workload.js';
 
-/** Environment variable naming the Python interpreter (with torch) for the PyTorch peer. */
-export const TORCH_PYTHON_ENV = 'COUNTERWEIGHT_TORCH_PYTHON';
-
 /**
  * The PyTorch peer script, `tools/train-bench/bench/torch_workloads.py` (one level above this module both in `src/`
  * and in `dist/`).
  */
 export const TORCH_SCRIPT = fileURLToPath(new URL('../bench/torch_workloads.py', import.meta.url));
-
-/** A Python interpreter that can `import torch`. */
-export interface TorchPython {
-  readonly command: string;
-  /** `torch.__version__`. */
-  readonly torchVersion: string;
-}
-
-/** Runs `command args` and resolves with its exit code and stdout (stderr is discarded). */
-function capture(command: string, args: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve) => {
-    let stdout = '';
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'], timeout: timeoutMs });
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.on('error', () => resolve({ code: null, stdout: '' })); // e.g. ENOENT
-    child.on('close', (code) => resolve({ code, stdout }));
-  });
-}
-
-/** The interpreters {@link findTorchPython} tries, in order: `$COUNTERWEIGHT_TORCH_PYTHON`, `/usr/bin/python3`, `python3`. */
-export function torchPythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  const fromEnv = env[TORCH_PYTHON_ENV]?.trim();
-  return [...new Set([...(fromEnv === undefined || fromEnv === '' ? [] : [fromEnv]), '/usr/bin/python3', 'python3'])];
-}
-
-/**
- * Finds a Python that can `import torch` among {@link torchPythonCandidates}.
- * @returns the first that works, or undefined (with the candidates tried) when none does.
- */
-export async function findTorchPython(
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ found: TorchPython | undefined; tried: readonly string[] }> {
-  const tried = torchPythonCandidates(env);
-  for (const command of tried) {
-    const { code, stdout } = await capture(command, ['-c', 'import torch; print(torch.__version__)'], 120_000);
-    const version = stdout.trim().split('\n').pop() ?? '';
-    if (code === 0 && version !== '') return { found: { command, torchVersion: version }, tried };
-  }
-  return { found: undefined, tried };
-}
 
 /** One JSON line of the peer script: a measurement, or an `error` for a workload that failed. */
 export interface TorchRecord {

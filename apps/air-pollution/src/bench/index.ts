@@ -4,15 +4,10 @@ export { TABLE_FORMATS, writeTableCopies, type TableCopies, type TableFormat } f
 export { measureDataThroughput, type DataStageSeconds, type DataThroughput, type DataThroughputOptions } from './data-throughput.js';
 export { measureForecasterTraining, type ForecasterTraining, type ForecasterTrainingOptions } from './training-throughput.js';
 export {
-  PEER_UNSET_ENV,
   TORCH_FORECASTER_SCRIPT,
-  TORCH_PYTHON_ENV,
-  findTorchPython,
   peerArguments,
-  peerEnvironment,
   runTorchPeer,
   torchPeer,
-  torchPythonCandidates,
   type TorchPeerOutcome,
   type TorchPeerRecord,
   type TorchPeerRunOptions,

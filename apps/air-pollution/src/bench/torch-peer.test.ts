@@ -6,18 +6,9 @@ import { initBackend } from '@counterweight/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createForecastModel } from '../models/index.js';
-import {
-  PEER_UNSET_ENV,
-  TORCH_FORECASTER_SCRIPT,
-  TORCH_PYTHON_ENV,
-  findTorchPython,
-  peerArguments,
-  peerEnvironment,
-  runTorchPeer,
-  torchPeer,
-  torchPythonCandidates,
-  type TorchPeerSpec,
-} from './torch-peer.js';
+import { findTorchPython } from '@counterweight/bench-kit';
+
+import { TORCH_FORECASTER_SCRIPT, peerArguments, runTorchPeer, torchPeer, type TorchPeerSpec } from './torch-peer.js';
 
 const TINY: TorchPeerSpec = {
   history: 4,
@@ -48,23 +39,6 @@ async function fakePython(name: string, body: string): Promise<string> {
   await chmod(path, 0o755);
   return path;
 }
-
-describe('peerEnvironment', () => {
-  it('sets the thread variables, drops the OpenBLAS overrides and leaves the base untouched', () => {
-    const base = { PATH: '/bin', OPENBLAS_CORETYPE: 'Haswell', OPENBLAS_L2_SIZE: '512', OMP_NUM_THREADS: '8' };
-    const env = peerEnvironment(2, base);
-    expect(env).toEqual({ PATH: '/bin', OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2', MKL_NUM_THREADS: '2' });
-    for (const name of PEER_UNSET_ENV) expect(name in env).toBe(false);
-    expect(base.OPENBLAS_CORETYPE).toBe('Haswell');
-  });
-});
-
-describe('torchPythonCandidates', () => {
-  it('tries the environment variable first, then Debian python3, then python3', () => {
-    expect(torchPythonCandidates({ [TORCH_PYTHON_ENV]: '/opt/py' })).toEqual(['/opt/py', '/usr/bin/python3', 'python3']);
-    expect(torchPythonCandidates({})).toEqual(['/usr/bin/python3', 'python3']);
-  });
-});
 
 describe('runTorchPeer', () => {
   it('runs one process per thread count with its own environment and the spec as flags', async () => {
