@@ -8,6 +8,7 @@ import {
   regressionErrors,
   skillScore,
   weightedIntervalScore,
+  type ContingencyTable,
   type RegressionErrors,
 } from '@counterweight/metrics';
 import { ConfigError } from '@counterweight/runtime';
@@ -108,13 +109,9 @@ export interface ThresholdErrors extends ErrorSummary {
   readonly threshold: number;
 }
 
-/** Exceedance detection at a threshold: counts, and scores (`null` where the denominator is 0). */
-export interface DetectionScores {
+/** Exceedance detection at a threshold: metrics' contingency counts, and its scores as JSON (`null` where the denominator is 0). */
+export interface DetectionScores extends ContingencyTable {
   readonly threshold: number;
-  readonly hits: number;
-  readonly falseAlarms: number;
-  readonly misses: number;
-  readonly correctNegatives: number;
   readonly pod: number | null;
   readonly far: number | null;
   readonly csi: number | null;

@@ -1,4 +1,4 @@
-import type { MethodSummary, RunDirectory, RunRecord } from '@counterweight/experiment';
+import type { RunDirectory, RunRecord } from '@counterweight/experiment';
 import { groupedBarChart, lineChart } from '@counterweight/reports';
 
 import type { AirData } from './prepare-data.js';
@@ -101,7 +101,7 @@ async function taskWeightChart(out: RunDirectory, runs: Runs): Promise<{ caption
 }
 
 /** Every chart of the report that has data, with its caption. */
-export async function writeAirCharts(out: RunDirectory, settings: AirSettings, data: AirData, runs: Runs, _summaries: readonly MethodSummary[]): Promise<Array<{ caption: string; file: string }>> {
+export async function writeAirCharts(out: RunDirectory, settings: AirSettings, data: AirData, runs: Runs): Promise<Array<{ caption: string; file: string }>> {
   const charts = [await episodeChart(out, data, runs), await decileChart(out, settings, runs), await stationChart(out, settings, runs), await taskWeightChart(out, runs)];
   return charts.filter((c): c is { caption: string; file: string } => c !== undefined);
 }

@@ -67,7 +67,7 @@ export async function writeAirReport(out: RunDirectory, input: AirReportInput): 
   const x = settings.extremes.variable;
   const provenance = collectProvenance();
   const metrics = await out.writeMetrics({ settings, seed: input.seed, seeds: input.seeds, data: { table: data.table, periods: w.periods }, provenance, summaries, runs: input.runs });
-  const charts = await writeAirCharts(out, settings, data, input.runs, summaries);
+  const charts = await writeAirCharts(out, settings, data, input.runs);
   const columns = headlineColumns(settings).filter((c) => summaries.some((s) => s.metrics[c.metric] !== undefined));
   const unit = data.table.units[x] ?? '';
   const first = settings.extremes.thresholds[0];
