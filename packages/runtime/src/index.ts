@@ -43,6 +43,7 @@ export {
 } from './training/model.js';
 export { VariableBuilder } from './training/variable-builder.js';
 export { dense, denseLayers, denseStack, type DenseLayer } from './training/dense-layers.js';
+export { LAYER_NORM_EPSILON, geluTanh, layerNorm, scaledDotProductAttention, type AttentionOptions } from './layers/index.js';
 export {
   InMemoryDataset,
   createDataset,
