@@ -13,3 +13,13 @@ export {
   type CapturedProcess,
   type TorchPython,
 } from './torch-python.js';
+export {
+  isPeerRecord,
+  lastPeerRecord,
+  runPeerScript,
+  runTorchPeerScript,
+  type PeerOutcome,
+  type PeerRecord,
+  type PeerRunOptions,
+} from './peer-script.js';
+export { benchMachine, loadAverage, lscpuModelName, type BenchMachine } from './bench-machine.js';

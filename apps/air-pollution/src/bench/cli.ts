@@ -17,13 +17,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { BenchOptionError, errorText, listOption } from '@counterweight/bench-kit';
+import { BenchOptionError, benchMachine, errorText, listOption, loadAverage } from '@counterweight/bench-kit';
 import { initBackend, repositoryRoot, writeJsonAtomic } from '@counterweight/runtime';
+import * as tf from '@tensorflow/tfjs-core';
 
 import { BEIJING_SAMPLE_DIR, beijingDataFiles } from '../data/index.js';
 import { DEFAULT_FORECAST_MODEL, FORECAST_MODEL_KINDS, createForecastModel, type ForecastModelKind } from '../models/index.js';
 import type { ForecastModelConfig } from '../models/forecast-model-config.js';
-import { benchMachine, loadAverage } from './bench-machine.js';
 import { measureDataThroughput } from './data-throughput.js';
 import { peerRatios, peerWarnings, type TfjsRate } from './peer-comparison.js';
 import { BEIJING_WINDOW_SHAPE, syntheticWindows } from './synthetic-windows.js';
@@ -273,7 +273,7 @@ async function main(): Promise<void> {
   const threads = threadCounts(flags.threads);
   const out = flags.out ?? join(repositoryRoot(), 'bench-results', 'air-pollution.json');
   const started = performance.now();
-  const machine = benchMachine();
+  const machine = benchMachine({ tfjs: tf.version_core });
   const results: Record<string, unknown>[] = [];
   const emit: Emit = (record) => {
     results.push(record);

@@ -14,4 +14,3 @@ export {
   type TorchPeerSpec,
 } from './torch-peer.js';
 export { peerRatios, peerWarnings, type PeerRatio, type TfjsRate } from './peer-comparison.js';
-export { benchMachine, loadAverage, lscpuModelName, type BenchMachine } from './bench-machine.js';
