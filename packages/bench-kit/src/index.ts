@@ -23,3 +23,4 @@ export {
   type PeerRunOptions,
 } from './peer-script.js';
 export { benchMachine, loadAverage, lscpuModelName, type BenchMachine } from './bench-machine.js';
+export { peerWarnings } from './peer-warnings.js';

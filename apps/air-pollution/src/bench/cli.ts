@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { BenchOptionError, benchMachine, errorText, listOption, loadAverage } from '@counterweight/bench-kit';
+import { BenchOptionError, benchMachine, errorText, listOption, loadAverage, peerWarnings } from '@counterweight/bench-kit';
 import { initBackend, repositoryRoot, writeJsonAtomic } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -25,7 +25,7 @@ import { BEIJING_SAMPLE_DIR, beijingDataFiles } from '../data/index.js';
 import { DEFAULT_FORECAST_MODEL, FORECAST_MODEL_KINDS, createForecastModel, type ForecastModelKind } from '../models/index.js';
 import type { ForecastModelConfig } from '../models/forecast-model-config.js';
 import { measureDataThroughput } from './data-throughput.js';
-import { peerRatios, peerWarnings, type TfjsRate } from './peer-comparison.js';
+import { peerRatios, type TfjsRate } from './peer-comparison.js';
 import { BEIJING_WINDOW_SHAPE, syntheticWindows } from './synthetic-windows.js';
 import { TABLE_FORMATS, writeTableCopies, type TableCopies } from './table-copies.js';
 import { torchPeer, type TorchPeerOutcome, type TorchPeerSpec } from './torch-peer.js';

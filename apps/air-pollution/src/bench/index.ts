@@ -13,4 +13,4 @@ export {
   type TorchPeerRunOptions,
   type TorchPeerSpec,
 } from './torch-peer.js';
-export { peerRatios, peerWarnings, type PeerRatio, type TfjsRate } from './peer-comparison.js';
+export { peerRatios, type PeerRatio, type TfjsRate } from './peer-comparison.js';
