@@ -55,7 +55,10 @@ export interface GptModel {
   readonly config: GptConfig;
   /** Seed of the initial weights. */
   readonly seed: number;
-  /** For the trainer: `predict(ids [B, T] int32, T ≤ context)` → logits `[B, T, V]` float32. */
+  /**
+   * For the trainer: `predict(ids [B, T] int32, T ≤ context)` → logits `[B, T, V]` float32. Ids are not range-checked
+   * (that would read them back from the backend): they must lie in `[0, V)`, or `[0, V]` for the denoiser.
+   */
   readonly model: TrainableModel;
   /** The variables under their checkpoint names (`model.variables`), in creation order. */
   readonly variables: readonly NamedVariable[];

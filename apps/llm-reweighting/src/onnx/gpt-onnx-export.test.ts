@@ -11,7 +11,7 @@ import { generateTokens } from '../models/generate.js';
 import type { GptConfig } from '../models/gpt-config.js';
 import { createGpt, type GptModel } from '../models/gpt.js';
 import { crossEntropyLoss, randomIds, shakespeareCharacters, windowDataset } from '../models/test-support/language-data.js';
-import { GPT_ONNX_CONFIG_KEY, GPT_ONNX_OPSET, buildGptOnnx, exportGptOnnx } from './gpt-onnx-export.js';
+import { GPT_ONNX_CONFIG_KEY, GPT_ONNX_FORMAT_KEY, GPT_ONNX_OPSET, buildGptOnnx, exportGptOnnx } from './gpt-onnx-export.js';
 import { OnnxLanguageModel } from './onnx-language-model.js';
 
 const config: GptConfig = { vocabularySize: 65, layers: 2, heads: 4, width: 32, context: 16, causal: true };
@@ -130,6 +130,23 @@ describe('OnnxLanguageModel.load', () => {
       g.encode({ graphName: 'id', inputs: [{ name: 'x', shape: [2] }], outputs: [{ name: 'y', shape: [2] }], opset: 13, irVersion: 7, producerName: 'test' }),
     );
     await expect(OnnxLanguageModel.load(other)).rejects.toThrow(`${other}: is not a GPT language model exported by llm-reweighting`);
+    // An exported GPT whose metadata was edited: another format version, then a bidirectional configuration.
+    const gpt = createGpt({ ...config, layers: 1 }, 1);
+    const model = onnx.ModelProto.decode(buildGptOnnx(gpt).bytes);
+    gpt.dispose();
+    const edited = async (name: string, key: string, value: string): Promise<string> => {
+      const copy = onnx.ModelProto.decode(onnx.ModelProto.encode(model).finish());
+      copy.metadataProps = copy.metadataProps.map((p) => (p.key === key ? { key, value } : p));
+      const path = join(dir, name);
+      await writeOnnxModel(path, onnx.ModelProto.encode(copy).finish());
+      return path;
+    };
+    const future = await edited('future.onnx', GPT_ONNX_FORMAT_KEY, '9');
+    await expect(OnnxLanguageModel.load(future)).rejects.toThrow(`${future}: has format 9; this version reads format 1`);
+    const bidirectional = await edited('bidirectional.onnx', GPT_ONNX_CONFIG_KEY, JSON.stringify({ ...config, causal: false }));
+    await expect(OnnxLanguageModel.load(bidirectional)).rejects.toThrow(`${bidirectional}: holds a bidirectional model`);
+    const broken = await edited('broken.onnx', GPT_ONNX_CONFIG_KEY, JSON.stringify({ ...config, heads: 5 }));
+    await expect(OnnxLanguageModel.load(broken)).rejects.toThrow('config.width: must be a multiple of heads (5), got 32');
     const missing = join(dir, 'missing.onnx');
     await expect(OnnxLanguageModel.load(missing)).rejects.toThrow(`${missing}: cannot read the model file`);
   });
