@@ -42,7 +42,7 @@ export class CharTokenizer implements Tokenizer {
     this.vocabulary = endOfText ? [...characters, END_OF_TEXT] : [...characters];
     this.vocabularySize = this.vocabulary.length;
     const digits = [...DIGITS].map((digit) => this.ids.get(digit.charCodeAt(0)));
-    this.digitTokenIds = digits.every((id) => id !== undefined) ? (digits as number[]) : null;
+    this.digitTokenIds = digits.every((id) => id !== undefined) ? digits : null;
   }
 
   /**
