@@ -17,8 +17,9 @@ export type DataParallelOptions =
 
 /**
  * Data-parallel steps: every batch is split into contiguous shards, one per worker thread and one for this thread
- * (computed with `local`, meanwhile); the workers' replicas receive the current trainable weights with their shard and
- * send back loss and gradients, combined weighted by shard size ({@link combineShards}). With `{ replica }` the pool
+ * (computed with `local`, meanwhile); the workers' replicas read the current trainable weights from shared memory and
+ * write their shard's gradients into it, and the main thread combines them weighted by shard size
+ * ({@link combineShards}). With `{ replica }` the pool
  * is started here (`workers` default: cores − 1) and closed by `close()`; a `{ pool }` stays open for its owner.
  * @throws TrainingError when a given pool was started for another data set, or a replica does not match the model.
  */
@@ -47,9 +48,8 @@ export async function dataParallelGradients(
   return {
     gradients: async (request) => {
       const [mine = new Int32Array(0), ...shards] = splitRows(request.rows, pool.size + 1);
-      // dataSync gives the values (a fresh copy on wasm); postMessage copies them to the workers.
-      const weights = trainable.map((v) => v.dataSync() as Float32Array);
-      const remote = pool.computeShards(weights, shards);
+      // The pool copies the weights into shared memory before it posts the shards, so they may change afterwards.
+      const remote = pool.computeShards(trainable, shards);
       const part = await local.gradients({ ...request, rows: mine });
       try {
         const results = await remote;

@@ -1,5 +1,6 @@
 // Worker-thread entry of the data-parallel trainer: builds a replica of the model, then, for every step message,
-// loads the main thread's weights, computes the loss gradient on its shard of the batch and posts it back.
+// loads the main thread's weights from the shared weight arena, computes the loss gradient on its shard of the batch,
+// writes it into its own shared gradient arena and posts back the shard's loss.
 import { parentPort } from 'node:worker_threads';
 
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,6 +11,7 @@ import { InMemoryDataset, disposeBatch } from '../dataset.js';
 import { checkExtras } from '../loss-inputs.js';
 import type { FromWorker, InitMessage, StepMessage, ToWorker } from './messages.js';
 import { loadReplica, trainableSignature, type Replica } from './replica.js';
+import { SharedArena } from './shared-arena.js';
 
 if (parentPort === null) throw new Error('gradient-worker.ts must run in a worker thread');
 const port = parentPort;
@@ -17,9 +19,20 @@ const port = parentPort;
 let replica: Replica | undefined;
 let data: InMemoryDataset | undefined;
 let random: SeededRandom | undefined;
+let buffers: { readonly weights: SharedArrayBuffer; readonly gradients: SharedArrayBuffer } | undefined;
+let arenas: { readonly weights: SharedArena; readonly gradients: SharedArena } | undefined;
 
-function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port.postMessage(message, transfer);
+function post(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+/** The arenas over this replica's trainable variables (made at the first step: a replica that does not match the main model is rejected before). */
+function sharedArenas(trainable: readonly tf.Variable[]): { readonly weights: SharedArena; readonly gradients: SharedArena } {
+  if (arenas !== undefined) return arenas;
+  if (buffers === undefined) throw new Error('step before init');
+  const sizes = trainable.map((v) => v.size);
+  arenas = { weights: new SharedArena(sizes, buffers.weights), gradients: new SharedArena(sizes, buffers.gradients) };
+  return arenas;
 }
 
 async function init(message: InitMessage): Promise<void> {
@@ -28,6 +41,7 @@ async function init(message: InitMessage): Promise<void> {
   data = new InMemoryDataset(message.dataset);
   checkExtras(replica.loss, data.extraNames, { argument: 'parallel.replica', dataset: 'train' });
   random = SeededRandom.fromSeed(message.seed, 'data-parallel-worker', message.worker);
+  buffers = { weights: message.weights, gradients: message.gradients };
   post({ kind: 'ready', signature: trainableSignature(replica.model) });
 }
 
@@ -35,11 +49,8 @@ function step(message: StepMessage): void {
   if (replica === undefined || data === undefined) throw new Error('step before init');
   const { model, loss } = replica;
   const trainable = model.trainableVariables;
-  trainable.forEach((variable, i) => {
-    const values = message.weights[i];
-    if (values === undefined) throw new Error(`missing weights for trainable variable ${i}`);
-    tf.tidy(() => variable.assign(tf.tensor(values, variable.shape, 'float32')));
-  });
+  const { weights, gradients } = sharedArenas(trainable);
+  trainable.forEach((variable, i) => weights.assignTo(i, variable));
   const batch = data.gather(message.rows);
   try {
     const { value, grads } = tf.variableGrads(() => {
@@ -49,16 +60,13 @@ function step(message: StepMessage): void {
       return penalty === undefined ? base : tf.add(base, penalty);
     }, [...trainable]);
     try {
-      // The wasm backend's dataSync already returns a fresh copy of the heap, which can be transferred as is;
-      // other backends may hand out their own buffer, so copy there.
-      const fresh = tf.getBackend() === 'wasm';
-      const out = trainable.map((v) => {
+      const loss = value.dataSync()[0] ?? Number.NaN;
+      trainable.forEach((v, i) => {
         const g = grads[v.name];
-        if (g === undefined) return new Float32Array(v.size);
-        const values = g.dataSync() as Float32Array<ArrayBuffer>;
-        return fresh ? values : values.slice();
+        if (g === undefined) gradients.view(i).fill(0);
+        else gradients.writeSlot(i, g);
       });
-      post({ kind: 'gradients', id: message.id, loss: value.dataSync()[0] ?? Number.NaN, grads: out }, out.map((g) => g.buffer));
+      post({ kind: 'gradients', id: message.id, loss });
     } finally {
       tf.dispose([value, ...Object.values(grads)]);
     }

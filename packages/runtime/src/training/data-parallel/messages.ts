@@ -2,7 +2,11 @@ import type { BackendName } from '../../backend.js';
 import type { DatasetSpec } from '../dataset.js';
 import type { ReplicaSpec } from './replica.js';
 
-/** Main thread → worker, once: build the replica on this backend over the shared data set. */
+/**
+ * Main thread → worker, once: build the replica on this backend over the shared data set; `weights` is the shared
+ * arena the main thread writes the trainable weights into before every step, `gradients` this worker's own arena for
+ * its shard's gradients (both laid out as `SharedArena`s of the trainable variables' sizes, in order).
+ */
 export interface InitMessage {
   readonly kind: 'init';
   readonly backend: BackendName;
@@ -10,13 +14,14 @@ export interface InitMessage {
   readonly dataset: DatasetSpec;
   readonly seed: number;
   readonly worker: number;
+  readonly weights: SharedArrayBuffer;
+  readonly gradients: SharedArrayBuffer;
 }
 
-/** Main thread → worker, every step: current trainable weights (in order) and the rows of this worker's shard. */
+/** Main thread → worker, every step (the weights are already in the shared arena): the rows of this worker's shard. */
 export interface StepMessage {
   readonly kind: 'step';
   readonly id: number;
-  readonly weights: readonly Float32Array[];
   readonly rows: Int32Array;
 }
 
@@ -25,5 +30,6 @@ export type ToWorker = InitMessage | StepMessage | { readonly kind: 'close' };
 /** Worker → main thread. */
 export type FromWorker =
   | { readonly kind: 'ready'; readonly signature: Array<[string, number[]]> }
-  | { readonly kind: 'gradients'; readonly id: number; readonly loss: number; readonly grads: Float32Array[] }
+  /** The shard's loss; its gradients are in the worker's gradient arena. */
+  | { readonly kind: 'gradients'; readonly id: number; readonly loss: number }
   | { readonly kind: 'error'; readonly id: number | null; readonly message: string };

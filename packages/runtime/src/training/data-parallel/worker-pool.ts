@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 
 import type { BackendName } from '../../backend.js';
 import { TrainingError } from '../../errors.js';
@@ -9,7 +9,10 @@ import type { InMemoryDataset } from '../dataset.js';
 import type { TrainableModel } from '../model.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { trainableSignature, type ReplicaSpec } from './replica.js';
+import { SharedArena } from './shared-arena.js';
 import { sharedDatasetSpec } from './shared-dataset.js';
+
+export { combineShards, type ShardResult } from './combine-shards.js';
 
 const WORKER_URL = new URL(`./gradient-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
@@ -32,8 +35,15 @@ export interface GradientWorkerPoolOptions {
   readonly seed: number;
 }
 
+/** One worker's part of a step: the loss of its shard and its gradients (views of its shared gradient arena). */
+export interface WorkerShardResult {
+  readonly loss: number;
+  /** One per trainable variable; valid until the next {@link GradientWorkerPool.computeShards}, which overwrites them. */
+  readonly grads: readonly Float32Array[];
+}
+
 interface Pending {
-  resolve(result: { loss: number; grads: Float32Array[] }): void;
+  resolve(loss: number): void;
   reject(error: Error): void;
 }
 
@@ -54,21 +64,28 @@ export function splitRows(rows: Int32Array, parts: number): Int32Array[] {
 /**
  * Worker threads that each hold a replica of the model and compute loss gradients on a shard of every batch, so a
  * training step uses every core: tfjs-backend-wasm computes on one thread in Node, so a second core otherwise idles.
- * The main thread keeps the only optimizer and the authoritative weights; each step it sends the current trainable
- * weights to the workers with their shard rows, computes its own shard meanwhile, and combines the gradients weighted
- * by shard size ({@link combineShards}).
+ * The main thread keeps the only optimizer and the authoritative weights. Weights and gradients travel through
+ * shared memory ({@link SharedArena}): each step the main thread writes the current trainable weights into one arena
+ * that every worker reads, posts each worker only its shard's rows, computes its own shard meanwhile, and combines
+ * the gradients the workers wrote into their own arenas weighted by shard size ({@link combineShards}). A step
+ * therefore posts a few bytes per worker and allocates nothing proportional to the model.
  */
 export class GradientWorkerPool {
   /** The training data the workers hold; `train()` accepts the pool only for this data set. */
   readonly dataset: InMemoryDataset;
   private readonly workers: Worker[];
+  private readonly weights: SharedArena;
+  private readonly gradients: SharedArena[];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private failure: Error | undefined;
+  private busy = false;
 
-  private constructor(workers: Worker[], dataset: InMemoryDataset) {
+  private constructor(workers: Worker[], dataset: InMemoryDataset, sizes: readonly number[]) {
     this.workers = workers;
     this.dataset = dataset;
+    this.weights = new SharedArena(sizes);
+    this.gradients = workers.map(() => new SharedArena(sizes));
     workers.forEach((worker, index) => {
       worker.on('message', (message: FromWorker) => this.receive(message));
       worker.on('error', (error: Error) => this.fail(new TrainingError('parallel', `worker ${index + 1} crashed: ${error.message}`)));
@@ -94,7 +111,7 @@ export class GradientWorkerPool {
     const dataset = sharedDatasetSpec(options.dataset);
     const expected = trainableSignature(options.model);
     const workers = Array.from({ length: options.workers }, () => startWorker());
-    const pool = new GradientWorkerPool(workers, options.dataset);
+    const pool = new GradientWorkerPool(workers, options.dataset, options.model.trainableVariables.map((v) => v.size));
     try {
       await Promise.all(
         workers.map(
@@ -120,6 +137,8 @@ export class GradientWorkerPool {
                 dataset,
                 seed: options.seed,
                 worker: index + 1,
+                weights: pool.weights.buffer,
+                gradients: pool.gradients[index]?.buffer ?? new SharedArrayBuffer(0),
               };
               worker.postMessage(init);
             }),
@@ -133,27 +152,35 @@ export class GradientWorkerPool {
   }
 
   /**
-   * Sends `weights` and one shard of rows to each worker; resolves with their losses and gradients in worker order.
-   * Workers given an empty shard are skipped (their result is undefined).
+   * Writes `weights` (the trainable variables, in the model's order) into the shared weight arena and gives each
+   * worker one shard of rows; resolves with their losses and gradients in worker order. Workers given an empty shard
+   * are skipped (their result is undefined). The gradients are views of the workers' arenas, valid until the next
+   * call; one step at a time.
    */
-  computeShards(
-    weights: readonly Float32Array[],
-    shards: readonly Int32Array[],
-  ): Promise<Array<{ loss: number; grads: Float32Array[] } | undefined>> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return Promise.all(
-      this.workers.map((worker, index) => {
-        const rows = shards[index];
-        if (rows === undefined || rows.length === 0) return Promise.resolve(undefined);
-        const id = this.nextId;
-        this.nextId += 1;
-        return new Promise<{ loss: number; grads: Float32Array[] }>((resolve, reject) => {
-          this.pending.set(id, { resolve, reject });
-          const message: ToWorker = { kind: 'step', id, weights, rows: Int32Array.from(rows) };
-          worker.postMessage(message);
-        });
-      }),
-    );
+  async computeShards(weights: readonly tf.Tensor[], shards: readonly Int32Array[]): Promise<Array<WorkerShardResult | undefined>> {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.busy) throw new TrainingError('parallel.pool', 'is computing another step; one train() call at a time may use a pool');
+    this.busy = true;
+    try {
+      this.weights.write(weights);
+      return await Promise.all(
+        this.workers.map(async (worker, index) => {
+          const rows = shards[index];
+          const arena = this.gradients[index];
+          if (rows === undefined || rows.length === 0 || arena === undefined) return undefined;
+          const id = this.nextId;
+          this.nextId += 1;
+          const loss = await new Promise<number>((resolve, reject) => {
+            this.pending.set(id, { resolve, reject });
+            const message: ToWorker = { kind: 'step', id, rows: Int32Array.from(rows) };
+            worker.postMessage(message);
+          });
+          return { loss, grads: Array.from({ length: arena.count }, (_, i) => arena.view(i)) };
+        }),
+      );
+    } finally {
+      this.busy = false;
+    }
   }
 
   /** Stops every worker. */
@@ -169,7 +196,7 @@ export class GradientWorkerPool {
     if (pending === undefined) return;
     this.pending.delete(message.id);
     if (message.kind === 'error') pending.reject(new TrainingError('parallel', `worker step failed: ${message.message}`));
-    else pending.resolve({ loss: message.loss, grads: message.grads });
+    else pending.resolve(message.loss);
   }
 
   private fail(error: Error): void {
@@ -191,32 +218,4 @@ function firstMismatch(expected: Array<[string, number[]]>, actual: Array<[strin
     }
   }
   return undefined;
-}
-
-/**
- * Combines shard results into the full-batch loss and gradients: `Σ_k (n_k / N)·g_k`, with `n_k` the rows of shard k
- * and `N = Σ n_k`. For a loss that is a mean over rows (the `mean` reduction, unweighted or with per-sample weights)
- * this equals the gradient of the whole batch; for losses normalised by a batch-dependent quantity (a sum of weights,
- * a count of positives) it is the average of the shards' normalised losses instead. Returns new tensors.
- */
-export function combineShards(
-  local: { loss: number; grads: readonly tf.Tensor[]; rows: number },
-  remote: ReadonlyArray<{ loss: number; grads: readonly Float32Array[]; rows: number } | undefined>,
-  variables: readonly tf.Variable[],
-): { loss: number; grads: tf.Tensor[] } {
-  const parts = [local, ...remote].filter((p): p is NonNullable<typeof p> => p !== undefined && p.rows > 0);
-  const total = parts.reduce((sum, p) => sum + p.rows, 0);
-  const loss = parts.reduce((sum, p) => sum + (p.loss * p.rows) / total, 0);
-  const grads = variables.map((variable, i) =>
-    tf.tidy(() => {
-      let sum: tf.Tensor | undefined;
-      for (const part of parts) {
-        const g = part === local ? (local.grads[i] as tf.Tensor) : tf.tensor(part.grads[i] as Float32Array, variable.shape, 'float32');
-        const scaled = tf.mul(g, part.rows / total);
-        sum = sum === undefined ? scaled : tf.add(sum, scaled);
-      }
-      return sum ?? tf.zerosLike(variable);
-    }),
-  );
-  return { loss, grads };
 }
