@@ -6,3 +6,8 @@ export {
 } from './register.js';
 export type { WasmTrainingKernel } from './kernel-calls.js';
 export { KernelInputError } from './kernel-input-error.js';
+// Fused transformer kernels (wasm only): the runtime's layerNorm, geluTanh and scaledDotProductAttention run them
+// through tf.customGrad when they are registered for the active backend.
+export { FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD } from './fused-layer-norm.js';
+export { FUSED_GELU_TANH, FUSED_GELU_TANH_GRAD } from './fused-gelu.js';
+export { FUSED_ATTENTION_SOFTMAX, FUSED_ATTENTION_SOFTMAX_GRAD } from './fused-attention-softmax.js';

@@ -3,6 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulKernel, fusedMatMulKernel } from './batch-matmul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
+import { fusedAttentionSoftmaxGradKernel, fusedAttentionSoftmaxKernel } from './fused-attention-softmax.js';
+import { fusedGeluTanhGradKernel, fusedGeluTanhKernel } from './fused-gelu.js';
+import { fusedLayerNormGradKernel, fusedLayerNormKernel } from './fused-layer-norm.js';
 import { gatherKernel } from './gather.js';
 import { castKernel, identityKernel } from './identity.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
@@ -37,6 +40,12 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   unpackKernel,
   tanhKernel,
   powKernel,
+  fusedLayerNormKernel,
+  fusedLayerNormGradKernel,
+  fusedGeluTanhKernel,
+  fusedGeluTanhGradKernel,
+  fusedAttentionSoftmaxKernel,
+  fusedAttentionSoftmaxGradKernel,
 ];
 
 /** The wasm kernel configs that were registered before ours (undefined: the kernel was missing). */

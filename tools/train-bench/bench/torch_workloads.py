@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch peer of the runtime benchmark workloads (packages/runtime/src/bench): mlp, cnn, gpt and ctr with the
+"""PyTorch peer of the runtime benchmark workloads (packages/runtime/src/bench): mlp, cnn, gpt, nanogpt and ctr with the
 same layer sizes, losses, optimiser (Adam, lr 1e-3) and batch sizes as the TensorFlow.js definitions, timed the
 same way as the TypeScript bench: a warm-up epoch, then the median over repetitions of whole epochs of N batches
 (shuffled rows, batch gathered by index, forward, backward, Adam step, loss read back every step).
@@ -10,7 +10,7 @@ Prints one JSON line per workload and thread count on stdout:
 Thread counts: every N in --threads runs in its own process with OMP_NUM_THREADS / OPENBLAS_NUM_THREADS /
 MKL_NUM_THREADS set to N before torch is imported, plus torch.set_num_threads(N).
 
-Usage: /usr/bin/python3 bench/torch_workloads.py [--workloads mlp,cnn,gpt,ctr] [--threads 1,2] [--batches 4]
+Usage: /usr/bin/python3 bench/torch_workloads.py [--workloads mlp,cnn,gpt,nanogpt,ctr] [--threads 1,2] [--batches 4]
          [--repetitions 5] [--min-seconds 0.3] [--budget-seconds 30] [--seed 1]
 """
 import argparse
@@ -23,11 +23,13 @@ import subprocess
 import sys
 import time
 
-WORKLOADS = ("mlp", "cnn", "gpt", "ctr")
-BATCH_SIZES = {"mlp": 1024, "cnn": 256, "gpt": 16, "ctr": 1024}
+WORKLOADS = ("mlp", "cnn", "gpt", "nanogpt", "ctr")
+BATCH_SIZES = {"mlp": 1024, "cnn": 256, "gpt": 16, "nanogpt": 12, "ctr": 1024}
 LOSS_NAMES = {"mlp": "sigmoidCrossEntropy", "cnn": "softmaxCrossEntropy", "gpt": "softmaxCrossEntropy",
-              "ctr": "sigmoidCrossEntropy"}
-GPT_CONTEXT, GPT_VOCABULARY, GPT_WIDTH, GPT_HEADS, GPT_BLOCKS = 128, 65, 128, 4, 2
+              "nanogpt": "softmaxCrossEntropy",               "ctr": "sigmoidCrossEntropy"}
+GPT_VOCABULARY, GPT_WIDTH, GPT_HEADS = 65, 128, 4
+# (context, blocks) of the transformer workloads: gpt, and nanoGPT's CPU configuration for TinyShakespeare characters
+GPT_SHAPES = {"gpt": (128, 2), "nanogpt": (64, 4)}
 CTR_FIELDS, CTR_DENSE, CTR_TABLE_ROWS, CTR_WIDTH = 26, 13, 100_000, 16
 
 
@@ -110,17 +112,18 @@ def build(name, torch, batch_size, rows, generator):
             nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
             nn.Flatten(), nn.Linear(5 * 5 * 64, 128), nn.ReLU(), nn.Linear(128, 10))
         return model, F.cross_entropy, (x,), labels
-    if name == "gpt":
+    if name in GPT_SHAPES:
+        context, blocks = GPT_SHAPES[name]
         successors = torch.randint(0, GPT_VOCABULARY, (GPT_VOCABULARY, 3), generator=generator)
-        stream = torch.empty(rows, GPT_CONTEXT + 1, dtype=torch.long)
+        stream = torch.empty(rows, context + 1, dtype=torch.long)
         token = torch.randint(0, GPT_VOCABULARY, (rows,), generator=generator)
-        for t in range(GPT_CONTEXT + 1):
+        for t in range(context + 1):
             stream[:, t] = token
             u = torch.rand(rows, generator=generator)
             choice = (u >= 0.6).long() + (u >= 0.85).long()
             uniform = torch.randint(0, GPT_VOCABULARY, (rows,), generator=generator)
             token = torch.where(u < 0.95, successors[token, choice], uniform)
-        model = TinyGpt(torch)
+        model = TinyGpt(torch, context, blocks)
 
         def loss_fn(logits, targets):
             return F.cross_entropy(logits.reshape(-1, GPT_VOCABULARY), targets.reshape(-1))
@@ -144,7 +147,7 @@ def build(name, torch, batch_size, rows, generator):
     raise ValueError(name)
 
 
-def TinyGpt(torch):
+def TinyGpt(torch, context, blocks):
     nn, F = torch.nn, torch.nn.functional
 
     class Block(nn.Module):
@@ -170,10 +173,10 @@ def TinyGpt(torch):
         def __init__(self):
             super().__init__()
             self.tokens = nn.Embedding(GPT_VOCABULARY, GPT_WIDTH)
-            self.positions = nn.Parameter(torch.zeros(GPT_CONTEXT, GPT_WIDTH))
-            self.blocks = nn.ModuleList(Block() for _ in range(GPT_BLOCKS))
+            self.positions = nn.Parameter(torch.zeros(context, GPT_WIDTH))
+            self.blocks = nn.ModuleList(Block() for _ in range(blocks))
             self.ln = nn.LayerNorm(GPT_WIDTH)
-            mask = torch.full((GPT_CONTEXT, GPT_CONTEXT), -1e9).triu(1)
+            mask = torch.full((context, context), -1e9).triu(1)
             self.register_buffer("mask", mask)
             for name, p in self.named_parameters():
                 if p.dim() == 2:
@@ -260,8 +263,8 @@ def measure(name, torch, args):
         "lastLoss": round(losses[-1], 4),
         "torch": torch.__version__,
     }
-    if name == "gpt":
-        record["tokensPerSec"] = round(samples_per_sec * GPT_CONTEXT)
+    if name in GPT_SHAPES:
+        record["tokensPerSec"] = round(samples_per_sec * GPT_SHAPES[name][0])
     return record
 
 

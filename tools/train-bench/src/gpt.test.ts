@@ -2,31 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
-import { geluTanh, gptWorkload, layerNorm } from './gpt.js';
+import { gptWorkload, nanogptWorkload } from './gpt.js';
 import { compareGradients, describeMismatches, gradientsOn, trainBriefly } from './test-support/workload-checks.js';
 
-describe('gpt building blocks', () => {
+describe('gpt workloads', () => {
   beforeAll(() => useBackend('cpu'));
-
-  it('layerNorm normalises the last axis and applies gain and bias', () => {
-    const x = tf.tensor2d([[1, 2, 3, 4], [-2, 0, 2, 8]]);
-    const y = layerNorm(x, tf.tensor1d([1, 1, 2, 2]), tf.tensor1d([0, 0, 1, 1]), 0);
-    const values = y.arraySync() as number[][];
-    const row0 = [-3, -1, 1, 3].map((v) => v / Math.sqrt(5));
-    expect(values[0]?.[0]).toBeCloseTo(row0[0] ?? 0, 5);
-    expect(values[0]?.[3]).toBeCloseTo(2 * (row0[3] ?? 0) + 1, 5);
-    tf.dispose([x, y]);
-  });
-
-  it('geluTanh matches the tanh formula', () => {
-    const x = tf.tensor1d([-3, -1, 0, 0.5, 2]);
-    const expected = [-3, -1, 0, 0.5, 2].map(
-      (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3))),
-    );
-    const y = geluTanh(x);
-    Array.from(y.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i] ?? 0, 6));
-    tf.dispose([x, y]);
-  });
 
   it('is causal: changing a later token leaves earlier logits unchanged', () => {
     const workload = gptWorkload({ seed: 2, batchSize: 1, batches: 1, context: 8 });
@@ -40,6 +20,23 @@ describe('gpt building blocks', () => {
     expect(diff[4]).toBeGreaterThan(0);
     tf.dispose([a, b, la, lb]);
     workload.dispose();
+  });
+
+  it("nanogpt is nanoGPT's CPU shape: 4 blocks, context 64, batch 12; blocks and context are options", () => {
+    const workload = nanogptWorkload({ seed: 1, batches: 1 });
+    const names = workload.model.variables.map((v) => v.name);
+    expect(new Set(names.filter((n) => n.startsWith('block')).map((n) => n.split('/')[0]))).toEqual(new Set(['block0', 'block1', 'block2', 'block3']));
+    expect(workload.model.variables.find((v) => v.name === 'positionEmbedding')?.variable.shape).toEqual([64, 128]);
+    expect([workload.name, workload.batchSize, workload.tokensPerRow, workload.data.size]).toEqual(['nanogpt', 12, 64, 12]);
+    workload.dispose();
+    const small = nanogptWorkload({ seed: 1, batches: 1, blocks: 1, context: 8 });
+    expect(small.model.variables.filter((v) => v.name.startsWith('block1/')).length).toBe(0);
+    expect(small.tokensPerRow).toBe(8);
+    small.dispose();
+  });
+
+  it('rejects a block count that is not a positive integer', () => {
+    expect(() => nanogptWorkload({ seed: 1, blocks: 0 })).toThrow(/blocks/);
   });
 });
 

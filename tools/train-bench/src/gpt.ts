@@ -1,6 +1,17 @@
 import { softmaxCrossEntropy } from '@counterweight/core-losses';
 import * as tf from '@tensorflow/tfjs-core';
-import { createDataset, dense, fromVariables, isSingleInput, SeededRandom, VariableBuilder, type ModelInputs } from '@counterweight/runtime';
+import {
+  createDataset,
+  dense,
+  fromVariables,
+  geluTanh,
+  isSingleInput,
+  layerNorm,
+  scaledDotProductAttention,
+  SeededRandom,
+  VariableBuilder,
+  type ModelInputs,
+} from '@counterweight/runtime';
 
 import { DEFAULT_BATCHES, positiveInteger, weightOption, type Workload, type WorkloadOptions } from './workload.js';
 
@@ -16,34 +27,27 @@ export const GPT_WIDTH = 128;
 export const GPT_HEADS = 4;
 /** Transformer blocks of the `gpt` workload. */
 export const GPT_BLOCKS = 2;
-/** LayerNorm epsilon (PyTorch's default). */
-export const LAYER_NORM_EPSILON = 1e-5;
+/** Batch size (sequences) of the `nanogpt` workload (nanoGPT's CPU configuration for TinyShakespeare characters). */
+export const NANOGPT_BATCH_SIZE = 12;
+/** Context length of the `nanogpt` workload. */
+export const NANOGPT_CONTEXT = 64;
+/** Transformer blocks of the `nanogpt` workload. */
+export const NANOGPT_BLOCKS = 4;
 
-/** Options of {@link gptWorkload}. */
+/** Options of {@link gptWorkload} and {@link nanogptWorkload}. */
 export interface GptWorkloadOptions extends WorkloadOptions {
-  /** Tokens per sequence (default 128); shorter contexts keep tests on the cpu backend fast. */
+  /** Tokens per sequence (default: the workload's context); shorter contexts keep tests on the cpu backend fast. */
   readonly context?: number;
+  /** Transformer blocks (default: the workload's). */
+  readonly blocks?: number;
 }
 
-/** LayerNorm over the last axis: `(x − mean) / √(var + ε) · gain + bias` (biased variance, as PyTorch). */
-export function layerNorm(x: tf.Tensor, gain: tf.Tensor1D, bias: tf.Tensor1D, epsilon = LAYER_NORM_EPSILON): tf.Tensor {
-  return tf.tidy(() => {
-    const mean = tf.mean(x, -1, true);
-    const centred = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centred), -1, true);
-    return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, epsilon))), gain), bias);
-  });
-}
-
-const GELU_C = Math.sqrt(2 / Math.PI);
-
-/** GELU, tanh form: `0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))` (PyTorch `gelu(approximate='tanh')`). */
-export function geluTanh(x: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const cube = tf.mul(tf.mul(x, x), x);
-    const inner = tf.mul(tf.add(x, tf.mul(cube, 0.044715)), GELU_C);
-    return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-  });
+/** The shape of a benchmark transformer: what differs between `gpt` and `nanogpt`. */
+interface TransformerShape {
+  readonly name: 'gpt' | 'nanogpt';
+  readonly batchSize: number;
+  readonly context: number;
+  readonly blocks: number;
 }
 
 /**
@@ -66,18 +70,23 @@ function markovSequences(random: SeededRandom, rows: number, length: number): In
 }
 
 /**
- * `gpt`: a character-level causal transformer language model — token embedding plus learned positions, 2
- * pre-LayerNorm blocks (width 128, 4 heads with a fused QKV projection and an additive −1e9 causal mask; MLP 4× width
- * with tanh-GELU), a final LayerNorm, and output logits tied to the token embedding (`logits = h·Eᵀ`); context 128,
- * vocabulary 65, softmax cross-entropy over every token, batch 16 sequences. Matrices and embeddings are N(0, 0.02)
- * (GPT-2), biases 0, LayerNorm gains 1. Inputs are int32 token ids `[batch, context]`, targets the next tokens.
+ * A character-level causal transformer language model of the given shape — token embedding plus learned positions,
+ * `blocks` pre-LayerNorm blocks (width 128, 4 heads with a fused QKV projection; causal scaled dot-product attention;
+ * MLP 4× width with tanh-GELU), a final LayerNorm, and output logits tied to the token embedding (`logits = h·Eᵀ`);
+ * vocabulary 65, softmax cross-entropy over every token. The layers are the runtime's shared `layerNorm`, `geluTanh`
+ * and `scaledDotProductAttention` (the ones the llm-reweighting app's model calls), so their fused wasm kernels are
+ * what this measures. Matrices and embeddings are N(0, 0.02) (GPT-2), biases 0, LayerNorm gains 1. Inputs are int32
+ * token ids `[batch, context]`, targets the next tokens.
  */
-export function gptWorkload(options: GptWorkloadOptions): Workload {
-  const batchSize = positiveInteger(options.batchSize, GPT_BATCH_SIZE, 'batchSize');
+function transformerWorkload(shape: TransformerShape, options: GptWorkloadOptions): Workload {
+  const batchSize = positiveInteger(options.batchSize, shape.batchSize, 'batchSize');
   const batches = positiveInteger(options.batches, DEFAULT_BATCHES, 'batches');
-  const context = positiveInteger(options.context, GPT_CONTEXT, 'context');
+  const context = positiveInteger(options.context, shape.context, 'context');
+  const blockCount = positiveInteger(options.blocks, shape.blocks, 'blocks');
   const rows = batchSize * batches;
-  const stream = markovSequences(SeededRandom.fromSeed(options.seed, 'bench', 'gpt'), rows, context + 1);
+  // The gpt workload's stream keeps its original labels, so its data (and loss figures) stay as they were.
+  const labels = shape.name === 'gpt' ? (['bench', 'gpt'] as const) : (['bench', shape.name] as const);
+  const stream = markovSequences(SeededRandom.fromSeed(options.seed, ...labels), rows, context + 1);
   const inputs = new Int32Array(rows * context);
   const targets = new Int32Array(rows * context);
   for (let r = 0; r < rows; r += 1) {
@@ -89,12 +98,12 @@ export function gptWorkload(options: GptWorkloadOptions): Workload {
   const d = GPT_WIDTH;
   const heads = GPT_HEADS;
   const headWidth = d / heads;
-  const init = new VariableBuilder(SeededRandom.fromSeed(options.seed, 'bench', 'gpt', 'init'));
+  const init = new VariableBuilder(SeededRandom.fromSeed(options.seed, ...labels, 'init'));
   const matrix = (name: string, fanIn: number, fanOut: number) => init.normal(name, [fanIn, fanOut], 0.02) as tf.Variable<tf.Rank.R2>;
   const vector = (name: string, size: number, value: number) => init.constant(name, [size], value) as tf.Variable<tf.Rank.R1>;
   const tokenEmbedding = init.normal('tokenEmbedding', [GPT_VOCABULARY, d], 0.02) as tf.Variable<tf.Rank.R2>;
   const positionEmbedding = init.normal('positionEmbedding', [context, d], 0.02) as tf.Variable<tf.Rank.R2>;
-  const blocks = Array.from({ length: GPT_BLOCKS }, (_, b) => ({
+  const blocks = Array.from({ length: blockCount }, (_, b) => ({
     ln1Gain: vector(`block${b}/ln1/gain`, d, 1),
     ln1Bias: vector(`block${b}/ln1/bias`, d, 0),
     qkvKernel: matrix(`block${b}/attention/qkv/kernel`, d, 3 * d),
@@ -110,36 +119,30 @@ export function gptWorkload(options: GptWorkloadOptions): Workload {
   }));
   const finalGain = vector('final/ln/gain', d, 1);
   const finalBias = vector('final/ln/bias', d, 0);
-  // Additive causal mask [context, context]: 0 on and below the diagonal, −1e9 above. A constant, not a variable.
-  const maskValues = new Float32Array(context * context);
-  for (let i = 0; i < context; i += 1) for (let j = i + 1; j < context; j += 1) maskValues[i * context + j] = -1e9;
-  const mask = tf.tensor2d(maskValues, [context, context]);
-  const scale = 1 / Math.sqrt(headWidth);
 
   const forward = (batch: ModelInputs): tf.Tensor =>
     tf.tidy(() => {
-      if (!isSingleInput(batch)) throw new TypeError('the gpt workload takes one int32 input tensor [batch, context]');
+      if (!isSingleInput(batch)) throw new TypeError(`the ${shape.name} workload takes one int32 input tensor [batch, context]`);
       const [b, t] = batch.shape as [number, number];
-      if (t !== context) throw new RangeError(`the gpt workload was built for context ${context}, got ${t}`);
+      if (t !== context) throw new RangeError(`the ${shape.name} workload was built for context ${context}, got ${t}`);
       const splitHeads = (m: tf.Tensor): tf.Tensor4D =>
         tf.transpose(tf.reshape(m, [b, t, heads, headWidth]), [0, 2, 1, 3]);
       let x: tf.Tensor2D = tf.reshape(tf.add(tf.gather(tokenEmbedding, batch), positionEmbedding), [b * t, d]);
       for (const block of blocks) {
         const h = layerNorm(x, block.ln1Gain, block.ln1Bias) as tf.Tensor2D;
-        const [q, k, v] = tf.split(dense(h, block.qkvKernel, block.qkvBias), 3, 1);
-        const scores = tf.add(tf.matMul(splitHeads(tf.mul(q as tf.Tensor, scale)), splitHeads(k as tf.Tensor), false, true), mask);
-        const attended = tf.matMul(tf.softmax(scores), splitHeads(v as tf.Tensor)); // [b, heads, t, headWidth]
+        const [q, k, v] = tf.split(dense(h, block.qkvKernel, block.qkvBias), 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const attended = scaledDotProductAttention(splitHeads(q), splitHeads(k), splitHeads(v)); // [b, heads, t, headWidth]
         const merged = tf.reshape(tf.transpose(attended, [0, 2, 1, 3]), [b * t, d]);
         x = tf.add(x, dense(merged, block.projKernel, block.projBias));
         const m = geluTanh(dense(layerNorm(x, block.ln2Gain, block.ln2Bias), block.fcKernel, block.fcBias));
-        x = tf.add(x, dense(m, block.outKernel, block.outBias));
+        x = tf.add(x, dense(m as tf.Tensor2D, block.outKernel, block.outBias));
       }
       const logits = tf.matMul(layerNorm(x, finalGain, finalBias), tokenEmbedding, false, true);
       return tf.reshape(logits, [b, t, GPT_VOCABULARY]);
     });
 
   return {
-    name: 'gpt',
+    name: shape.name,
     model: fromVariables({ variables: init.variables, forward }),
     loss: ({ targets: targetTokens, predictions: logits, sampleWeights: weights }) =>
       softmaxCrossEntropy(targetTokens, logits, { validate: false, ...weightOption(weights) }) as tf.Scalar,
@@ -148,9 +151,24 @@ export function gptWorkload(options: GptWorkloadOptions): Workload {
     batchSize,
     rowUnit: 'sequence',
     tokensPerRow: context,
-    dispose: () => {
-      init.dispose();
-      mask.dispose();
-    },
+    dispose: () => init.dispose(),
   };
+}
+
+/**
+ * `gpt`: the transformer language model of {@link transformerWorkload} with 2 blocks, context 128, batch 16
+ * sequences, on a synthetic sparse Markov chain over 65 tokens.
+ */
+export function gptWorkload(options: GptWorkloadOptions): Workload {
+  return transformerWorkload({ name: 'gpt', batchSize: GPT_BATCH_SIZE, context: GPT_CONTEXT, blocks: GPT_BLOCKS }, options);
+}
+
+/**
+ * `nanogpt`: nanoGPT's CPU configuration for TinyShakespeare characters (Karpathy, nanoGPT `train_shakespeare_char`
+ * with `--block_size=64 --batch_size=12 --n_layer=4 --n_head=4 --n_embd=128 --dropout=0.0`): the model of
+ * {@link transformerWorkload} with 4 blocks, context 64, batch 12 sequences, vocabulary 65. The token streams are
+ * the same kind of synthetic Markov chain as `gpt`'s (step time does not depend on the token values).
+ */
+export function nanogptWorkload(options: GptWorkloadOptions): Workload {
+  return transformerWorkload({ name: 'nanogpt', batchSize: NANOGPT_BATCH_SIZE, context: NANOGPT_CONTEXT, blocks: NANOGPT_BLOCKS }, options);
 }

@@ -18,10 +18,11 @@ export {
   GPT_HEADS,
   GPT_VOCABULARY,
   GPT_WIDTH,
-  LAYER_NORM_EPSILON,
-  geluTanh,
+  NANOGPT_BATCH_SIZE,
+  NANOGPT_BLOCKS,
+  NANOGPT_CONTEXT,
   gptWorkload,
-  layerNorm,
+  nanogptWorkload,
   type GptWorkloadOptions,
 } from './gpt.js';
 export {

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
+import { PEER_UNSET_ENV } from '@counterweight/bench-kit';
+
 import type { WorkloadName } from './workload.js';
 
 /**
@@ -46,7 +48,8 @@ function isTorchRecord(value: unknown): value is TorchRecord {
 
 /**
  * Runs `bench/torch_workloads.py` with `python` (one child process per thread count, started by the script) and
- * collects its JSON lines. The script's stderr goes to this process's stderr.
+ * collects its JSON lines, without the {@link PEER_UNSET_ENV} variables in its environment. The script's stderr goes
+ * to this process's stderr.
  * @throws Error when the script exits with a failure and printed no record at all.
  */
 export async function runTorchPeer(python: string, options: TorchPeerOptions): Promise<TorchRecord[]> {
@@ -68,7 +71,11 @@ export async function runTorchPeer(python: string, options: TorchPeerOptions): P
     String(options.seed ?? 1),
   ];
   // Its own process group, so that an interrupted bench also stops the script's per-thread-count child process.
-  const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  // The script sets the thread variables per child itself; variables that pin OpenBLAS's kernels or cache size to
+  // another machine's (bench-kit's PEER_UNSET_ENV) are removed from the peer's environment only.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of PEER_UNSET_ENV) delete env[name];
+  const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env });
   const stop = (): void => {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGTERM');
   };

@@ -3,8 +3,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type InMemoryDataset, type LossFunction, type TrainableModel } from '@counterweight/runtime';
 
 
-/** Names of the benchmark workloads (issue 3), in the order the bench runs them. */
-export const WORKLOAD_NAMES = ['mlp', 'cnn', 'gpt', 'ctr'] as const;
+/** Names of the benchmark workloads (issue 3; `nanogpt` from issue 18), in the order the bench runs them. */
+export const WORKLOAD_NAMES = ['mlp', 'cnn', 'gpt', 'nanogpt', 'ctr'] as const;
 
 /** One of {@link WORKLOAD_NAMES}. */
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
