@@ -44,6 +44,7 @@ function openBytes(path: string): Readable {
   if (!path.endsWith('.gz')) return file;
   const gunzip = createGunzip();
   file.on('error', (error) => gunzip.destroy(error));
+  gunzip.on('close', () => file.destroy());
   return file.pipe(gunzip);
 }
 
