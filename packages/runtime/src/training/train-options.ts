@@ -1,5 +1,6 @@
 import { TrainingError } from '../errors.js';
 import type { DataParallelOptions } from './data-parallel/data-parallel-gradients.js';
+import { checkNoRowCoupling } from './data-parallel/row-coupling.js';
 import { InMemoryDataset } from './dataset.js';
 import type { EarlyStoppingConfig } from './early-stopping.js';
 import { validateClipConfig, type ClipConfig } from './gradient-clipping.js';
@@ -161,7 +162,8 @@ export interface TrainOptions {
    * weighted by shard size. tfjs-backend-wasm computes on one thread in Node, so this is how a step uses every core.
    * The main thread keeps the optimizer, the weights and all checkpointed state; replicas receive the weights before
    * every step, so the result does not depend on their initialisation. Exact for losses that are means over rows;
-   * see `combineShards`. `workers` defaults to the number of cores minus one. Pass `{ pool }` instead to reuse a
+   * see `combineShards`. A loss that couples the rows of a batch (declared with `withRowCoupling`, e.g. loss-based
+   * sample reweighting) is refused with a ConfigError, as the loss of a replica that declares it. `workers` defaults to the number of cores minus one. Pass `{ pool }` instead to reuse a
    * {@link GradientWorkerPool} started for the same training data set across several `train()` calls (the caller
    * closes it); otherwise the pool lives for this call.
    */
@@ -178,7 +180,7 @@ export function checkPositiveInteger(value: number | undefined, argument: string
 /**
  * Checks every option of {@link train} before anything runs.
  * @throws TrainingError naming the option; MissingExtraError when a data set lacks an extra column the loss or a
- *   metric declares.
+ *   metric declares; ConfigError naming the loss and the reason for `parallel` with a loss that couples rows.
  */
 export function validateOptions(options: TrainOptions): void {
   if (!(options.train instanceof InMemoryDataset)) throw new TrainingError('train', 'must be an InMemoryDataset');
@@ -193,6 +195,7 @@ export function validateOptions(options: TrainOptions): void {
   if (options.lossAtEpoch !== undefined && options.parallel !== undefined) {
     throw new TrainingError('lossAtEpoch', 'cannot be combined with parallel (the replicas use their own loss); drop one of them');
   }
+  if (options.parallel !== undefined) checkNoRowCoupling(options.loss, 'parallel');
   if (options.trainAtEpoch !== undefined && typeof options.trainAtEpoch !== 'function') {
     throw new TrainingError('trainAtEpoch', 'must be a function of the epoch');
   }

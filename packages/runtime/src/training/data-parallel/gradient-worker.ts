@@ -11,6 +11,7 @@ import { InMemoryDataset, disposeBatch } from '../dataset.js';
 import { checkExtras } from '../loss-inputs.js';
 import type { FromWorker, InitMessage, StepMessage, ToWorker } from './messages.js';
 import { loadReplica, trainableSignature, type Replica } from './replica.js';
+import { rowCouplingOf } from './row-coupling.js';
 import { SharedArena } from './shared-arena.js';
 
 if (parentPort === null) throw new Error('gradient-worker.ts must run in a worker thread');
@@ -42,7 +43,8 @@ async function init(message: InitMessage): Promise<void> {
   checkExtras(replica.loss, data.extraNames, { argument: 'parallel.replica', dataset: 'train' });
   random = SeededRandom.fromSeed(message.seed, 'data-parallel-worker', message.worker);
   buffers = { weights: message.weights, gradients: message.gradients };
-  post({ kind: 'ready', signature: trainableSignature(replica.model) });
+  const rowCoupling = rowCouplingOf(replica.loss);
+  post({ kind: 'ready', signature: trainableSignature(replica.model), ...(rowCoupling === undefined ? {} : { rowCoupling }) });
 }
 
 function step(message: StepMessage): void {

@@ -29,7 +29,12 @@ export type ToWorker = InitMessage | StepMessage | { readonly kind: 'close' };
 
 /** Worker → main thread. */
 export type FromWorker =
-  | { readonly kind: 'ready'; readonly signature: Array<[string, number[]]> }
+  /** The replica is built: its trainable variables, and the row coupling its loss declares (`withRowCoupling`). */
+  | {
+      readonly kind: 'ready';
+      readonly signature: Array<[string, number[]]>;
+      readonly rowCoupling?: { readonly lossName: string; readonly reason: string };
+    }
   /** The shard's loss; its gradients are in the worker's gradient arena. */
   | { readonly kind: 'gradients'; readonly id: number; readonly loss: number }
   | { readonly kind: 'error'; readonly id: number | null; readonly message: string };

@@ -9,6 +9,7 @@ import type { InMemoryDataset } from '../dataset.js';
 import type { TrainableModel } from '../model.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { trainableSignature, type ReplicaSpec } from './replica.js';
+import { rowCouplingError } from './row-coupling.js';
 import { SharedArena } from './shared-arena.js';
 import { sharedDatasetSpec } from './shared-dataset.js';
 
@@ -103,6 +104,8 @@ export class GradientWorkerPool {
   /**
    * Starts the workers, builds a replica in each and checks it against the main model.
    * @throws TrainingError naming the worker and the first variable whose name or shape differs.
+   * @throws ConfigError naming the loss and the reason when the replica's loss couples the rows of a batch
+   *   (`withRowCoupling`), whose gradient shards cannot be combined by size.
    */
   static async start(options: GradientWorkerPoolOptions): Promise<GradientWorkerPool> {
     if (!Number.isInteger(options.workers) || options.workers < 1) {
@@ -121,8 +124,9 @@ export class GradientWorkerPool {
                 if (message.kind === 'ready') {
                   worker.off('message', onMessage);
                   const mismatch = firstMismatch(expected, message.signature);
-                  if (mismatch === undefined) resolve();
-                  else reject(new TrainingError('parallel.replica', `worker ${index + 1}: ${mismatch}`));
+                  if (mismatch !== undefined) reject(new TrainingError('parallel.replica', `worker ${index + 1}: ${mismatch}`));
+                  else if (message.rowCoupling !== undefined) reject(rowCouplingError('parallel.replica', message.rowCoupling));
+                  else resolve();
                 } else if (message.kind === 'error' && message.id === null) {
                   worker.off('message', onMessage);
                   reject(new TrainingError('parallel.replica', `worker ${index + 1} failed to start: ${message.message}`));
