@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+import { ConfigError, DataFileError } from '@counterweight/runtime';
+
+import { TOKENIZER_FILE_NAME, loadTokenizer, saveTokenizer } from '../data/index.js';
+import { GPT_TOKENIZER_FILE, loadGpt } from '../models/index.js';
+import { exportGptOnnx } from '../onnx/index.js';
+
+/** The ONNX file of an exported run and what it holds. */
+export interface ExportedLanguageModel {
+  readonly path: string;
+  readonly method: string;
+  readonly nodes: number;
+  readonly opset: number;
+  readonly bytes: number;
+  /** The tokenizer written beside the model (`tokenizer.json` in the same folder). */
+  readonly tokenizer: string;
+}
+
+/** The method of a run folder (`<out>/runs/<method>/seed-<r>`): from its result.json, else the folder name. */
+async function methodOf(run: string): Promise<string> {
+  const result = join(run, 'result.json');
+  if (existsSync(result)) {
+    const parsed = JSON.parse(await readFile(result, 'utf8')) as { method?: unknown };
+    if (typeof parsed.method === 'string') return parsed.method;
+  }
+  return dirname(run).split(/[\\/]/).pop() ?? 'model';
+}
+
+/**
+ * Writes the trained model of a run folder as ONNX (input `ids` [batch, tokens ≤ context], output `logits`
+ * [batch, tokens, vocabulary]) and its tokenizer as `tokenizer.json` beside the ONNX file, so `generate` needs only the
+ * ONNX path. The run's model folder is `<run>/model` (written by `compare` and `arithmetic`).
+ * @throws DataFileError naming the run folder when it holds no finished model; ConfigError for a masked-diffusion
+ *   (bidirectional) model, which has no next-token logits to export.
+ */
+export async function exportRun(run: string, out: string): Promise<ExportedLanguageModel> {
+  const modelDir = join(run, 'model');
+  if (!existsSync(join(modelDir, GPT_TOKENIZER_FILE))) {
+    throw new DataFileError({ file: modelDir }, 'holds no trained model; give a finished run folder <out>/runs/<method>/seed-<r> of compare or arithmetic');
+  }
+  const gpt = await loadGpt(modelDir);
+  try {
+    if (!gpt.config.causal) throw new ConfigError('--run', `${run} holds a masked-diffusion (bidirectional) model; only causal models export for next-token generation`);
+    const tokenizer = await loadTokenizer(join(modelDir, GPT_TOKENIZER_FILE));
+    const method = await methodOf(run);
+    const written = await exportGptOnnx(gpt, out, { metadata: { method, tokenizer: tokenizer.kind } });
+    const tokenizerPath = join(dirname(written.path), TOKENIZER_FILE_NAME);
+    await saveTokenizer(tokenizerPath, tokenizer);
+    return { path: written.path, method, nodes: written.nodes, opset: written.opset, bytes: written.bytes, tokenizer: tokenizerPath };
+  } finally {
+    gpt.dispose();
+  }
+}
