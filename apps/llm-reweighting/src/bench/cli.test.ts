@@ -1,0 +1,104 @@
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { runSourceCli } from '@counterweight/experiment/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BENCH = resolve(import.meta.dirname, 'cli.ts');
+const OPTIONS = '(options: --stages, --backends, --steps, --cpu-steps, --repetitions, --workers, --threads, --torch-python, --no-torch, --quick, --out)';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'llm-reweighting-bench-cli-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** An executable shell script standing in for a Python interpreter. */
+async function fakePython(name: string, body: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, `#!/bin/sh\n${body}\n`);
+  await chmod(path, 0o755);
+  return path;
+}
+
+type Json = Record<string, unknown>;
+
+describe('llm-reweighting bench CLI', () => {
+  it('runs every stage tiny (--quick, wasm, no workers) against a stand-in peer and writes the JSON with ratios of its own numbers', async () => {
+    // The stand-in "torch" trains at 1000 tokens/s per thread.
+    const python = await fakePython(
+      'fake-torch',
+      'case "$1" in -c) echo 9.9;; *) echo "{\\"backend\\":\\"torch\\",\\"threads\\":$OMP_NUM_THREADS,\\"tokensPerSec\\":$((OMP_NUM_THREADS * 1000)),\\"parameterCount\\":809856,\\"blas\\":[\\"/usr/lib/libopenblasp-r0.3.21.so\\"]}";; esac',
+    );
+    const out = join(dir, 'bench.json');
+    const run = await runSourceCli(BENCH, ['--quick', '--backends', 'wasm', '--workers', '0', '--torch-python', python, '--out', out]);
+    expect(run.stderr).toContain(`wrote ${out}`);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(await readFile(out, 'utf8')) as Json;
+    expect(json).toMatchObject({ benchmark: 'llm-reweighting', quick: true });
+    const machine = json['machine'] as Json;
+    expect(typeof machine['cpu']).toBe('string');
+    expect(machine['loadAverageAtStart']).toHaveLength(3);
+    expect(machine['loadAverageAtEnd']).toHaveLength(3);
+    expect(json['settings']).toMatchObject({
+      config: { vocabularySize: 65, layers: 4, heads: 4, width: 128, context: 64, causal: true },
+      batchSize: 12,
+      parameterCount: 809856,
+      optimizer: { name: 'adamw', decay: 'matrices' },
+      steps: 2,
+      repetitions: 1,
+      workers: 0,
+      torchThreads: [1, 2],
+    });
+    const training = json['training'] as Json[];
+    expect(training).toHaveLength(1);
+    const wasm = training[0] as Json;
+    expect(wasm).toMatchObject({ stage: 'training', backend: 'wasm', mode: 'single', threads: 1, batchSize: 12, context: 64, stepsPerRepetition: 2, repetitions: 1, parameterCount: 809856 });
+    const wasmRate = wasm['tokensPerSec'] as number;
+    expect(wasmRate).toBeGreaterThan(0);
+    expect(json['peer']).toMatchObject({ status: 'measured', python, torchVersion: '9.9' });
+    // The headline divides the measured wasm rate by the faster stand-in thread count (2 threads: 2000 tokens/s).
+    const headline = json['headline'] as Json;
+    expect(headline['torch']).toEqual({ threads: 2, tokensPerSec: 2000 });
+    expect(Math.abs((headline['wasm-best/torch-best'] as number) - wasmRate / 2000)).toBeLessThan(wasmRate >= 100 ? 0.5 / 2000 + 1e-4 : 1e-4);
+    expect((json['comparisons'] as Json[]).map((c) => c['comparison'])).toEqual(['tfjs-wasm-single/torch-best']);
+    expect(json['warnings']).toEqual([]);
+    const overhead = json['overhead'] as Json;
+    expect(overhead).toMatchObject({ stage: 'overhead', backend: 'wasm', baseline: 'uniform', objective: 'linupper', repetitions: 1 });
+    expect(overhead['ratio']).toBe((overhead['ratios'] as number[])[0]);
+    const generation = json['generation'] as Json;
+    expect(generation).toMatchObject({ stage: 'generation', promptTokens: 16, newTokens: 64, repetitions: 1, sameTokens: true });
+    const [tfjsSeconds] = generation['tfjsSeconds'] as number[];
+    const [onnxSeconds] = generation['onnxruntimeSeconds'] as number[];
+    expect(Math.abs((generation['ratio'] as number) / ((tfjsSeconds ?? Number.NaN) / (onnxSeconds ?? Number.NaN)) - 1)).toBeLessThan(0.01);
+    // Every record was also printed as a JSON line.
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Json);
+    expect(lines.map((l) => l['stage'])).toEqual(['training', 'peer', 'comparison', 'overhead', 'generation']);
+  }, 300_000);
+
+  it('records the peer as unavailable, with the reason, when python has no torch', async () => {
+    const noTorch = await fakePython('no-torch', 'echo "ModuleNotFoundError: No module named torch" >&2; exit 1');
+    const out = join(dir, 'no-torch.json');
+    const run = await runSourceCli(BENCH, ['--quick', '--stages', 'training', '--backends', 'wasm', '--workers', '0', '--torch-python', noTorch, '--out', out]);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(await readFile(out, 'utf8')) as Json;
+    const peer = json['peer'] as Json;
+    expect(peer['status']).toBe('unavailable');
+    expect(String(peer['reason'])).toContain(noTorch);
+    expect(json['comparisons']).toEqual([]);
+    expect(json['headline']).toEqual({ 'wasm-best/torch-best': null, reason: `peer unavailable: ${String(peer['reason'])}` });
+    expect(json['overhead']).toBeUndefined();
+    expect(json['generation']).toBeUndefined();
+  }, 300_000);
+
+  it('prints a bad flag as one line naming it and the options, and exits 1', async () => {
+    const unknown = await runSourceCli(BENCH, ['--bogus']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe(`llm-reweighting bench: Unknown option '--bogus' ${OPTIONS}\n`);
+    const stage = await runSourceCli(BENCH, ['--stages', 'speed']);
+    expect(stage.stderr).toMatch(/^llm-reweighting bench: --stages: unknown or empty value "speed"; use a comma-separated subset of training,overhead,generation \(options: /);
+    const workers = await runSourceCli(BENCH, ['--workers=-1']);
+    expect(workers.stderr).toBe(`llm-reweighting bench: --workers: must be a non-negative integer, got "-1" ${OPTIONS}\n`);
+  }, 60_000);
+});
