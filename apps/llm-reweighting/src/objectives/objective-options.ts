@@ -17,7 +17,10 @@ export interface ObjectiveOptions {
   readonly temperature?: number;
   /** Reweighting: steps of plain averaging before reweighting starts (integer ≥ 0). Default 0. */
   readonly warmupSteps?: number;
-  /** Reweighting: records weights and losses every k-th training step for the report (none by default). */
+  /**
+   * Reweighting: the recorder of weights and losses for the report (exposed as `objective.recorder`). Default: a new
+   * `WeightRecorder` sampling every 10th step (an extra cross-entropy pass and a `[B]` read-back on those steps only).
+   */
   readonly recorder?: WeightRecorder;
   /** `ntl-was`, `ntl-mse`: the tokenizer's `digitTokenIds` (required; `digitTokenIds[d]` = id of digit d). */
   readonly digitTokenIds?: readonly number[] | null;

@@ -59,6 +59,11 @@ export interface WeightHistogramOptions {
  * losses back at those steps only (one small sync per recorded step, inside the training step; evaluation calls of
  * the loss are not recorded), and records each step once (a second call at the same step, e.g. SAM's second pass, is
  * skipped). Holds plain numbers only, no tensors.
+ *
+ * Cost, measured on the wasm backend (AMD EPYC, 2 shared CPUs, load ≈ 8): loss + gradient on `[16, 64, 65]` logits
+ * took 35.9 ms with recording against 23.5 ms without (medians of 60 interleaved calls), i.e. ≈ 12 ms per recorded
+ * step (one more cross-entropy pass and the read-back), against 90–200 ms for a whole step of a 2-layer, width-64 GPT
+ * there: about 1 % of training time at the default `every: 10`.
  */
 export class WeightRecorder {
   readonly every: number;
