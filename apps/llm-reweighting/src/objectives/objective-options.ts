@@ -15,7 +15,10 @@ export interface ObjectiveOptions {
    * 1 for `quadratic` (`ours_nodr`), 0.4 for `linupper` and `extremes` (the larger configs; papers-llm.md §1).
    */
   readonly temperature?: number;
-  /** Reweighting: steps of plain averaging before reweighting starts (integer ≥ 0). Default 0. */
+  /**
+   * Reweighting: steps of plain averaging before reweighting starts (integer ≥ 0). Default 0; the reference trainer
+   * uses 1000 of its 20,000 steps (`burnout_steps`), so a run of the same shape would pass 5 % of its steps.
+   */
   readonly warmupSteps?: number;
   /**
    * Reweighting: the recorder of weights and losses for the report (exposed as `objective.recorder`). Default: a new

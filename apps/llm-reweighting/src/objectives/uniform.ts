@@ -11,9 +11,10 @@ import { checkTokenBatch } from './token-loss-checks.js';
  *     loss = Σ_{b,t: y_bt ≠ −100} −log softmax(z_bt)[y_bt]  /  #{(b, t): y_bt ≠ −100}
  *
  * (core-losses `softmaxCrossEntropy`, `ignoreIndex` −100, reduction `sumOverWeights`, `validate: false`). Logits
- * `[B, T, V]`, targets `[B, T]`. This is also the loss the reweighting objectives use during their warm-up.
+ * `[B, T, V]`, targets `[B, T]`. This is also the loss the reweighting objectives use during their warm-up, and the
+ * comparable validation criterion of every causal objective. `objective` names it in errors (default `cross-entropy`).
  */
-export function plainCrossEntropy(objective = 'uniform'): LossFunction<never> {
+export function plainCrossEntropy(objective = 'cross-entropy'): LossFunction<never> {
   return withExtras({ lossName: objective, extras: [] }, ({ predictions, targets }): tf.Scalar => {
     checkTokenBatch(objective, predictions, targets);
     return softmaxCrossEntropy(targets, predictions, { ignoreIndex: DEFAULT_IGNORE_INDEX, validate: false }) as tf.Scalar;
