@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { KernelInputError } from './kernel-input-error.js';
-import { heapFloat32, KernelScope, sizeOf, wasmArgs, type WasmTrainingKernel } from './kernel-calls.js';
+import { heapFloat32, scalarTensor, sizeOf, wasmArgs, withKernelScope, type KernelScope, type WasmTrainingKernel } from './kernel-calls.js';
 
 /** Kernel name of the fused attention softmax (input `scores`; attrs `scale`, `causal`). */
 export const FUSED_ATTENTION_SOFTMAX = 'CounterweightAttentionSoftmax';
@@ -18,7 +18,7 @@ function float32Input(kernel: string, name: string, info: tf.TensorInfo | undefi
   return info;
 }
 
-/** `scale`, `causal` and the `[matrices, Tq, Tk]` layout of a call. */
+/** `scale`, `causal` and the `[matrices, Tq, Tk]` layout of a call (checks that causal scores are square). */
 function layout(kernel: string, scores: tf.TensorInfo, attrs: tf.NamedAttrMap): { scale: number; causal: boolean; matrices: number; tq: number; tk: number } {
   const scale = typeof attrs['scale'] === 'number' ? attrs['scale'] : 1;
   const causal = attrs['causal'] === true;
@@ -28,11 +28,20 @@ function layout(kernel: string, scores: tf.TensorInfo, attrs: tf.NamedAttrMap): 
   return { scale, causal, matrices: tq * tk === 0 ? 0 : sizeOf(scores.shape) / (tq * tk), tq, tk };
 }
 
+/** The additive causal mask `[T, T]`: 0 where key ≤ query, {@link MASKED} above the diagonal. */
+function causalMask(scope: KernelScope, t: number): tf.TensorInfo {
+  const mask = scope.output([t, t], 'float32');
+  const values = heapFloat32(scope.backend, mask);
+  for (let i = 0; i < t; i += 1) values.fill(0, i * t, i * t + i + 1).fill(MASKED, i * t + i + 1, (i + 1) * t);
+  return mask;
+}
+
 /**
  * Fused attention softmax for the wasm backend: `p = softmax(scale·scores + M)` over the last axis, `M` the causal
- * mask (−∞ where key > query) when `causal`; `scores` `[..., T_q, T_k]` (square when causal) → `p`, same shape. One
- * JavaScript pass scales and masks, the XNNPACK `Softmax` kernel normalises; masked entries are exactly 0. Replaces
- * the composed mask (`bandPart`, `sub`, `mul`, `add`), the scale and the softmax of scaled dot-product attention.
+ * mask (−∞ where key > query) when `causal`; `scores` `[..., T_q, T_k]` (square when causal) → `p`, same shape.
+ * The vectorised wasm `Multiply`, `Add` (of a `[T, T]` mask built here) and XNNPACK `Softmax` run back to back
+ * inside this one kernel; masked entries are exactly 0. Replaces the composed mask (`bandPart`, `sub`, `mul`,
+ * `add`), the scale and the softmax of scaled dot-product attention, and their tape entries.
  * @throws KernelInputError for non-float32 scores, rank < 2, or non-square scores with `causal`.
  */
 export const fusedAttentionSoftmaxKernel: WasmTrainingKernel = {
@@ -41,30 +50,18 @@ export const fusedAttentionSoftmaxKernel: WasmTrainingKernel = {
   kernelFunc: (params) => {
     const { inputs, backend, attrs } = wasmArgs(params);
     const scores = float32Input(FUSED_ATTENTION_SOFTMAX, 'scores', inputs['scores']);
-    const { scale, causal, matrices, tq, tk } = layout(FUSED_ATTENTION_SOFTMAX, scores, attrs);
-    const scope = new KernelScope(backend);
-    try {
-      const logits = scope.output(scores.shape, 'float32');
-      const s = heapFloat32(backend, scores);
-      const l = heapFloat32(backend, logits);
-      for (let m = 0; m < matrices; m += 1) {
-        for (let i = 0; i < tq; i += 1) {
-          const row = (m * tq + i) * tk;
-          const visible = causal ? i + 1 : tk;
-          for (let j = 0; j < visible; j += 1) l[row + j] = (s[row + j] as number) * scale;
-          for (let j = visible; j < tk; j += 1) l[row + j] = MASKED;
-        }
-      }
-      return scope.keep(scope.run(tf.Softmax, { logits }, { dim: scores.shape.length - 1 }));
-    } finally {
-      scope.dispose();
-    }
+    const { scale, causal, tk } = layout(FUSED_ATTENTION_SOFTMAX, scores, attrs);
+    return withKernelScope(backend, (scope) => {
+      let logits = scope.run(tf.Multiply, { a: scores, b: scalarTensor(scope, scale) });
+      if (causal) logits = scope.run(tf.Add, { a: logits, b: causalMask(scope, tk) });
+      return scope.run(tf.Softmax, { logits }, { dim: scores.shape.length - 1 });
+    });
   },
 };
 
 /**
- * Backward of {@link fusedAttentionSoftmaxKernel}: `dscores = scale·p ⊙ (dp − Σ_k dp ⊙ p)` per row (0 where masked),
- * one JavaScript pass; `dp` and `p` `[..., T_q, T_k]`.
+ * Backward of {@link fusedAttentionSoftmaxKernel}: `dscores = scale·p ⊙ (dp − Σ_k dp ⊙ p)` per row (exactly 0 where
+ * masked, since `p` is); `dp` and `p` `[..., T_q, T_k]`; vectorised wasm kernels inside this one kernel.
  * @throws KernelInputError for non-float32 inputs or shapes that differ.
  */
 export const fusedAttentionSoftmaxGradKernel: WasmTrainingKernel = {
@@ -77,21 +74,12 @@ export const fusedAttentionSoftmaxGradKernel: WasmTrainingKernel = {
     if (!tf.util.arraysEqual(dp.shape, p.shape)) {
       throw new KernelInputError(`${FUSED_ATTENTION_SOFTMAX_GRAD}.dp`, `must have p's shape [${p.shape.join(',')}], got [${dp.shape.join(',')}]`);
     }
-    const { scale, causal, matrices, tq, tk } = layout(FUSED_ATTENTION_SOFTMAX_GRAD, p, attrs);
-    const out = backend.makeOutput([...p.shape], 'float32');
-    const g = heapFloat32(backend, dp);
-    const pv = heapFloat32(backend, p);
-    const o = heapFloat32(backend, out);
-    for (let m = 0; m < matrices; m += 1) {
-      for (let i = 0; i < tq; i += 1) {
-        const row = (m * tq + i) * tk;
-        const visible = causal ? i + 1 : tk;
-        let dot = 0;
-        for (let j = 0; j < visible; j += 1) dot += (g[row + j] as number) * (pv[row + j] as number);
-        for (let j = 0; j < visible; j += 1) o[row + j] = scale * (pv[row + j] as number) * ((g[row + j] as number) - dot);
-        for (let j = visible; j < tk; j += 1) o[row + j] = 0;
-      }
-    }
-    return out;
+    const { scale } = layout(FUSED_ATTENTION_SOFTMAX_GRAD, p, attrs);
+    return withKernelScope(backend, (scope) => {
+      const last = p.shape.length - 1;
+      const dot = scope.run(tf.Sum, { x: scope.run(tf.Multiply, { a: dp, b: p }) }, { axis: [last], keepDims: true });
+      const centred = scope.run(tf.Multiply, { a: scope.run(tf.Sub, { a: dp, b: dot }), b: p });
+      return scope.run(tf.Multiply, { a: centred, b: scalarTensor(scope, scale) });
+    });
   },
 };

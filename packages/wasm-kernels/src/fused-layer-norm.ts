@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { KernelInputError } from './kernel-input-error.js';
-import { heapFloat32, sizeOf, wasmArgs, type WasmBackend, type WasmTrainingKernel } from './kernel-calls.js';
+import { heapFloat32, KernelScope, scalarTensor, sizeOf, wasmArgs, type WasmTrainingKernel } from './kernel-calls.js';
 
 /** Kernel name of the fused LayerNorm forward pass (inputs `x`, `gain`, `bias`; attr `epsilon`). */
 export const FUSED_LAYER_NORM = 'CounterweightLayerNorm';
@@ -25,87 +25,34 @@ function layerNormShape(kernel: string, x: tf.TensorInfo, vectors: Readonly<Reco
   return { rows: width === 0 ? 0 : sizeOf(x.shape) / width, width };
 }
 
-/**
- * One pass per row of width `d`: `mean = Σx/d`, `var = Σ(x − mean)²/d` (biased, two-pass in float64),
- * `rstd = 1/√(var + ε)`, `y = (x − mean)·rstd·gain + bias`.
- */
-function layerNormForward(
-  x: Float32Array,
-  gain: Float32Array,
-  bias: Float32Array,
-  epsilon: number,
-  rows: number,
-  width: number,
-  y: Float32Array,
-  mean: Float32Array,
-  rstd: Float32Array,
-): void {
-  for (let r = 0; r < rows; r += 1) {
-    const base = r * width;
-    let sum = 0;
-    for (let j = 0; j < width; j += 1) sum += x[base + j] as number;
-    const mu = sum / width;
-    let squares = 0;
-    for (let j = 0; j < width; j += 1) {
-      const c = (x[base + j] as number) - mu;
-      squares += c * c;
-    }
-    const inv = 1 / Math.sqrt(squares / width + epsilon);
-    for (let j = 0; j < width; j += 1) y[base + j] = ((x[base + j] as number) - mu) * inv * (gain[j] as number) + (bias[j] as number);
-    mean[r] = mu;
-    rstd[r] = inv;
-  }
+/** `x` viewed as `[rows, d]`; per-row statistics viewed as `[rows, 1]` (broadcast along the row). */
+function rowsView(scope: KernelScope, x: tf.TensorInfo, rows: number, width: number): tf.TensorInfo {
+  return scope.reshape(x, [rows, width]);
 }
 
 /**
- * Per row, with `x̂ = (x − mean)·rstd` and `g = gain·dy`: `dx = rstd·(g − mean(g) − x̂·mean(g·x̂))`; over rows
- * `dgain = Σ dy·x̂`, `dbias = Σ dy` (float64 accumulators).
+ * `Σ_rows t` of a `[rows, d]` tensor → `[d]`, as the XNNPACK product `1ᵀ·t` with a `[1, rows]` row of ones (a
+ * reduction over the leading axis is a strided loop for the wasm `Sum`; XNNPACK streams `t` once, vectorised).
  */
-function layerNormBackward(
-  dy: Float32Array,
-  x: Float32Array,
-  mean: Float32Array,
-  rstd: Float32Array,
-  gain: Float32Array,
-  rows: number,
-  width: number,
-  dx: Float32Array,
-  dgain: Float32Array,
-  dbias: Float32Array,
-): void {
-  const gainSum = new Float64Array(width);
-  const biasSum = new Float64Array(width);
-  for (let r = 0; r < rows; r += 1) {
-    const base = r * width;
-    const mu = mean[r] as number;
-    const inv = rstd[r] as number;
-    let sumG = 0;
-    let sumGX = 0;
-    for (let j = 0; j < width; j += 1) {
-      const d = dy[base + j] as number;
-      const xhat = ((x[base + j] as number) - mu) * inv;
-      const g = (gain[j] as number) * d;
-      sumG += g;
-      sumGX += g * xhat;
-      gainSum[j] = (gainSum[j] as number) + d * xhat;
-      biasSum[j] = (biasSum[j] as number) + d;
-    }
-    const meanG = sumG / width;
-    const meanGX = sumGX / width;
-    for (let j = 0; j < width; j += 1) {
-      const xhat = ((x[base + j] as number) - mu) * inv;
-      dx[base + j] = inv * ((gain[j] as number) * (dy[base + j] as number) - meanG - xhat * meanGX);
-    }
-  }
-  dgain.set(gainSum);
-  dbias.set(biasSum);
+function sumOverRows(scope: KernelScope, t: tf.TensorInfo, ones: tf.TensorInfo): tf.TensorInfo {
+  const width = t.shape[1] ?? 1;
+  return scope.reshape(scope.run(tf.BatchMatMul, { a: ones, b: t }, { transposeA: false, transposeB: false }), [width]);
+}
+
+/** A `[1, rows]` tensor of ones. */
+function onesRow(scope: KernelScope, rows: number): tf.TensorInfo {
+  const ones = scope.output([1, rows], 'float32');
+  heapFloat32(scope.backend, ones).fill(1);
+  return ones;
 }
 
 /**
  * Fused LayerNorm forward for the wasm backend (Ba, Kiros and Hinton, 2016): `x` `[..., d]`, `gain` and `bias`
- * `[d]`, attr `epsilon` → `[y (x's shape), mean [rows], rstd [rows]]` with `rows = size(x)/d`, biased variance as
- * PyTorch's `nn.LayerNorm`. One JavaScript pass over the wasm heap instead of the nine kernels of the composed op;
- * `mean` and `rstd` are saved for {@link fusedLayerNormGradKernel}.
+ * `[d]`, attr `epsilon` → `[y (x's shape), mean [rows], rstd [rows]]` with `rows = size(x)/d`: `mean = Σx/d`,
+ * `rstd = 1/√(Σ(x − mean)²/d + ε)` (biased variance, as PyTorch's `nn.LayerNorm`), `y = (x − mean)·rstd·gain + bias`.
+ * Vectorised wasm kernels (`Mean`, `Sub`, `Square`, `Rsqrt`, `Multiply`, `Add`) run back to back inside this one
+ * kernel, without the engine's per-op bookkeeping and tape entries of the composed op; `mean` and `rstd` are saved
+ * for {@link fusedLayerNormGradKernel}.
  * @throws KernelInputError for non-float32 inputs or a `gain`/`bias` that is not `[d]`.
  */
 export const fusedLayerNormKernel: WasmTrainingKernel = {
@@ -118,18 +65,27 @@ export const fusedLayerNormKernel: WasmTrainingKernel = {
     const bias = float32Input(FUSED_LAYER_NORM, 'bias', inputs['bias']);
     const epsilon = typeof attrs['epsilon'] === 'number' ? attrs['epsilon'] : 1e-5;
     const { rows, width } = layerNormShape(FUSED_LAYER_NORM, x, { gain, bias });
-    const y = backend.makeOutput([...x.shape], 'float32');
-    const mean = backend.makeOutput([rows], 'float32');
-    const rstd = backend.makeOutput([rows], 'float32');
-    const view = (info: tf.TensorInfo): Float32Array => heapFloat32(backend, info);
-    layerNormForward(view(x), view(gain), view(bias), epsilon, rows, width, view(y), view(mean), view(rstd));
-    return [y, mean, rstd];
+    const scope = new KernelScope(backend);
+    try {
+      const x2 = rowsView(scope, x, rows, width);
+      const mean = scope.run(tf.Mean, { x: x2 }, { axis: [1], keepDims: true });
+      const centred = scope.run(tf.Sub, { a: x2, b: mean });
+      const variance = scope.run(tf.Mean, { x: scope.run(tf.Square, { x: centred }) }, { axis: [1], keepDims: true });
+      const rstd = scope.run(tf.Rsqrt, { x: scope.run(tf.Add, { a: variance, b: scalarTensor(scope, epsilon) }) });
+      const scaled = scope.run(tf.Multiply, { a: scope.run(tf.Multiply, { a: centred, b: rstd }), b: gain });
+      const y = scope.reshape(scope.run(tf.Add, { a: scaled, b: bias }), x.shape);
+      return [scope.keep(y), scope.keep(scope.reshape(mean, [rows])), scope.keep(scope.reshape(rstd, [rows]))];
+    } finally {
+      scope.dispose();
+    }
   },
 };
 
 /**
  * Fused LayerNorm backward for the wasm backend: `dy`, `x` `[..., d]`, `mean`, `rstd` `[rows]` (from
- * {@link fusedLayerNormKernel}), `gain` `[d]` → `[dx, dgain, dbias]`, one pass over the rows.
+ * {@link fusedLayerNormKernel}), `gain` `[d]` → `[dx, dgain, dbias]`: with `x̂ = (x − mean)·rstd` and `g = gain·dy`,
+ * `dx = rstd·(g − mean_row(g) − x̂·mean_row(g·x̂))`, `dgain = Σ_rows dy·x̂`, `dbias = Σ_rows dy`; vectorised wasm
+ * kernels inside this one kernel.
  * @throws KernelInputError for non-float32 inputs or inconsistent shapes.
  */
 export const fusedLayerNormGradKernel: WasmTrainingKernel = {
@@ -152,25 +108,23 @@ export const fusedLayerNormGradKernel: WasmTrainingKernel = {
     for (const [name, v] of [['mean', mean], ['rstd', rstd]] as const) {
       if (sizeOf(v.shape) !== rows) throw new KernelInputError(`${FUSED_LAYER_NORM_GRAD}.${name}`, `must hold ${rows} values, got [${v.shape.join(',')}]`);
     }
-    return layerNormGrad(backend, dy, x, mean, rstd, gain, rows, width);
+    const scope = new KernelScope(backend);
+    try {
+      const x2 = rowsView(scope, x, rows, width);
+      const dy2 = rowsView(scope, dy, rows, width);
+      const rstdColumn = scope.reshape(rstd, [rows, 1]);
+      const xhat = scope.run(tf.Multiply, { a: scope.run(tf.Sub, { a: x2, b: scope.reshape(mean, [rows, 1]) }), b: rstdColumn });
+      const ones = onesRow(scope, rows);
+      const dbias = sumOverRows(scope, dy2, ones);
+      const dgain = sumOverRows(scope, scope.run(tf.Multiply, { a: dy2, b: xhat }), ones);
+      const g = scope.run(tf.Multiply, { a: dy2, b: gain });
+      const meanG = scope.run(tf.Mean, { x: g }, { axis: [1], keepDims: true });
+      const meanGX = scope.run(tf.Mean, { x: scope.run(tf.Multiply, { a: g, b: xhat }) }, { axis: [1], keepDims: true });
+      const centredG = scope.run(tf.Sub, { a: scope.run(tf.Sub, { a: g, b: meanG }), b: scope.run(tf.Multiply, { a: xhat, b: meanGX }) });
+      const dx = scope.reshape(scope.run(tf.Multiply, { a: centredG, b: rstdColumn }), x.shape);
+      return [scope.keep(dx), scope.keep(dgain), scope.keep(dbias)];
+    } finally {
+      scope.dispose();
+    }
   },
 };
-
-function layerNormGrad(
-  backend: WasmBackend,
-  dy: tf.TensorInfo,
-  x: tf.TensorInfo,
-  mean: tf.TensorInfo,
-  rstd: tf.TensorInfo,
-  gain: tf.TensorInfo,
-  rows: number,
-  width: number,
-): tf.TensorInfo[] {
-  const dx = backend.makeOutput([...x.shape], 'float32');
-  const dgain = backend.makeOutput([width], 'float32');
-  const dbias = backend.makeOutput([width], 'float32');
-  const view = (info: tf.TensorInfo): Float32Array => heapFloat32(backend, info);
-  layerNormBackward(view(dy), view(x), view(mean), view(rstd), view(gain), rows, width, view(dx), view(dgain), view(dbias));
-  return [dx, dgain, dbias];
-}
-

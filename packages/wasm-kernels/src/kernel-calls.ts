@@ -175,3 +175,10 @@ export function heapBytes(backend: WasmBackend, info: tf.TensorInfo): { readonly
 
 /** Runs shorter than this many elements are copied element by element rather than by `copyWithin`. */
 export const SHORT_RUN = 12;
+
+/** A float32 scalar tensor holding `value`, released with `scope` (an operand of broadcasting wasm kernels). */
+export function scalarTensor(scope: KernelScope, value: number): tf.TensorInfo {
+  const out = scope.output([], 'float32');
+  heapFloat32(scope.backend, out)[0] = value;
+  return out;
+}
