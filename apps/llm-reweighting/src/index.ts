@@ -4,24 +4,6 @@
 export * from './data/index.js';
 export * from './models/index.js';
 export * from './objectives/index.js';
-export {
-  DEFAULT_ELBO_SEED,
-  arithmeticScores,
-  bitsPerUnitOf,
-  cleanWindows,
-  languageModelLoss,
-  maskedDiffusionElbo,
-  parseLastNumber,
-  parseLastNumberParts,
-  stepsToTarget,
-  streamWindows,
-  type ArithmeticScores,
-  type CurveSample,
-  type LanguageModelLoss,
-  type LanguageModelLossOptions,
-  type MaskedElbo,
-  type MaskedElboOptions,
-  type ParsedNumber,
-} from './evaluation/index.js';
+export * from './evaluation/index.js';
 export * from './onnx/index.js';
 export * from './experiment/index.js';

@@ -2,7 +2,8 @@ import { ConfigError } from '@counterweight/runtime';
 import { describe, expect, it } from 'vitest';
 
 import { ARITHMETIC_ALPHABET, generateArithmetic } from './arithmetic.js';
-import { IGNORED_TARGET, arithmeticWindows } from './arithmetic-windows.js';
+import { arithmeticWindows } from './arithmetic-windows.js';
+import { IGNORED_TARGET } from './token-windows.js';
 import { BpeTokenizer } from './bpe-tokenizer.js';
 import { charTokenizerOf } from './char-tokenizer.js';
 import { thrown } from './test-support/temp.js';

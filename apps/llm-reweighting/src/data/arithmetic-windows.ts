@@ -1,11 +1,8 @@
 import { ConfigError } from '@counterweight/runtime';
 
 import type { ArithmeticProblem } from './arithmetic.js';
-import type { TokenWindows } from './token-windows.js';
+import { IGNORED_TARGET, type TokenWindows } from './token-windows.js';
 import type { Tokenizer } from './tokenizer.js';
-
-/** The target value of a position that is not scored. */
-export const IGNORED_TARGET = -100;
 
 /** Arithmetic problems as training rows, with what generation needs. */
 export interface ArithmeticWindows {

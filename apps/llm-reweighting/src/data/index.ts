@@ -1,5 +1,5 @@
 export type { Tokenizer, TokenizerFile, TokenizerKind } from './tokenizer.js';
-export type { TokenCorpus, TokenWindows } from './token-windows.js';
+export { IGNORED_TARGET, type TokenCorpus, type TokenWindows } from './token-windows.js';
 export { readCorpus, type Corpus, type CorpusFormat, type ReadCorpusOptions, type TextDocuments } from './read-corpus.js';
 export {
   EMBEDDED_TINYSHAKESPEARE,
@@ -16,7 +16,6 @@ export { trainTokenizer, type TrainTokenizerOptions } from './train-tokenizer.js
 export { TOKENIZER_FILE_NAME, loadTokenizer, saveTokenizer, tokenizerFromFile } from './tokenizer-file.js';
 export { tokenizeCorpus, type TokenizeCorpusOptions } from './tokenize-corpus.js';
 export { sampleWindows, type SampleWindowsOptions } from './sample-windows.js';
-export { evaluationWindows } from './evaluation-windows.js';
 export {
   ARITHMETIC_ALPHABET,
   ARITHMETIC_MAX_DIGITS,
@@ -30,4 +29,4 @@ export {
   type ArithmeticSplits,
   type GenerateArithmeticOptions,
 } from './arithmetic.js';
-export { IGNORED_TARGET, arithmeticWindows, type ArithmeticWindows } from './arithmetic-windows.js';
+export { arithmeticWindows, type ArithmeticWindows } from './arithmetic-windows.js';

@@ -1,3 +1,6 @@
+/** The target id of a position that is not scored (PyTorch's `ignore_index` default). */
+export const IGNORED_TARGET = -100;
+
 /**
  * Fixed-length training rows cut from a token stream: row `r` reads `inputs[r·context … (r+1)·context)` and predicts
  * `targets` at the same offsets (the next tokens; `-100` where a position is not scored).

@@ -1,9 +1,6 @@
 import { ConfigError } from '@counterweight/runtime';
 
-import type { TokenWindows } from '../data/token-windows.js';
-
-/** The id of a target that is not scored. */
-export const IGNORED_TARGET = -100;
+import { IGNORED_TARGET, type TokenWindows } from '../data/token-windows.js';
 
 /**
  * Non-overlapping next-token windows over a whole token stream, so that every token after the first is scored exactly

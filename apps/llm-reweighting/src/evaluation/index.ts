@@ -1,4 +1,4 @@
-export { IGNORED_TARGET, cleanWindows, streamWindows } from './evaluation-windows.js';
+export { cleanWindows, streamWindows } from './evaluation-windows.js';
 export { bitsPerUnitOf, type LanguageModelLoss } from './loss-summary.js';
 export { languageModelLoss, type LanguageModelLossOptions } from './language-model-loss.js';
 export { DEFAULT_ELBO_SEED, maskedDiffusionElbo, type MaskedElbo, type MaskedElboOptions } from './masked-diffusion-elbo.js';
