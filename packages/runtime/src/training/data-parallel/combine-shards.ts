@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { tensorValues } from './shared-arena.js';
-
 /** One shard's result: its loss, its gradients (one per trainable variable) and its row count. */
 export interface ShardResult<G> {
   readonly loss: number;
@@ -17,9 +15,9 @@ export interface ShardResult<G> {
  * count of positives) it is the average of the shards' normalised losses instead, and for losses that couple the rows
  * (declared with `withRowCoupling`) `train()` refuses data-parallel steps.
  *
- * The sum runs in JavaScript over the values (bitwise the float32 result of `tf.add(tf.mul(g_0, n_0/N), tf.mul(g_1,
- * n_1/N))`, since a float32 product or sum computed in float64 and rounded once is the float32 result), so a step
- * costs one tensor upload per variable instead of several kernel calls. Returns new tensors; the caller disposes them.
+ * The workers' gradients are read from their values (views of the shared gradient arenas) with one upload per
+ * variable; the weighted sum runs as backend kernels (on wasm faster than a JavaScript loop over the values, measured
+ * 1.7 against 6 ms per step for 0.8 M parameters). Returns new tensors; the caller disposes them.
  */
 export function combineShards(
   local: ShardResult<tf.Tensor>,
@@ -29,21 +27,23 @@ export function combineShards(
   const parts = [local, ...remote].filter((p): p is NonNullable<typeof p> => p !== undefined && p.rows > 0);
   const total = parts.reduce((sum, p) => sum + p.rows, 0);
   const loss = parts.reduce((sum, p) => sum + (p.loss * p.rows) / total, 0);
-  const scales = parts.map((p) => Math.fround(p.rows / total));
-  const grads = variables.map((variable, i) => {
-    if (parts.length === 0) return tf.zerosLike(variable);
-    const sum = new Float32Array(variable.size);
-    parts.forEach((part, k) => {
-      // Read the local gradient right here: a view of the wasm heap stays valid only until the next tensor allocation.
-      const values = part === local ? tensorValues(local.grads[i] as tf.Tensor) : ((part.grads[i] as Float32Array | undefined) ?? new Float32Array(0));
-      if (values.length !== sum.length) {
-        throw new RangeError(`shard ${k}: gradient ${i} has ${values.length} values, variable "${variable.name}" ${sum.length}`);
-      }
-      const scale = scales[k] ?? 0;
-      if (k === 0) for (let j = 0; j < sum.length; j += 1) sum[j] = (values[j] as number) * scale;
-      else for (let j = 0; j < sum.length; j += 1) sum[j] = (sum[j] as number) + Math.fround((values[j] as number) * scale);
-    });
-    return tf.tensor(sum, variable.shape, 'float32');
-  });
+  const grads = variables.map((variable, i) =>
+    tf.tidy(() => {
+      let sum: tf.Tensor | undefined;
+      parts.forEach((part, k) => {
+        const g = part === local ? (local.grads[i] as tf.Tensor) : remoteGradient(part.grads[i] as Float32Array | undefined, variable, k, i);
+        const scaled = tf.mul(g, part.rows / total);
+        sum = sum === undefined ? scaled : tf.add(sum, scaled);
+      });
+      return sum ?? tf.zerosLike(variable);
+    }),
+  );
   return { loss, grads };
+}
+
+function remoteGradient(values: Float32Array | undefined, variable: tf.Variable, shard: number, index: number): tf.Tensor {
+  if (values?.length !== variable.size) {
+    throw new RangeError(`shard ${shard}: gradient ${index} has ${values?.length ?? 0} values, variable "${variable.name}" ${variable.size}`);
+  }
+  return tf.tensor(values, variable.shape, 'float32');
 }
