@@ -67,6 +67,10 @@ describe('llm-reweighting bench CLI', () => {
     const overhead = json['overhead'] as Json;
     expect(overhead).toMatchObject({ stage: 'overhead', backend: 'wasm', baseline: 'uniform', objective: 'linupper', repetitions: 1 });
     expect(overhead['ratio']).toBe((overhead['ratios'] as number[])[0]);
+    const lossOnly = overhead['lossOnly'] as Record<string, number>;
+    expect(lossOnly['uniformMs']).toBeGreaterThan(0);
+    expect(Math.abs((lossOnly['ratio'] ?? 0) - (lossOnly['reweightedMs'] ?? 0) / (lossOnly['uniformMs'] ?? 1))).toBeLessThan(0.01);
+    expect(lossOnly).toMatchObject({ repetitions: 1, calls: 2 });
     const generation = json['generation'] as Json;
     expect(generation).toMatchObject({ stage: 'generation', promptTokens: 16, newTokens: 64, repetitions: 1, sameTokens: true });
     const [tfjsSeconds] = generation['tfjsSeconds'] as number[];

@@ -23,7 +23,9 @@ import { initBackend, repositoryRoot, writeJsonAtomic } from '@counterweight/run
 import * as tf from '@tensorflow/tfjs-core';
 
 import { NANOGPT_CPU_CONFIG, parameterCount, type GptConfig } from '../models/index.js';
+import { createObjective } from '../objectives/index.js';
 import { measureGenerationThroughput } from './generation-throughput.js';
+import { measureLossGradientTimes } from './loss-gradient-time.js';
 import { measureReweightingOverhead } from './reweighting-overhead.js';
 import { trainingHeadline, trainingRatios, type TfjsTokenRate } from './training-comparison.js';
 import { BENCH_ADAMW, measureGptTraining } from './training-throughput.js';
@@ -56,7 +58,9 @@ const METHOD = {
   overhead:
     'the same GPT and batches on single-threaded wasm: one untimed warm-up epoch of each objective, then repetitions of one uniform and one ' +
     'linupper epoch in alternating order (linupper: Sow et al. 2025, r = 0.4, every timed step after its warm-up, its default weight ' +
-    "recorder on); ratio = median over repetitions of linupper step time ÷ uniform step time of the same repetition",
+    "recorder on); ratio = median over repetitions of linupper step time ÷ uniform step time of the same repetition; lossOnly: the " +
+    'loss value and its gradient alone on fixed N(0,1) logits [12, 64, 65] (tf.variableGrads, read back), 20 calls per repetition, ' +
+    'the two losses interleaved, median ms per call; impliedStepRatio = 1 + (linupper ms − uniform ms) / uniform step ms',
   generation:
     'greedy generation (no KV cache; every step runs the model on the last ≤ 64 tokens) of an untrained GPT from a 16-token prompt, ' +
     '64 new tokens: tfjs generateTokens on wasm vs the exportGptOnnx file in onnxruntime-node (OnnxLanguageModel, 1 intra-op thread); one ' +
@@ -211,7 +215,18 @@ async function main(): Promise<void> {
   if (plan.stages.includes('overhead')) {
     try {
       await initBackend('wasm', { log: null });
-      const m = await measureReweightingOverhead({ config: CONFIG, batchSize: BATCH_SIZE, steps: plan.steps, repetitions: quick ? 1 : Math.max(plan.repetitions, 5), seed: SEED });
+      const m = await measureReweightingOverhead({ config: CONFIG, batchSize: BATCH_SIZE, steps: plan.steps, repetitions: quick ? 1 : Math.max(plan.repetitions, 7), seed: SEED });
+      const lossOnly = measureLossGradientTimes({
+        losses: { uniform: createObjective('uniform').loss(0), linupper: createObjective('linupper').loss(0) },
+        batchSize: BATCH_SIZE,
+        context: CONFIG.context,
+        vocabularySize: CONFIG.vocabularySize,
+        repetitions: quick ? 1 : 9,
+        calls: quick ? 2 : 20,
+        seed: SEED,
+      });
+      const uniformLossMs = lossOnly.milliseconds['uniform'] ?? Number.NaN;
+      const reweightedLossMs = lossOnly.milliseconds['linupper'] ?? Number.NaN;
       overhead = {
         stage: 'overhead',
         backend: m.backend,
@@ -223,6 +238,15 @@ async function main(): Promise<void> {
         ratios: m.ratios.map((r) => round(r, 4)),
         repetitions: m.repetitions,
         stepsPerRepetition: m.stepsPerRepetition,
+        lossOnly: {
+          uniformMs: round(uniformLossMs, 3),
+          reweightedMs: round(reweightedLossMs, 3),
+          ratio: round(reweightedLossMs / uniformLossMs, 4),
+          // The step-time ratio the loss alone implies: one uniform step plus the reweighted loss's extra time.
+          impliedStepRatio: round(1 + (reweightedLossMs - uniformLossMs) / m.uniformStepMs, 4),
+          repetitions: lossOnly.repetitions,
+          calls: lossOnly.calls,
+        },
       };
     } catch (error) {
       overhead = { stage: 'overhead', error: errorText(error) };

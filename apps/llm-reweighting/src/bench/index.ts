@@ -14,6 +14,7 @@ export {
 } from './torch-gpt-peer.js';
 export { trainingHeadline, trainingRatios, type TfjsTokenRate, type TrainingHeadline, type TrainingRatio } from './training-comparison.js';
 export { measureReweightingOverhead, overheadFromStepTimes, type ReweightingOverhead, type ReweightingOverheadOptions } from './reweighting-overhead.js';
+export { measureLossGradientTimes, type LossGradientTimeOptions, type LossGradientTimes } from './loss-gradient-time.js';
 export {
   engineGeneration,
   measureGenerationThroughput,
