@@ -7,7 +7,7 @@ import { NANOGPT_CPU_TRAINING } from './settings.js';
 const settings: ArithmeticSettings = {
   problems: { operation: 'add', digits: [1, 3], train: 100, validation: 10, test: 10 },
   model: { layers: 1, heads: 2, width: 16, context: 24 },
-  training: { ...NANOGPT_CPU_TRAINING, steps: 20, evalEvery: 10 },
+  training: { ...NANOGPT_CPU_TRAINING, steps: 20, evalEvery: 10, warmupSteps: 2 },
   ntlLambda: 0.3,
 };
 
