@@ -6,7 +6,7 @@ import { createOptimizer } from '../optimizers.js';
 import { disposeModel, handWrittenMlp, readVariables, syntheticClassification } from '../test-support/fixtures.js';
 import { maskedSigmoidCrossEntropy, sigmoidCrossEntropy } from '../test-support/losses.js';
 import { train } from '../trainer.js';
-import { splitRows } from './worker-pool.js';
+import { GradientWorkerPool, splitRows } from './worker-pool.js';
 
 const REPLICA_MODULE = new URL('./test-support/mlp-replica.ts', import.meta.url).href;
 const FEATURES = 6;
@@ -23,7 +23,7 @@ describe('splitRows', () => {
 /** A 0/1 `mask` extra column over the rows (every third row masked out). */
 const MASK = { mask: { values: Float32Array.from({ length: 240 }, (_, i) => (i % 3 === 0 ? 0 : 1)), shape: [] } };
 
-async function run(backend: BackendName, parallel: boolean, options: { hidden?: number; epochs?: number; masked?: boolean } = {}) {
+async function run(backend: BackendName, parallel: boolean, options: { hidden?: number; epochs?: number; masked?: boolean; workers?: number } = {}) {
   await initBackend(backend, { log: null });
   const plain = syntheticClassification(240, FEATURES, 1);
   const data = options.masked === true ? plain.withExtraColumns(MASK) : plain;
@@ -41,7 +41,7 @@ async function run(backend: BackendName, parallel: boolean, options: { hidden?: 
       optimizer,
       progress: { quiet: true },
       ...(parallel
-        ? { parallel: { replica: { module: REPLICA_MODULE, export: replica, options: { features: FEATURES, hidden: options.hidden ?? HIDDEN, seed: 99 } }, workers: 1 } }
+        ? { parallel: { replica: { module: REPLICA_MODULE, export: replica, options: { features: FEATURES, hidden: options.hidden ?? HIDDEN, seed: 99 } }, workers: options.workers ?? 1 } }
         : {}),
     });
     return { losses: history.epochs.map((e) => e.loss), weights: readVariables(model) };
@@ -86,6 +86,47 @@ describe.each<BackendName>(['cpu', 'wasm'])('data-parallel training on %s', (bac
     // The mask changes the run, so agreement means the workers read it.
     const unmasked = await run(backend, false);
     expect(Math.abs((unmasked.losses[0] ?? 0) - (single.losses[0] ?? 0))).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('data-parallel training with two workers (three shards)', () => {
+  it('gives every worker its own gradient arena: follows the single-thread run and is deterministic', async () => {
+    const single = await run('cpu', false, { epochs: 2 });
+    const parallelA = await run('cpu', true, { epochs: 2, workers: 2 });
+    const parallelB = await run('cpu', true, { epochs: 2, workers: 2 });
+    expect(parallelB).toEqual(parallelA);
+    parallelA.losses.forEach((loss, i) => expect(Math.abs(loss - (single.losses[i] ?? 0)) / loss).toBeLessThan(1e-4));
+    expect(maxRelDiff(parallelA.weights, single.weights)).toBeLessThan(1e-3);
+    // Three shards sum in another order than two: the runs differ, if only in the last bits.
+    const oneWorker = await run('cpu', true, { epochs: 2 });
+    expect(oneWorker.weights).not.toEqual(parallelA.weights);
+  });
+});
+
+describe('GradientWorkerPool', () => {
+  it('computes one step at a time: a second concurrent step is refused, the first completes', async () => {
+    await initBackend('cpu', { log: null });
+    const data = syntheticClassification(64, FEATURES, 1);
+    const model = handWrittenMlp(FEATURES, HIDDEN, 3);
+    const pool = await GradientWorkerPool.start({
+      replica: { module: REPLICA_MODULE, export: 'mlpReplica', options: { features: FEATURES, hidden: HIDDEN, seed: 99 } },
+      dataset: data,
+      workers: 1,
+      backend: 'cpu',
+      model,
+      seed: 1,
+    });
+    try {
+      const rows = [Int32Array.from([0, 1, 2, 3])];
+      const first = pool.computeShards(model.trainableVariables, rows);
+      await expect(pool.computeShards(model.trainableVariables, rows)).rejects.toThrow(/parallel\.pool: is computing another step/);
+      const [result] = await first;
+      expect(result?.grads.map((g) => g.length)).toEqual(model.trainableVariables.map((v) => v.size));
+      expect(Number.isFinite(result?.loss)).toBe(true);
+    } finally {
+      await pool.close();
+      disposeModel(model);
+    }
   });
 });
 
