@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Training-step benchmark (`npx nx run train-bench:bench`): train-step throughput of the four benchmark workloads
-// (mlp, cnn, gpt, ctr) on every tfjs backend that loads here, the step-time cost of sigmoid focal loss over sigmoid
+// Training-step benchmark (`npx nx run train-bench:bench`): train-step throughput of the benchmark workloads
+// (mlp, cnn, gpt, nanogpt, ctr) on every tfjs backend that loads here, the step-time cost of sigmoid focal loss over sigmoid
 // cross-entropy on the mlp, and - when a Python with torch is found - the same workloads in PyTorch (1 and 2 threads)
 // in the same sitting, with wasm/torch ratios.
 // Prints one JSON line per measurement and writes them all to bench-results/train-bench.json at the repository root.
 //
-// Options (all optional; the default runs everything): --workloads mlp,cnn,gpt,ctr  --backends tensorflow,wasm,cpu
+// Options (all optional; the default runs everything): --workloads mlp,cnn,gpt,nanogpt,ctr  --backends tensorflow,wasm,cpu
 // --no-torch. A partial run still writes bench-results/train-bench.json.
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
