@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { initBackend } from '../backend.js';
 import { scaledDotProductAttention } from './attention.js';
-import { expectClose, normalData, runLayer } from './layer-test-support.js';
+import { expectClose, normalData, runLayer } from './test-support/layer-runs.js';
 
 describe('scaledDotProductAttention', () => {
   it('is causal on cpu and wasm: changing a later key or value leaves earlier outputs unchanged', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { initBackend } from '../backend.js';
 import { geluTanh } from './gelu.js';
-import { expectClose, normalData, runLayer } from './layer-test-support.js';
+import { expectClose, normalData, runLayer } from './test-support/layer-runs.js';
 
 const reference = (v: number) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
 

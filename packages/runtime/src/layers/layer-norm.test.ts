@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { initBackend } from '../backend.js';
 import { layerNorm } from './layer-norm.js';
-import { expectClose, normalData, runLayer } from './layer-test-support.js';
+import { expectClose, normalData, runLayer } from './test-support/layer-runs.js';
 
 describe('layerNorm', () => {
   it('normalises the last axis and applies gain and bias (cpu, composed)', async () => {

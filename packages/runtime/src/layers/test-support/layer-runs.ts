@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
-import { initBackend } from '../backend.js';
-import { SeededRandom } from '../random.js';
+import { initBackend } from '../../backend.js';
+import { SeededRandom } from '../../random.js';
 
 /** Values and gradients of one computation on one backend, copied out of tfjs. */
 export interface LayerRun {
