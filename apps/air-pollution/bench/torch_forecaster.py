@@ -22,57 +22,23 @@ Prints one JSON line on stdout: {"backend": "torch", "threads": 1, "samplesPerSe
 Usage: python3 torch_forecaster.py --threads 1 [--history 48 --features 19 --weather 5 --pollutants 6 --horizons 3
          --hidden 64 --layers 2 --head-hidden 32 --batch 256 --steps 20 --repetitions 5 --seed 1]
 """
-import argparse
-import json
 import os
-import re
-import statistics
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "../../../packages/bench-kit/python"))
+import peer_support  # noqa: E402  (found relative to this file)
+
+# The command line: --name and its default; every integer option but --weather (>= 0) and --seed must be >= 1.
+INT_OPTIONS = (("threads", 1), ("history", 48), ("features", 19), ("weather", 5), ("pollutants", 6), ("horizons", 3),
+               ("hidden", 64), ("layers", 2), ("head-hidden", 32), ("batch", 256), ("steps", 20), ("repetitions", 5),
+               ("seed", 1))
+FLOAT_OPTIONS = (("learning-rate", 1e-3), ("missing-rate", 0.02))
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    for name, default in (("threads", 1), ("history", 48), ("features", 19), ("weather", 5), ("pollutants", 6),
-                          ("horizons", 3), ("hidden", 64), ("layers", 2), ("head-hidden", 32), ("batch", 256),
-                          ("steps", 20), ("repetitions", 5), ("seed", 1)):
-        parser.add_argument(f"--{name}", type=int, default=default)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--missing-rate", type=float, default=0.02)
-    args = parser.parse_args(argv)
-    for name in ("threads", "history", "features", "pollutants", "horizons", "hidden", "layers", "head_hidden",
-                 "batch", "steps", "repetitions"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
-    if args.weather < 0:
-        parser.error(f"--weather must be >= 0, got {args.weather}")
+    parser, args = peer_support.parse_options(argv, __doc__, INT_OPTIONS, FLOAT_OPTIONS, unchecked=("weather", "seed"))
+    peer_support.require_at_least(parser, args, ("weather",), minimum=0)
     return args
-
-
-def loaded_blas():
-    """Real paths of the BLAS libraries mapped into this process (Debian's torch calls whatever libblas.so.3 is
-    installed: the slow reference BLAS unless OpenBLAS is)."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            paths = {line.split()[-1] for line in maps if "/" in line}
-    except OSError:
-        return []
-    pattern = re.compile(r"^lib(open)?blas|^libblis|^libmkl")
-    return sorted({os.path.realpath(p) for p in paths if pattern.search(os.path.basename(p))})
-
-
-def openblas_core(paths):
-    """OpenBLAS's name for the kernels it uses (e.g. "Haswell", "Zen"), or None."""
-    import ctypes
-
-    for path in paths:
-        try:
-            get_corename = ctypes.CDLL(path).openblas_get_corename
-        except (OSError, AttributeError):
-            continue
-        get_corename.restype = ctypes.c_char_p
-        return get_corename().decode()
-    return None
 
 
 def build(torch, args):
@@ -138,37 +104,14 @@ def measure(torch, args):
     model, loss_fn = build(torch, args)
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate, betas=(0.9, 0.999), eps=1e-7)
-    shuffle = torch.Generator().manual_seed(args.seed + 1)
-    epoch_losses = []
 
-    def epoch():
-        order = torch.randperm(rows, generator=shuffle)
-        seconds, loss_sum = 0.0, 0.0
-        for step in range(args.steps):
-            started = time.perf_counter()
-            index = order[step * args.batch:(step + 1) * args.batch]
-            x, y, m = inputs[index], targets[index], mask[index]
-            optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x), y, m)
-            loss.backward()
-            optimizer.step()
-            value = loss.item()
-            seconds += time.perf_counter() - started
-            loss_sum += value
-        epoch_losses.append(loss_sum / args.steps)
-        return rows / seconds
+    def loss_of(index):
+        return loss_fn(model(inputs[index]), targets[index], mask[index])
 
-    epoch()  # warm-up: allocations, Adam state
-    rates = [epoch() for _ in range(args.repetitions)]
-    samples_per_sec = statistics.median(rates)
+    rates, epoch_losses = peer_support.timed_epochs(torch, optimizer, rows, args.batch, args.steps, args.repetitions,
+                                                    args.seed, loss_of, rows)
     return {
-        "samplesPerSec": round(samples_per_sec, 1),
-        "stepMs": round(1000 * args.batch / samples_per_sec, 3),
-        "repetitions": args.repetitions,
-        "stepsPerRepetition": args.steps,
-        "spread": round((max(rates) - min(rates)) / samples_per_sec, 3),
-        "firstLoss": round(epoch_losses[0], 4),
-        "lastLoss": round(epoch_losses[-1], 4),
+        **peer_support.timing_fields("samplesPerSec", rates, epoch_losses, args.steps, args.batch),
         "parameterCount": sum(p.numel() for p in model.parameters()),
     }
 
@@ -176,28 +119,7 @@ def measure(torch, args):
 def main(argv):
     args = parse_args(argv)
     record = {"backend": "torch", "threads": args.threads, "batchSize": args.batch}
-    try:
-        import torch  # after the caller set the thread variables
-    except Exception as error:  # ImportError, or a broken install
-        record["error"] = f"torch cannot be imported: {type(error).__name__}: {error}"
-        print(json.dumps(record), flush=True)
-        return 1
-    status = 0
-    try:
-        torch.set_num_threads(args.threads)
-        blas = loaded_blas()
-        record.update(measure(torch, args))
-        record.update({"threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas})
-        core = openblas_core(blas)
-        if core is not None:
-            record["openblasCore"] = core
-    except Exception as error:
-        record["error"] = f"{type(error).__name__}: {error}"
-        status = 1
-    record["env"] = {name: os.environ.get(name) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                                             "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    print(json.dumps(record), flush=True)
-    return status
+    return peer_support.run_single_peer(record, args.threads, lambda torch: measure(torch, args))
 
 
 if __name__ == "__main__":

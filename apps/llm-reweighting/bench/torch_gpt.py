@@ -26,55 +26,24 @@ Prints one JSON line on stdout: {"backend": "torch", "threads": 1, "tokensPerSec
 Usage: python3 torch_gpt.py --threads 1 [--vocabulary 65 --layers 4 --heads 4 --width 128 --context 64 --batch 12
          --steps 10 --repetitions 5 --seed 1 --learning-rate 1e-3 --weight-decay 0.1]
 """
-import argparse
-import json
 import math
 import os
-import re
-import statistics
 import sys
-import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "../../../packages/bench-kit/python"))
+import peer_support  # noqa: E402  (found relative to this file)
+
+# The command line: --name and its default; every integer option but --seed must be >= 1.
+INT_OPTIONS = (("threads", 1), ("vocabulary", 65), ("layers", 4), ("heads", 4), ("width", 128), ("context", 64),
+               ("batch", 12), ("steps", 10), ("repetitions", 5), ("seed", 1))
+FLOAT_OPTIONS = (("learning-rate", 1e-3), ("weight-decay", 0.1))
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    for name, default in (("threads", 1), ("vocabulary", 65), ("layers", 4), ("heads", 4), ("width", 128),
-                          ("context", 64), ("batch", 12), ("steps", 10), ("repetitions", 5), ("seed", 1)):
-        parser.add_argument(f"--{name}", type=int, default=default)
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--weight-decay", type=float, default=0.1)
-    args = parser.parse_args(argv)
-    for name in ("threads", "vocabulary", "layers", "heads", "width", "context", "batch", "steps", "repetitions"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name} must be >= 1, got {getattr(args, name)}")
+    parser, args = peer_support.parse_options(argv, __doc__, INT_OPTIONS, FLOAT_OPTIONS)
     if args.width % args.heads != 0:
         parser.error(f"--width ({args.width}) must be a multiple of --heads ({args.heads})")
     return args
-
-
-def loaded_blas():
-    """Real paths of the BLAS libraries mapped into this process."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            paths = {line.split()[-1] for line in maps if "/" in line}
-    except OSError:
-        return []
-    pattern = re.compile(r"^lib(open)?blas|^libblis|^libmkl")
-    return sorted({os.path.realpath(p) for p in paths if pattern.search(os.path.basename(p))})
-
-
-def openblas_core(paths):
-    """OpenBLAS's name for the kernels it chose (e.g. "Haswell", "Zen"), or None."""
-    import ctypes
-
-    for path in paths:
-        try:
-            get_corename = ctypes.CDLL(path).openblas_get_corename
-        except (OSError, AttributeError):
-            continue
-        get_corename.restype = ctypes.c_char_p
-        return get_corename().decode()
-    return None
 
 
 def build(torch, args):
@@ -137,38 +106,15 @@ def measure(torch, args):
     optimizer = torch.optim.AdamW([{"params": decayed, "weight_decay": args.weight_decay},
                                    {"params": other, "weight_decay": 0.0}],
                                   lr=args.learning_rate, betas=(0.9, 0.99), eps=1e-7)
-    shuffle = torch.Generator().manual_seed(args.seed + 1)
-    epoch_losses = []
 
-    def epoch():
-        order = torch.randperm(rows, generator=shuffle)
-        seconds, loss_sum = 0.0, 0.0
-        for step in range(args.steps):
-            started = time.perf_counter()
-            index = order[step * args.batch:(step + 1) * args.batch]
-            x, y = inputs[index], targets[index]
-            optimizer.zero_grad(set_to_none=True)
-            logits = model(x)
-            loss = F.cross_entropy(logits.reshape(-1, args.vocabulary), y.reshape(-1))
-            loss.backward()
-            optimizer.step()
-            value = loss.item()
-            seconds += time.perf_counter() - started
-            loss_sum += value
-        epoch_losses.append(loss_sum / args.steps)
-        return rows * args.context / seconds
+    def loss_of(index):
+        logits = model(inputs[index])
+        return F.cross_entropy(logits.reshape(-1, args.vocabulary), targets[index].reshape(-1))
 
-    epoch()  # warm-up: allocations, AdamW state
-    rates = [epoch() for _ in range(args.repetitions)]
-    tokens_per_sec = statistics.median(rates)
+    rates, epoch_losses = peer_support.timed_epochs(torch, optimizer, rows, args.batch, args.steps, args.repetitions,
+                                                    args.seed, loss_of, rows * args.context)
     return {
-        "tokensPerSec": round(tokens_per_sec, 1),
-        "stepMs": round(1000 * args.batch * args.context / tokens_per_sec, 3),
-        "repetitions": args.repetitions,
-        "stepsPerRepetition": args.steps,
-        "spread": round((max(rates) - min(rates)) / tokens_per_sec, 3),
-        "firstLoss": round(epoch_losses[0], 4),
-        "lastLoss": round(epoch_losses[-1], 4),
+        **peer_support.timing_fields("tokensPerSec", rates, epoch_losses, args.steps, args.batch * args.context),
         "parameterCount": sum(p.numel() for p in model.parameters()),
     }
 
@@ -176,28 +122,7 @@ def measure(torch, args):
 def main(argv):
     args = parse_args(argv)
     record = {"backend": "torch", "threads": args.threads, "batchSize": args.batch, "context": args.context}
-    try:
-        import torch  # after the caller set the thread variables
-    except Exception as error:  # ImportError, or a broken install
-        record["error"] = f"torch cannot be imported: {type(error).__name__}: {error}"
-        print(json.dumps(record), flush=True)
-        return 1
-    status = 0
-    try:
-        torch.set_num_threads(args.threads)
-        record.update(measure(torch, args))
-        blas = loaded_blas()
-        record.update({"threads": torch.get_num_threads(), "torch": torch.__version__, "blas": blas})
-        core = openblas_core(blas)
-        if core is not None:
-            record["openblasCore"] = core
-    except Exception as error:
-        record["error"] = f"{type(error).__name__}: {error}"
-        status = 1
-    record["env"] = {name: os.environ.get(name) for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                                             "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    print(json.dumps(record), flush=True)
-    return status
+    return peer_support.run_single_peer(record, args.threads, lambda torch: measure(torch, args))
 
 
 if __name__ == "__main__":

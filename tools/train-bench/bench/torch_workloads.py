@@ -14,14 +14,15 @@ Usage: /usr/bin/python3 bench/torch_workloads.py [--workloads mlp,cnn,gpt,nanogp
          [--repetitions 5] [--min-seconds 0.3] [--budget-seconds 30] [--seed 1]
 """
 import argparse
-import json
 import math
 import os
-import re
 import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "../../../packages/bench-kit/python"))
+import peer_support  # noqa: E402  (found relative to this file)
 
 WORKLOADS = ("mlp", "cnn", "gpt", "nanogpt", "ctr")
 BATCH_SIZES = {"mlp": 1024, "cnn": 256, "gpt": 16, "nanogpt": 12, "ctr": 1024}
@@ -268,51 +269,21 @@ def measure(name, torch, args):
     return record
 
 
-def loaded_blas():
-    """Real paths of the BLAS libraries mapped into this process (Debian's torch uses whatever libblas.so.3 the
-    alternatives system points to: the slow reference BLAS unless OpenBLAS, BLIS or MKL is installed)."""
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            paths = {line.split()[-1] for line in maps if "/" in line}
-    except OSError:
-        return []
-    pattern = re.compile(r"^lib(open)?blas|^libblis|^libmkl")
-    return sorted({os.path.realpath(p) for p in paths if pattern.search(os.path.basename(p))})
-
-
-def openblas_core(paths):
-    """OpenBLAS's name for the kernels it chose (e.g. "Haswell", "SkylakeX"; "Prescott" means generic SSE3 kernels,
-    which OpenBLAS 0.3.21 picks for CPUs it does not know - override with OPENBLAS_CORETYPE), or None."""
-    import ctypes
-
-    for path in paths:
-        try:
-            get_corename = ctypes.CDLL(path).openblas_get_corename
-        except (OSError, AttributeError):
-            continue
-        get_corename.restype = ctypes.c_char_p
-        return get_corename().decode()
-    return None
-
-
 def run_child(args):
     import torch  # after OMP_NUM_THREADS / OPENBLAS_NUM_THREADS were set by the parent
 
     threads = args.threads[0]
     torch.set_num_threads(threads)
-    blas = loaded_blas()
-    core = openblas_core(blas)
+    blas = peer_support.blas_fields()
     status = 0
     for name in args.workloads:
         try:
             record = measure(name, torch, args)
-            record["blas"] = blas
-            if core is not None:
-                record["openblasCore"] = core
+            record.update(blas)
         except Exception as error:  # report and go on with the next workload
-            record = {"workload": name, "backend": "torch", "threads": threads, "error": f"{type(error).__name__}: {error}"}
+            record = {"workload": name, "backend": "torch", "threads": threads, "error": peer_support.error_text(error)}
             status = 1
-        print(json.dumps(record), flush=True)
+        peer_support.print_record(record)
     return status
 
 
