@@ -1,24 +1,9 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { isPeerRecord, lastPeerRecord, runPeerScript, runTorchPeerScript } from './peer-script.js';
+import { NO_TORCH_BODY, answersTorchVersion, useFakePythons } from './test-support/index.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cw-peer-script-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** An executable shell script standing in for a Python interpreter. */
-async function fakePython(name: string, body: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, `#!/bin/sh\n${body}\n`);
-  await chmod(path, 0o755);
-  return path;
-}
+const pythons = useFakePythons('cw-peer-script-');
 
 const args = (threads: number): string[] => ['--threads', String(threads), '--width', '8'];
 
@@ -33,7 +18,7 @@ describe('lastPeerRecord', () => {
 
 describe('runPeerScript', () => {
   it('runs one process per thread count with its thread variables, no OpenBLAS overrides, and its arguments', async () => {
-    const python = await fakePython(
+    const python = await pythons.create(
       'echo-env',
       `echo "{\\"backend\\":\\"torch\\",\\"threads\\":$OMP_NUM_THREADS,\\"blas\\":\\"$OPENBLAS_NUM_THREADS\\",\\"core\\":\\"\${OPENBLAS_CORETYPE:-unset}\\",\\"argv\\":\\"$*\\"}"`,
     );
@@ -45,10 +30,10 @@ describe('runPeerScript', () => {
   });
 
   it('turns a crash without a record into an error naming the command, the exit code and the last stderr line', async () => {
-    const python = await fakePython('crash', 'echo "Traceback" >&2; echo "RuntimeError: boom" >&2; exit 3');
+    const python = await pythons.create('crash', 'echo "Traceback" >&2; echo "RuntimeError: boom" >&2; exit 3');
     const [record] = await runPeerScript(python, '/peer.py', args, [1]);
     expect(record?.error).toBe(`${python} /peer.py: exited with code 3: RuntimeError: boom`);
-    const [missing] = await runPeerScript(join(dir, 'no-such-python'), '/peer.py', args, [2]);
+    const [missing] = await runPeerScript(pythons.path('no-such-python'), '/peer.py', args, [2]);
     expect(missing?.threads).toBe(2);
     expect(missing?.error).toMatch(/ENOENT/);
   });
@@ -56,8 +41,8 @@ describe('runPeerScript', () => {
 
 describe('runTorchPeerScript', () => {
   it('is unavailable, naming the interpreters tried, when none imports torch', async () => {
-    const noTorch = await fakePython('no-torch', 'echo "ModuleNotFoundError: No module named torch" >&2; exit 1');
-    const outcome = await runTorchPeerScript('/peer.py', args, [1], { pythons: [noTorch, join(dir, 'absent')] });
+    const noTorch = await pythons.create('no-torch', NO_TORCH_BODY);
+    const outcome = await runTorchPeerScript('/peer.py', args, [1], { pythons: [noTorch, pythons.path('absent')] });
     expect(outcome.status).toBe('unavailable');
     if (outcome.status === 'unavailable') {
       expect(outcome.reason).toMatch(/^no Python that can import torch \(tried .*no-torch, .*absent; set COUNTERWEIGHT_TORCH_PYTHON/);
@@ -65,11 +50,11 @@ describe('runTorchPeerScript', () => {
   });
 
   it('is unavailable with the first error when every thread count fails, measured when one succeeds', async () => {
-    const broken = await fakePython('broken', 'case "$1" in -c) echo 9.9;; *) echo \'{"backend":"torch","threads":1,"error":"RuntimeError: no BLAS"}\';; esac');
+    const broken = await pythons.create('broken', answersTorchVersion('echo \'{"backend":"torch","threads":1,"error":"RuntimeError: no BLAS"}\''));
     expect(await runTorchPeerScript('/peer.py', args, [1, 2], { pythons: [broken] })).toEqual({ status: 'unavailable', reason: 'RuntimeError: no BLAS' });
-    const half = await fakePython(
+    const half = await pythons.create(
       'half',
-      'case "$1" in -c) echo 9.9;; *) if [ "$OMP_NUM_THREADS" = 1 ]; then echo \'{"backend":"torch","threads":1,"rate":5}\'; else exit 2; fi;; esac',
+      answersTorchVersion('if [ "$OMP_NUM_THREADS" = 1 ]; then echo \'{"backend":"torch","threads":1,"rate":5}\'; else exit 2; fi'),
     );
     const outcome = await runTorchPeerScript('/peer.py', args, [1, 2], { pythons: [half] });
     expect(outcome.status).toBe('measured');

@@ -1,24 +1,9 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { PEER_UNSET_ENV, TORCH_PYTHON_ENV, captureProcess, findTorchPython, peerEnvironment, torchPythonCandidates } from './torch-python.js';
+import { useFakePythons } from './test-support/index.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cw-torch-python-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** An executable shell script standing in for a Python interpreter. */
-async function fakePython(name: string, body: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, `#!/bin/sh\n${body}\n`);
-  await chmod(path, 0o755);
-  return path;
-}
+const pythons = useFakePythons('cw-torch-python-');
 
 describe('peerEnvironment', () => {
   it('sets the thread variables, drops the OpenBLAS overrides and leaves the base untouched', () => {
@@ -40,12 +25,12 @@ describe('torchPythonCandidates', () => {
 
 describe('captureProcess', () => {
   it('returns exit code and both streams, names a command that cannot start, and kills one past its timeout', async () => {
-    const script = await fakePython('talk', 'echo out; echo err >&2; exit 3');
+    const script = await pythons.create('talk', 'echo out; echo err >&2; exit 3');
     expect(await captureProcess(script, [], process.env, 10_000)).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\n' });
-    const missing = await captureProcess(join(dir, 'absent'), [], process.env, 10_000);
+    const missing = await captureProcess(pythons.path('absent'), [], process.env, 10_000);
     expect(missing.code).toBeNull();
     expect(missing.spawnError).toMatch(/ENOENT/);
-    const slow = await fakePython('slow', 'exec sleep 30');
+    const slow = await pythons.create('slow', 'exec sleep 30');
     const started = Date.now();
     const killed = await captureProcess(slow, [], process.env, 200);
     expect(killed.code).toBeNull();
@@ -55,16 +40,16 @@ describe('captureProcess', () => {
 
 describe('findTorchPython', () => {
   it('takes the first candidate that imports torch, checked in the one-thread peer environment', async () => {
-    const python = await fakePython('with-torch', 'if [ -n "$OPENBLAS_CORETYPE" ] || [ "$OMP_NUM_THREADS" != 1 ]; then exit 1; fi; echo 9.9.9');
+    const python = await pythons.create('with-torch', 'if [ -n "$OPENBLAS_CORETYPE" ] || [ "$OMP_NUM_THREADS" != 1 ]; then exit 1; fi; echo 9.9.9');
     const { found, tried } = await findTorchPython({ ...process.env, OPENBLAS_CORETYPE: 'Haswell', [TORCH_PYTHON_ENV]: python });
     expect(found).toEqual({ command: python, torchVersion: '9.9.9' });
     expect(tried[0]).toBe(python);
   });
 
   it('skips a candidate that fails and one that does not exist', async () => {
-    const broken = await fakePython('without-torch', 'echo "ModuleNotFoundError: torch" >&2; exit 1');
-    const { found, tried } = await findTorchPython(process.env, [broken, join(dir, 'no-such-python')]);
+    const broken = await pythons.create('without-torch', 'echo "ModuleNotFoundError: torch" >&2; exit 1');
+    const { found, tried } = await findTorchPython(process.env, [broken, pythons.path('no-such-python')]);
     expect(found).toBeUndefined();
-    expect(tried).toEqual([broken, join(dir, 'no-such-python')]);
+    expect(tried).toEqual([broken, pythons.path('no-such-python')]);
   });
 });

@@ -1,28 +1,13 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useFakePythons } from '@counterweight/bench-kit/test-support';
+import { describe, expect, it } from 'vitest';
 
 import { bestByWorkload, runTorchPeer, type TorchRecord } from './torch-peer.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cw-torch-peer-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** An executable shell script standing in for a Python interpreter. */
-async function fakePython(name: string, body: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, `#!/bin/sh\n${body}\n`);
-  await chmod(path, 0o755);
-  return path;
-}
+const pythons = useFakePythons('cw-torch-peer-');
 
 describe('runTorchPeer', () => {
   it('passes the options to the script and collects its JSON records, ignoring other lines', async () => {
-    const python = await fakePython(
+    const python = await pythons.create(
       'peer',
       [
         'echo "args: $*" >&2',
@@ -41,7 +26,7 @@ describe('runTorchPeer', () => {
   });
 
   it('fails when the script exits with an error before printing any record', async () => {
-    const python = await fakePython('crash', 'exit 3');
+    const python = await pythons.create('crash', 'exit 3');
     await expect(runTorchPeer(python, { workloads: ['mlp'] })).rejects.toThrow(/exited with code 3/);
   });
 });

@@ -1,9 +1,6 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import { initBackend } from '@counterweight/runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_TORCH_BODY, answersTorchVersion, checkedOneThreadRecord, useFakePythons } from '@counterweight/bench-kit/test-support';
+import { describe, expect, it } from 'vitest';
 
 import { createForecastModel } from '../models/index.js';
 import { findTorchPython } from '@counterweight/bench-kit';
@@ -26,23 +23,11 @@ const TINY: TorchPeerSpec = {
   learningRate: 0.01,
 };
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'air-pollution-peer-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** An executable shell script standing in for a Python interpreter. */
-async function fakePython(name: string, body: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, `#!/bin/sh\n${body}\n`);
-  await chmod(path, 0o755);
-  return path;
-}
+const pythons = useFakePythons('air-pollution-peer-');
 
 describe('runTorchPeer', () => {
   it('runs one process per thread count with its own environment and the spec as flags', async () => {
-    const python = await fakePython(
+    const python = await pythons.create(
       'echo-env',
       [
         'echo "not json"',
@@ -59,19 +44,19 @@ describe('runTorchPeer', () => {
   });
 
   it('turns a crash without a record into an error record naming the exit code and the last stderr line', async () => {
-    const python = await fakePython('crash', 'echo "Traceback" >&2; echo "RuntimeError: boom" >&2; exit 3');
+    const python = await pythons.create('crash', 'echo "Traceback" >&2; echo "RuntimeError: boom" >&2; exit 3');
     const records = await runTorchPeer(python, TINY, [1]);
     expect(records).toHaveLength(1);
     expect(records[0]?.error).toMatch(/exited with code 3: RuntimeError: boom$/);
-    const missing = await runTorchPeer(join(dir, 'no-such-python'), TINY, [1]);
+    const missing = await runTorchPeer(pythons.path('no-such-python'), TINY, [1]);
     expect(missing[0]?.error).toMatch(/ENOENT/);
   });
 });
 
 describe('torchPeer', () => {
   it('is unavailable, with the reason, when no interpreter imports torch', async () => {
-    const noTorch = await fakePython('no-torch', 'echo "ModuleNotFoundError: No module named torch" >&2; exit 1');
-    const outcome = await torchPeer(TINY, [1], { pythons: [noTorch, join(dir, 'absent')] });
+    const noTorch = await pythons.create('no-torch', NO_TORCH_BODY);
+    const outcome = await torchPeer(TINY, [1], { pythons: [noTorch, pythons.path('absent')] });
     expect(outcome.status).toBe('unavailable');
     if (outcome.status === 'unavailable') expect(outcome.reason).toMatch(/^no Python that can import torch \(tried .*no-torch, .*absent;/);
     const found = await findTorchPython(process.env, [noTorch]);
@@ -79,37 +64,25 @@ describe('torchPeer', () => {
   });
 
   it('is unavailable with the first error when every thread count fails', async () => {
-    const broken = await fakePython('broken', 'case "$1" in -c) echo 9.9;; *) echo \'{"backend":"torch","threads":1,"error":"RuntimeError: no BLAS"}\';; esac');
+    const broken = await pythons.create('broken', answersTorchVersion('echo \'{"backend":"torch","threads":1,"error":"RuntimeError: no BLAS"}\''));
     const outcome = await torchPeer(TINY, [1, 2], { pythons: [broken] });
     expect(outcome).toEqual({ status: 'unavailable', reason: 'RuntimeError: no BLAS' });
   });
 
   it('runs the real script: the same parameter count as the tfjs MLP, finite losses, or the import error', async () => {
     await initBackend('cpu', { log: null });
-    const outcome = await torchPeer(TINY, [1]);
-    if (outcome.status === 'unavailable') {
-      expect(outcome.reason).toMatch(/torch/);
-      return;
-    }
-    const record = outcome.records[0];
-    expect(record?.error).toBeUndefined();
-    expect(record?.threads).toBe(1);
-    expect(record?.samplesPerSec).toBeGreaterThan(0);
-    expect(record?.['repetitions']).toBe(2);
-    expect(record?.['stepsPerRepetition']).toBe(3);
-    expect(Number.isFinite(record?.['firstLoss']) && Number.isFinite(record?.['lastLoss'])).toBe(true);
+    const record = checkedOneThreadRecord(await torchPeer(TINY, [1]), TINY);
+    if (record === undefined) return; // no Python with torch here: the reason said so
+    expect(record.samplesPerSec).toBeGreaterThan(0);
     const model = createForecastModel(
       { kind: 'mlp', hidden: TINY.hidden, layers: TINY.layers, headHidden: TINY.headHidden, kernelSize: 3 },
       { history: TINY.history, features: TINY.features, weatherOutputs: TINY.horizons * TINY.weather, pollutantOutputs: TINY.horizons * TINY.pollutants },
       1,
     );
     try {
-      expect(record?.parameterCount).toBe(model.parameterCount);
+      expect(record.parameterCount).toBe(model.parameterCount);
     } finally {
       model.dispose();
     }
-    const env = record?.['env'] as Record<string, unknown>;
-    expect(env['OPENBLAS_CORETYPE']).toBeNull();
-    expect(env['OMP_NUM_THREADS']).toBe('1');
   }, 120_000);
 });

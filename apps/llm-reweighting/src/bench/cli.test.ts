@@ -1,37 +1,25 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 
 import { runSourceCli } from '@counterweight/experiment/cli';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_TORCH_BODY, answersTorchVersion, useFakePythons } from '@counterweight/bench-kit/test-support';
+import { describe, expect, it } from 'vitest';
 
 const BENCH = resolve(import.meta.dirname, 'cli.ts');
 const OPTIONS = '(options: --stages, --backends, --steps, --cpu-steps, --repetitions, --workers, --threads, --torch-python, --no-torch, --quick, --out)';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'llm-reweighting-bench-cli-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-/** An executable shell script standing in for a Python interpreter. */
-async function fakePython(name: string, body: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, `#!/bin/sh\n${body}\n`);
-  await chmod(path, 0o755);
-  return path;
-}
+const pythons = useFakePythons('llm-reweighting-bench-cli-');
 
 type Json = Record<string, unknown>;
 
 describe('llm-reweighting bench CLI', () => {
   it('runs every stage tiny (--quick, wasm, no workers) against a stand-in peer and writes the JSON with ratios of its own numbers', async () => {
     // The stand-in "torch" trains at 1000 tokens/s per thread.
-    const python = await fakePython(
+    const python = await pythons.create(
       'fake-torch',
-      'case "$1" in -c) echo 9.9;; *) echo "{\\"backend\\":\\"torch\\",\\"threads\\":$OMP_NUM_THREADS,\\"tokensPerSec\\":$((OMP_NUM_THREADS * 1000)),\\"parameterCount\\":809856,\\"blas\\":[\\"/usr/lib/libopenblasp-r0.3.21.so\\"]}";; esac',
+      answersTorchVersion('echo "{\\"backend\\":\\"torch\\",\\"threads\\":$OMP_NUM_THREADS,\\"tokensPerSec\\":$((OMP_NUM_THREADS * 1000)),\\"parameterCount\\":809856,\\"blas\\":[\\"/usr/lib/libopenblasp-r0.3.21.so\\"]}"'),
     );
-    const out = join(dir, 'bench.json');
+    const out = pythons.path('bench.json');
     const run = await runSourceCli(BENCH, ['--quick', '--backends', 'wasm', '--workers', '0', '--torch-python', python, '--out', out]);
     expect(run.stderr).toContain(`wrote ${out}`);
     expect(run.code).toBe(0);
@@ -82,8 +70,8 @@ describe('llm-reweighting bench CLI', () => {
   }, 300_000);
 
   it('records the peer as unavailable, with the reason, when python has no torch', async () => {
-    const noTorch = await fakePython('no-torch', 'echo "ModuleNotFoundError: No module named torch" >&2; exit 1');
-    const out = join(dir, 'no-torch.json');
+    const noTorch = await pythons.create('no-torch', NO_TORCH_BODY);
+    const out = pythons.path('no-torch.json');
     const run = await runSourceCli(BENCH, ['--quick', '--stages', 'training', '--backends', 'wasm', '--workers', '0', '--torch-python', noTorch, '--out', out]);
     expect(run.code).toBe(0);
     const json = JSON.parse(await readFile(out, 'utf8')) as Json;
