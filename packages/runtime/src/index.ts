@@ -116,6 +116,16 @@ export {
 export { MODEL_JSON, WEIGHTS_BIN, fileSystemHandler } from './training/file-io-handler.js';
 export { readNamedWeights, writeNamedWeights, type ReadNamedWeightsOptions } from './training/named-weights-file.js';
 export {
+  assignNamedWeights,
+  loadModelWeights,
+  modelFromNamedWeights,
+  readModelDescription,
+  writeModelFiles,
+  type ModelDescription,
+  type ModelFiles,
+  type NamedWeightsModel,
+} from './training/model-files.js';
+export {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
   LATEST_FILE,
@@ -150,4 +160,5 @@ export {
   type GradientWorkerPoolOptions,
 } from './training/data-parallel/worker-pool.js';
 export { sharedDatasetSpec } from './training/data-parallel/shared-dataset.js';
+export { checkNoRowCoupling, rowCouplingOf, withRowCoupling, type RowCouplingDeclaration } from './training/data-parallel/row-coupling.js';
 export { TaskFailedError, runTaskPool, serveTasks, startModuleWorker, type TaskPoolOptions } from './parallel/task-pool.js';

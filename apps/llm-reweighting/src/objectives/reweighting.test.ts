@@ -1,11 +1,11 @@
-import { createDataset, createOptimizer, fromVariables, initBackend, train, type LossFunction } from '@counterweight/runtime';
+import { createDataset, createOptimizer, fromVariables, initBackend, rowCouplingOf, train, type LossFunction } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { buildReweightingObjective, DEFAULT_TEMPERATURES, REWEIGHTING_METHODS } from './reweighting.js';
 import { shakespeareIds } from './test-support/shakespeare.js';
 import { meanCe, reshape3, sequenceLosses, sowWeights, testValues } from './test-support/reference64.js';
-import { buildUniformObjective } from './uniform.js';
+import { buildUniformObjective, plainCrossEntropy } from './uniform.js';
 import { WeightRecorder } from './weight-recorder.js';
 
 beforeAll(() => initBackend('cpu', { log: null }));
@@ -140,5 +140,15 @@ describe('reweighting objectives', () => {
     for (const loss of [buildUniformObjective().loss(0), ...REWEIGHTING_METHODS.map((m) => buildReweightingObjective(m).loss(0))]) {
       expect(evaluateLoss(loss, zeros, targets, [4, 64, Vs])).toBeCloseTo(Math.log(65), 5);
     }
+  });
+});
+
+describe('reweighting under data-parallel steps', () => {
+  it('declares that it couples the rows of a batch, so runtime train() refuses to split its batches', () => {
+    const objective = buildReweightingObjective('linupper', { warmupSteps: 0 });
+    const coupling = rowCouplingOf(objective.loss(0));
+    expect(coupling?.lossName).toBe('linupper');
+    expect(coupling?.reason).toMatch(/min–max normalised over the whole batch/);
+    expect(rowCouplingOf(plainCrossEntropy())).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import {
   stopGradient,
   type SampleReweightingStrategy,
 } from '@counterweight/core-losses';
-import { ConfigError, withExtras, type LossFunction } from '@counterweight/runtime';
+import { ConfigError, withExtras, withRowCoupling, type LossFunction } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { LmObjective } from './objective.js';
@@ -101,7 +101,8 @@ export function buildReweightingObjective(method: ReweightingMethod, options: Ob
   const plain = plainCrossEntropy(method);
   const lossFrom = (first: number): LossFunction<never> => {
     let step = first;
-    return withExtras({ lossName: method, extras: [] }, (inputs): tf.Scalar => {
+    const reason = 'the per-sequence losses are min–max normalised over the whole batch (the reference all-gathers them across devices)';
+    return withRowCoupling({ lossName: method, reason }, withExtras({ lossName: method, extras: [] }, (inputs): tf.Scalar => {
       const training = insideGradientPass();
       const current = step;
       if (training) step += 1;
@@ -110,7 +111,7 @@ export function buildReweightingObjective(method: ReweightingMethod, options: Ob
       checkTokenBatch(method, predictions, targets);
       if (training && recorder.due(current)) recordStep(recorder, current, predictions, targets, strategy, temperature);
       return sampleReweightedLoss(targets, predictions, { strategy, temperature, validate: false }) as tf.Scalar;
-    });
+    }));
   };
   return {
     name: method,
