@@ -72,9 +72,9 @@ describe('forecastModelFromWeights', () => {
       expect(readWeights(rebuilt)).toEqual(readWeights(model));
       const { 'pollutant/output/bias': _dropped, ...missing } = weights;
       expect(() => forecastModelFromWeights(TCN, SHAPE, missing, { source: 'run/checkpoints' })).toThrow(
-        'run/checkpoints: variable pollutant/output/bias is missing',
+        'run/checkpoints: lacks variable pollutant/output/bias [',
       );
-      expect(() => forecastModelFromWeights({ ...TCN, hidden: 7 }, SHAPE, weights)).toThrow(/variable trunk\/conv0\/kernel has shape \[2, 3, 6\], the model needs \[2, 3, 7\]/);
+      expect(() => forecastModelFromWeights({ ...TCN, hidden: 7 }, SHAPE, weights)).toThrow(/variable trunk\/conv0\/kernel has shape \[2, 3, 6\], this tcn architecture needs \[2, 3, 7\]/);
       expect(() => forecastModelFromWeights({ ...TCN, kind: 'mlp' }, SHAPE, weights)).toThrow(/does not have: trunk\/conv0\/kernel/);
       expect(tf.memory().numTensors).toBe(before + rebuilt.variables.length);
     } finally {

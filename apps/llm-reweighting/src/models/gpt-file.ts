@@ -1,8 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { ConfigError, DataFileError, readNamedWeights, writeFileAtomic, writeNamedWeights } from '@counterweight/runtime';
-import * as tf from '@tensorflow/tfjs-core';
+import {
+  ConfigError,
+  DataFileError,
+  assignNamedWeights,
+  loadModelWeights,
+  modelFromNamedWeights,
+  readModelDescription,
+  writeFileAtomic,
+  writeModelFiles,
+  type ModelFiles,
+} from '@counterweight/runtime';
+import type * as tf from '@tensorflow/tfjs-core';
 
 import type { Tokenizer } from '../data/tokenizer.js';
 import { checkGptConfig, parameterCount } from './gpt-config-check.js';
@@ -17,6 +26,11 @@ export const GPT_WEIGHTS_FILE = 'gpt-weights.bin';
 export const GPT_TOKENIZER_FILE = 'tokenizer.json';
 /** `format` of {@link GPT_MODEL_FILE}. */
 export const GPT_MODEL_FORMAT = 'counterweight-llm-reweighting-gpt';
+
+/** The model folder's files and the words of their messages, for runtime's model-files functions. */
+const GPT_FILES: ModelFiles = { description: GPT_MODEL_FILE, weights: GPT_WEIGHTS_FILE, format: GPT_MODEL_FORMAT, kind: 'saved GPT', missingHint: 'is this a saved model folder?' };
+/** What a GPT's weights must fit, in messages. */
+const GPT_OWNER = 'this configuration';
 
 /** What {@link GPT_MODEL_FILE} holds. */
 export interface SavedGpt {
@@ -47,29 +61,12 @@ export function checkSameGptConfig(saved: GptConfig, expected: GptConfig, source
 
 /**
  * Assigns weights by checkpoint name (a model folder's weights, or a runtime checkpoint's `variables`) to every
- * variable of `model`. The caller keeps ownership of `weights`.
- * @throws DataFileError naming `source` and the first variable (in the model's order) that is missing or has another
- *   shape, or the variables `weights` holds that the model does not have. Nothing is assigned when it throws.
+ * variable of `model` (runtime's `assignNamedWeights`). The caller keeps ownership of `weights`.
+ * @throws DataFileError naming `source` and the variables `weights` holds that the model does not have, else the first
+ *   variable (in the model's order) that is missing or has another shape. Nothing is assigned when it throws.
  */
 export function assignGptWeights(model: GptModel, weights: tf.NamedTensorMap, source: string): void {
-  for (const { name, variable } of model.variables) {
-    const value = weights[name];
-    if (value === undefined) throw new DataFileError({ file: source }, `lacks variable ${name} [${variable.shape.join(', ')}]`);
-    if (value.shape.join() !== variable.shape.join()) {
-      throw new DataFileError(
-        { file: source },
-        `variable ${name} has shape [${value.shape.join(', ')}], this configuration needs [${variable.shape.join(', ')}]`,
-      );
-    }
-  }
-  const expected = new Set(model.variables.map((v) => v.name));
-  const unknown = Object.keys(weights).filter((name) => !expected.has(name));
-  if (unknown.length > 0) throw new DataFileError({ file: source }, `holds variables this configuration does not have: ${unknown.join(', ')}`);
-  for (const { name, variable } of model.variables) {
-    const value = weights[name] as tf.Tensor;
-    if (value.dtype === 'float32') variable.assign(value);
-    else tf.tidy(() => variable.assign(tf.cast(value, 'float32')));
-  }
+  assignNamedWeights(model.variables, weights, source, GPT_OWNER);
 }
 
 /**
@@ -85,16 +82,7 @@ export async function saveGpt(dir: string, model: GptModel, tokenizer?: Tokenize
     throw new ConfigError('tokenizer', `has ${tokenizer.vocabularySize} tokens, the model's vocabularySize is ${model.config.vocabularySize}`);
   }
   if (tokenizer !== undefined) await writeText(join(dir, GPT_TOKENIZER_FILE), `${JSON.stringify(tokenizer.toFile())}\n`);
-  const weights = await writeNamedWeights(dir, GPT_WEIGHTS_FILE, model.variables);
-  const description: SavedGpt = {
-    format: GPT_MODEL_FORMAT,
-    version: 1,
-    config: model.config,
-    seed: model.seed,
-    parameterCount: model.parameterCount,
-    weights,
-  };
-  await writeText(join(dir, GPT_MODEL_FILE), `${JSON.stringify(description, null, 2)}\n`);
+  await writeModelFiles(dir, GPT_FILES, { config: model.config, seed: model.seed, parameterCount: model.parameterCount }, model.variables);
 }
 
 async function writeText(path: string, text: string): Promise<void> {
@@ -111,34 +99,15 @@ async function writeText(path: string, text: string): Promise<void> {
  *   (the message names the field).
  */
 export async function readGptDescription(dir: string): Promise<SavedGpt> {
-  const path = join(dir, GPT_MODEL_FILE);
-  let text: string;
+  const info = await readModelDescription(dir, GPT_FILES);
   try {
-    text = await readFile(path, 'utf8');
+    checkGptConfig(info['config'], 'config');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataFileError({ file: path }, code === 'ENOENT' ? 'does not exist (is this a saved model folder?)' : `cannot be read (${String(code)})`, {
-      cause: error,
-    });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new DataFileError({ file: path }, `is not JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
-  }
-  const info = parsed as Partial<SavedGpt> | null;
-  if (info === null || typeof info !== 'object' || info.format !== GPT_MODEL_FORMAT || info.version !== 1) {
-    throw new DataFileError({ file: path }, `is not a saved GPT (format ${String(info?.format)}, version ${String(info?.version)})`);
-  }
-  if (!Array.isArray(info.weights)) throw new DataFileError({ file: path }, 'lacks the weights manifest');
-  try {
-    checkGptConfig(info.config, 'config');
-  } catch (error) {
-    if (error instanceof ConfigError) throw new DataFileError({ file: path }, `has an invalid ${error.message}`, { cause: error });
+    if (error instanceof ConfigError) throw new DataFileError({ file: join(dir, GPT_MODEL_FILE) }, `has an invalid ${error.message}`, { cause: error });
     throw error;
   }
-  return { ...(info as SavedGpt), seed: typeof info.seed === 'number' ? info.seed : 0, parameterCount: parameterCount(info.config as GptConfig) };
+  const config = info['config'] as GptConfig;
+  return { ...(info as unknown as SavedGpt), seed: typeof info['seed'] === 'number' ? info['seed'] : 0, parameterCount: parameterCount(config) };
 }
 
 /** Options of {@link loadGpt}. */
@@ -157,18 +126,5 @@ export interface LoadGptOptions {
 export async function loadGpt(dir: string, options: LoadGptOptions = {}): Promise<GptModel> {
   const info = await readGptDescription(dir);
   if (options.expectedConfig !== undefined) checkSameGptConfig(info.config, options.expectedConfig, join(dir, GPT_MODEL_FILE));
-  const weightsPath = join(dir, GPT_WEIGHTS_FILE);
-  const tensors = await readNamedWeights(weightsPath, info.weights, { source: GPT_MODEL_FILE });
-  try {
-    const model = createGpt(info.config, info.seed);
-    try {
-      assignGptWeights(model, tensors, weightsPath);
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
-    return model;
-  } finally {
-    tf.dispose(Object.values(tensors));
-  }
+  return loadModelWeights(dir, GPT_FILES, info, (weights, source) => modelFromNamedWeights(() => createGpt(info.config, info.seed), weights, source, GPT_OWNER));
 }
