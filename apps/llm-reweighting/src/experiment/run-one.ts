@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 
+import { median } from '@counterweight/bench-kit';
 import type { EpochProgress, Runner, RunTask } from '@counterweight/experiment';
 import { ConfigError, SeededRandom, withExtras, writeJsonAtomic, type LossFunction } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
@@ -72,12 +73,11 @@ function elboInNats(objective: LmObjective): LossFunction<string> {
   return withExtras({ lossName: 'masked-diffusion ELBO (nats/token)', extras: ['maskedTokens', 'elboWeights'] }, (inputs) => tf.tidy(() => tf.mul(elbo(inputs), Math.LN2)));
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = values.filter((v) => v > 0).sort((a, b) => a - b);
-  if (sorted.length === 0) return 0;
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
+/** Median of the intervals timed in this process (0 = not timed, e.g. finished before a resume); 0 when none was. */
+function timedMedian(rates: readonly number[]): number {
+  const timed = rates.filter((r) => r > 0);
+  return timed.length === 0 ? 0 : median(timed);
+}
 
 /**
  * Trains one method on the corpus (resuming from `task.dir/checkpoints`), estimates the full validation loss, samples
@@ -135,7 +135,7 @@ export async function runLanguageModel(task: RunTask<LmSettings, LmMethodOptions
       curve: trained.curve,
       final,
       trainSeconds: trained.trainSeconds,
-      tokensPerSecond: median(trained.curve.map((p) => p.tokensPerSecond)),
+      tokensPerSecond: timedMedian(trained.curve.map((p) => p.tokensPerSecond)),
       samples,
       weights,
     };
