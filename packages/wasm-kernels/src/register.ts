@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchMatMulKernel, fusedMatMulKernel } from './batch-matmul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
+import { fusedAdamUpdateKernel } from './fused-adam.js';
 import { fusedAttentionSoftmaxGradKernel, fusedAttentionSoftmaxKernel } from './fused-attention-softmax.js';
 import { fusedGeluTanhGradKernel, fusedGeluTanhKernel } from './fused-gelu.js';
 import { fusedLayerNormGradKernel, fusedLayerNormKernel } from './fused-layer-norm.js';
@@ -46,6 +47,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   fusedGeluTanhGradKernel,
   fusedAttentionSoftmaxKernel,
   fusedAttentionSoftmaxGradKernel,
+  fusedAdamUpdateKernel,
 ];
 
 /** The wasm kernel configs that were registered before ours (undefined: the kernel was missing). */

@@ -1,8 +1,10 @@
 import { MOMO_GLOBAL_STATE } from '@counterweight/core-losses';
+import { FUSED_ADAM_UPDATE } from '@counterweight/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TrainingError } from '../errors.js';
+import { SeededRandom } from '../random.js';
 import { OPTIMIZER_GLOBAL_STATE, createOptimizer, type OptimizerConfig, type TrainingOptimizer } from './optimizers.js';
 import { TEST_BACKENDS, useBackend } from './test-support/backends.js';
 import { expectAllClose } from './test-support/close.js';
@@ -218,5 +220,85 @@ describe('createOptimizer validation', () => {
     const call = () => createOptimizer(config as OptimizerConfig);
     expect(call).toThrow(TrainingError);
     expect(call).toThrow(argument);
+  });
+});
+
+describe("Adam's fused wasm update (CounterweightAdamUpdate)", () => {
+  beforeAll(() => useBackend('wasm'));
+
+  /** Shapes of both of the kernel's paths: a heap loop up to 4,096 elements, wasm kernels above. */
+  const SHAPES = [[3], [5, 7], [64, 72]] as const;
+  const bits = (t: tf.Tensor) => Buffer.from(t.dataSync().buffer);
+
+  /** Runs `body` with the fused kernel unregistered from wasm (the optimiser then takes tfjs's path). */
+  function withoutFusedKernel<T>(body: () => T): T {
+    const config = tf.getKernel(FUSED_ADAM_UPDATE, 'wasm') as tf.KernelConfig | undefined;
+    if (config === undefined) throw new Error('the fused Adam kernel is not registered on wasm');
+    tf.unregisterKernel(FUSED_ADAM_UPDATE, 'wasm');
+    try {
+      return body();
+    } finally {
+      tf.registerKernel(config);
+    }
+  }
+
+  /**
+   * `steps` steps on fresh seeded variables; `fused(step)` says whether that step may use the fused kernel.
+   * Returns the final variables and the optimiser state (the caller disposes them).
+   */
+  async function run(config: OptimizerConfig, steps: number, fused: (step: number) => boolean): Promise<{ variables: tf.Variable[]; state: Array<{ name: string; tensor: tf.Tensor }> }> {
+    const variables = SHAPES.map((shape, i) => tf.variable(tf.tensor(SeededRandom.fromSeed(4, 'x', i).normalArray(shape.reduce((a, b) => a * b, 1)), [...shape])));
+    const optimizer = createOptimizer(config);
+    for (let step = 0; step < steps; step += 1) {
+      const gradients = SHAPES.map((shape, i) => tf.tensor(SeededRandom.fromSeed(5, 'g', step, i).normalArray(shape.reduce((a, b) => a * b, 1)), [...shape]));
+      const apply = () => optimizer.applyGradients(variables.map((variable, i) => ({ variable, gradient: gradients[i] as tf.Tensor })));
+      if (fused(step)) apply();
+      else withoutFusedKernel(apply);
+      tf.dispose(gradients);
+    }
+    const state = await optimizer.getState();
+    expect(optimizer.optimizer?.iterations).toBe(steps);
+    optimizer.dispose();
+    return { variables, state };
+  }
+
+  it.each<OptimizerConfig>([
+    { name: 'adam', learningRate: 0.01 },
+    { name: 'adamw', learningRate: 0.02, weightDecay: 0.1 },
+    { name: 'adamw', learningRate: 0.02, weightDecay: 0.1, decay: 'matrices', beta2: 0.95, epsilon: 1e-8 },
+  ])('$name ($decay) with the fused kernel, without it, and alternating: bitwise the same variables and state', async (config) => {
+    const steps = 6;
+    const runs = [await run(config, steps, () => true), await run(config, steps, () => false), await run(config, steps, (s) => s % 2 === 0)];
+    const [fused, tfjs, mixed] = runs as [(typeof runs)[0], (typeof runs)[0], (typeof runs)[0]];
+    for (const r of runs) {
+      const names = r.variables.map((v) => v.name);
+      expect(r.state.map((s) => s.name)).toEqual(['iter', ...names.map((n) => `${n}/m`), ...names.map((n) => `${n}/v`), 'accBeta1', 'accBeta2']);
+    }
+    for (const other of [tfjs, mixed]) {
+      fused.variables.forEach((v, i) => expect(bits(v), `variable ${i}`).toEqual(bits(other.variables[i] as tf.Tensor)));
+      fused.state.forEach((s, i) => expect(bits(s.tensor), s.name).toEqual(bits(other.state[i]?.tensor as tf.Tensor)));
+    }
+    // The variables moved (equality of two no-op runs would prove nothing).
+    expect(bits(fused.variables[0] as tf.Tensor)).not.toEqual(Buffer.from(SeededRandom.fromSeed(4, 'x', 0).normalArray(3).buffer));
+    for (const r of runs) tf.dispose([...r.variables, ...r.state.map((s) => s.tensor)]);
+  });
+
+  it('runs one kernel per variable and leaks no tensors or heap buffers per step', async () => {
+    const variables = SHAPES.map((shape) => tf.variable(tf.ones([...shape])));
+    const optimizer = createOptimizer({ name: 'adamw', learningRate: 0.01, decay: 'matrices' });
+    const gradients = SHAPES.map((shape) => tf.fill([...shape], 0.5));
+    const step = () => optimizer.applyGradients(variables.map((variable, i) => ({ variable, gradient: gradients[i] as tf.Tensor })));
+    step(); // creates the moment slots
+    const tensors = tf.memory().numTensors;
+    const dataIds = tf.backend().numDataIds();
+    const profile = await tf.profile(step);
+    for (let i = 0; i < 5; i += 1) step();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(tf.backend().numDataIds()).toBe(dataIds);
+    const kernels = profile.kernels.map((k) => k.name);
+    expect(kernels.filter((k) => k === FUSED_ADAM_UPDATE)).toHaveLength(SHAPES.length);
+    expect(kernels).toHaveLength(SHAPES.length + 2); // + the two accumulator products
+    optimizer.dispose();
+    tf.dispose([...variables, ...gradients]);
   });
 });

@@ -1,7 +1,9 @@
 import { Momo, MomoAdam } from '@counterweight/core-losses';
+import { FUSED_ADAM_UPDATE, type FusedAdamAttrs } from '@counterweight/wasm-kernels';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { TrainingError } from '../errors.js';
+import { fusedKernelAvailable, runFusedKernel } from '../layers/fused-kernel.js';
 
 /** Plain stochastic gradient descent. */
 export interface SgdConfig {
@@ -241,20 +243,72 @@ export function validateOptimizerConfig(config: OptimizerConfig): void {
 // tfjs keeps these fields protected/private; this file is the only place that reaches them.
 interface AdamInternals {
   learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  /** The backend's epsilon when the config gives none (tfjs resolves it in the constructor). */
+  readonly epsilon: number;
   accBeta1: tf.Variable;
   accBeta2: tf.Variable;
+  /** The moment slots by position in the gradient list (tfjs's indexing), created on first use. */
+  readonly accumulatedFirstMoment: Array<AdamSlot | undefined>;
+  readonly accumulatedSecondMoment: Array<AdamSlot | undefined>;
+  incrementIterations(): void;
+}
+
+/** One moment slot of tfjs's AdamOptimizer (`OptimizerVariable`, which tfjs-core does not export). */
+interface AdamSlot {
+  readonly originalName: string;
+  readonly variable: tf.Variable;
 }
 
 function adamInternals(optimizer: tf.AdamOptimizer): AdamInternals {
   const internals = optimizer as unknown as Partial<AdamInternals>;
   if (
     typeof internals.learningRate !== 'number' ||
+    typeof internals.beta1 !== 'number' ||
+    typeof internals.beta2 !== 'number' ||
+    typeof internals.epsilon !== 'number' ||
+    !Array.isArray(internals.accumulatedFirstMoment) ||
+    !Array.isArray(internals.accumulatedSecondMoment) ||
+    typeof internals.incrementIterations !== 'function' ||
     !(internals.accBeta1 instanceof tf.Variable) ||
     !(internals.accBeta2 instanceof tf.Variable)
   ) {
-    throw new TrainingError('optimizer', 'this tfjs version has no AdamOptimizer.learningRate/accBeta1/accBeta2 fields');
+    throw new TrainingError(
+      'optimizer',
+      'this tfjs version has no AdamOptimizer.learningRate/beta1/beta2/epsilon/accBeta1/accBeta2/accumulated*Moment fields',
+    );
   }
   return internals as AdamInternals;
+}
+
+/** Whether {@link AdamFamilyOptimizer} can take the fused path for these gradients (see its `applyGradients`). */
+function fusedAdamApplies(gradients: readonly VariableGradient[]): boolean {
+  if (!fusedKernelAvailable(FUSED_ADAM_UPDATE)) return false;
+  return gradients.every(
+    ({ variable, gradient }) =>
+      variable.dtype === 'float32' && gradient.dtype === 'float32' && tf.util.arraysEqual(variable.shape, gradient.shape),
+  );
+}
+
+/** The value of a scalar variable (a float32 value, exactly representable as a number). */
+function scalarValue(scalar: tf.Variable): number {
+  const value = scalar.dataSync()[0];
+  if (value === undefined) throw new TrainingError('optimizer', 'an Adam accumulator is empty');
+  return value;
+}
+
+/**
+ * Moment slot `i` of tfjs's AdamOptimizer, created as tfjs creates it on first use (zeros like the variable,
+ * non-trainable, named `<variable>/<slot>`).
+ */
+function adamSlot(slots: Array<AdamSlot | undefined>, i: number, variable: tf.Variable, slot: 'm' | 'v'): tf.Variable {
+  let entry = slots[i];
+  if (entry === undefined || entry === null) {
+    entry = { originalName: `${variable.name}/${slot}`, variable: tf.tidy(() => tf.zerosLike(variable).variable(false)) };
+    slots[i] = entry;
+  }
+  return entry.variable;
 }
 
 /**
@@ -368,11 +422,63 @@ class AdamFamilyOptimizer extends BaseOptimizer {
     this.internals.learningRate = learningRate;
   }
 
-  protected override beforeApply(gradients: readonly VariableGradient[]): void {
-    if (this.config.name !== 'adamw') return;
+  /**
+   * One Adam/AdamW step. When the active backend has `@counterweight/wasm-kernels`' fused update
+   * (`CounterweightAdamUpdate`, wasm) and every variable and gradient is float32 of one shape, each variable is
+   * updated by one fused kernel call instead of tfjs's ~14 ops (plus AdamW's decay op), with bitwise the same
+   * result; the tfjs optimiser's own state (moment slots, `accBeta1`/`accBeta2`, `iterations`) is updated exactly
+   * as its `applyGradients` would, so state, checkpoints and a switch of path mid-run are unaffected. Otherwise the
+   * tfjs optimiser runs (after the decay).
+   */
+  override applyGradients(gradients: readonly VariableGradient[]): void {
+    if (!fusedAdamApplies(gradients)) {
+      super.applyGradients(gradients);
+      return;
+    }
+    const internals = this.internals;
+    const decay = this.decayFactor();
+    const matricesOnly = this.config.name === 'adamw' && this.config.decay === 'matrices';
+    const common: FusedAdamAttrs = {
+      learningRate: internals.learningRate,
+      beta1: internals.beta1,
+      beta2: internals.beta2,
+      epsilon: internals.epsilon,
+      accBeta1: scalarValue(internals.accBeta1),
+      accBeta2: scalarValue(internals.accBeta2),
+    };
+    const withDecay: FusedAdamAttrs = decay === undefined ? common : { ...common, decayFactor: decay };
+    tf.tidy(() => {
+      gradients.forEach(({ variable, gradient }, i) => {
+        const m = adamSlot(internals.accumulatedFirstMoment, i, variable, 'm');
+        const v = adamSlot(internals.accumulatedSecondMoment, i, variable, 'v');
+        const attrs = matricesOnly && variable.rank < 2 ? common : withDecay;
+        const [x1, m1, v1] = runFusedKernel(FUSED_ADAM_UPDATE, { x: variable, g: gradient, m, v }, { ...attrs }) as [
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+        ];
+        m.assign(m1);
+        v.assign(v1);
+        variable.assign(x1);
+      });
+      // As tfjs: the bias-correction accumulators advance by one float32 product per step.
+      internals.accBeta1.assign(tf.mul(internals.accBeta1, internals.beta1));
+      internals.accBeta2.assign(tf.mul(internals.accBeta2, internals.beta2));
+    });
+    internals.incrementIterations();
+  }
+
+  /** AdamW's decoupled decay factor `1 − lr·λ` of this step; undefined for Adam or when it is 1. */
+  private decayFactor(): number | undefined {
+    if (this.config.name !== 'adamw') return undefined;
     const factor = 1 - this.internals.learningRate * (this.config.weightDecay ?? 0.01);
-    if (factor === 1) return;
-    const matricesOnly = this.config.decay === 'matrices';
+    return factor === 1 ? undefined : factor;
+  }
+
+  protected override beforeApply(gradients: readonly VariableGradient[]): void {
+    const factor = this.decayFactor();
+    if (factor === undefined) return;
+    const matricesOnly = this.config.name === 'adamw' && this.config.decay === 'matrices';
     tf.tidy(() => {
       for (const { variable } of gradients) {
         if (matricesOnly && variable.rank < 2) continue;
