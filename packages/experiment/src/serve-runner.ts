@@ -12,6 +12,7 @@ import { runAndRecord, type EpochProgress, type Runner, type RunTask, type RunWo
  */
 export function serveRunner<S extends object, O, D, R>(runner: Runner<S, O, D, R>): void {
   const { backend, settings } = workerData as RunWorkerData;
-  const ready = initBackend(backend, { log: null }).then(() => runner.prepare(settings as S));
+  // Runs trained at the same time take one core each: one wasm compute thread per worker, whatever the environment asks.
+  const ready = initBackend(backend, { log: null, threads: 1 }).then(() => runner.prepare(settings as S));
   serveTasks<RunTask<S, O>, R, EpochProgress>(async (task, report) => runAndRecord(runner, task, await ready, { report }));
 }

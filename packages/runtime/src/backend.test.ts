@@ -49,7 +49,7 @@ describe('initBackend', () => {
       expect(info.threads).toBeGreaterThanOrEqual(1);
       expect(info.skipped[0]?.name).toBe('tensorflow');
       expect(formatBackendInfo(info)).toMatch(
-        /^backend: wasm \(SIMD, \d+ threads?(; tfjs-backend-wasm is single-threaded in Node)?\), chosen because tensorflow is unavailable: @tensorflow\/tfjs-node is not installed \(its install step downloads libtensorflow/,
+        /^backend: wasm \(SIMD, \d+ threads?(; more with COUNTERWEIGHT_WASM_THREADS|; threaded SIMD build)?\), chosen because tensorflow is unavailable: @tensorflow\/tfjs-node is not installed \(its install step downloads libtensorflow/,
       );
       expect(formatBackendInfo(info)).not.toMatch(/\/(work|home|root|usr|tmp)\b|file:/);
     }

@@ -7,6 +7,7 @@ import '@tensorflow/tfjs-layers';
 import { registerWasmTrainingKernels } from '@counterweight/wasm-kernels';
 
 import { ConfigError } from './errors.js';
+import { loadThreadedWasm, resolveWasmThreads } from './wasm-threads.js';
 
 /** Backends Counterweight can run on, in order of preference. */
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -21,7 +22,7 @@ export const BACKEND_ENV = 'COUNTERWEIGHT_BACKEND';
 /** What {@link initBackend} chose and why. */
 export interface BackendInfo {
   readonly name: BackendName;
-  /** Threads the backend computes with (wasm in Node is single-threaded; see the runtime README). */
+  /** Threads the backend computes with (wasm: 1 unless asked for more with `threads`; see the runtime README). */
   readonly threads: number;
   /** Whether the wasm backend runs its SIMD build (undefined for other backends). */
   readonly simd: boolean | undefined;
@@ -32,6 +33,12 @@ export interface BackendInfo {
 export interface InitBackendOptions {
   /** Where the one-line summary goes; defaults to stderr so stdout stays machine-readable. Pass `null` to silence. */
   readonly log?: ((line: string) => void) | null;
+  /**
+   * Compute threads of the wasm backend (1..8): more than 1 starts tfjs-backend-wasm's threaded SIMD build
+   * ({@link loadThreadedWasm}), whose XNNPACK operators split their work over the threads, with bitwise the same
+   * results. Default: `COUNTERWEIGHT_WASM_THREADS`, else 1. Ignored by the other backends.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -81,17 +88,19 @@ async function tryTensorflow(): Promise<BackendInfo | string> {
   }
 }
 
-async function tryWasm(): Promise<BackendInfo | string> {
+async function tryWasm(threads: number): Promise<BackendInfo | string> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // Ask for every core; tfjs-backend-wasm 4.x ignores this in Node (its multi-thread flag is hard-wired off there),
-    // so the thread count reported below is the one actually used.
-    wasm.setThreadsCount(availableParallelism());
-    if (!(await tf.setBackend('wasm'))) return 'the wasm backend did not initialise';
+    if (threads > 1) {
+      await loadThreadedWasm(threads);
+    } else if (!(await tf.setBackend('wasm'))) {
+      return 'the wasm backend did not initialise';
+    }
     registerWasmTrainingKernels();
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
     return { name: 'wasm', threads: wasm.getThreadsCount(), simd, skipped: [] };
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     return `@tensorflow/tfjs-backend-wasm failed to load (${describeLoadError(error)})`;
   }
 }
@@ -106,7 +115,7 @@ async function tryCpu(): Promise<BackendInfo | string> {
   }
 }
 
-const ATTEMPTS: Record<BackendName, () => Promise<BackendInfo | string>> = {
+const ATTEMPTS: Record<BackendName, (threads: number) => Promise<BackendInfo | string>> = {
   tensorflow: tryTensorflow,
   wasm: tryWasm,
   cpu: tryCpu,
@@ -114,7 +123,7 @@ const ATTEMPTS: Record<BackendName, () => Promise<BackendInfo | string>> = {
 
 /**
  * One line saying which backend runs and, when a more-preferred one was unavailable, why, e.g.
- * `backend: wasm (SIMD, 1 thread; tfjs-backend-wasm is single-threaded in Node), chosen because tensorflow is
+ * `backend: wasm (SIMD, 1 thread; more with COUNTERWEIGHT_WASM_THREADS), chosen because tensorflow is
  * unavailable: @tensorflow/tfjs-node is not installed (…)`. It names no path of the machine.
  */
 export function formatBackendInfo(info: BackendInfo): string {
@@ -122,7 +131,12 @@ export function formatBackendInfo(info: BackendInfo): string {
     ...(info.simd === undefined ? [] : [info.simd ? 'SIMD' : 'no SIMD']),
     `${info.threads} thread${info.threads === 1 ? '' : 's'}`,
   ].join(', ');
-  const note = info.name === 'wasm' && info.threads < availableParallelism() ? '; tfjs-backend-wasm is single-threaded in Node' : '';
+  const note =
+    info.name === 'wasm' && info.threads === 1 && availableParallelism() > 1
+      ? `; ${WASM_THREADS_HINT}`
+      : info.name === 'wasm' && info.threads > 1
+        ? '; threaded SIMD build'
+        : '';
   const why =
     info.skipped.length === 0
       ? ''
@@ -130,15 +144,19 @@ export function formatBackendInfo(info: BackendInfo): string {
   return `backend: ${info.name} (${details}${note})${why}`;
 }
 
+/** How to ask for more wasm threads, as the one-line summary says it. */
+const WASM_THREADS_HINT = 'more with COUNTERWEIGHT_WASM_THREADS';
+
 let active: BackendInfo | undefined;
 
 /**
  * Selects and initialises the tfjs backend: with `auto`, `@tensorflow/tfjs-node` if it loads, else
- * `@tensorflow/tfjs-backend-wasm` (as many threads as Node allows), else `@tensorflow/tfjs-backend-cpu`.
+ * `@tensorflow/tfjs-backend-wasm` (`options.threads` compute threads, default 1), else `@tensorflow/tfjs-backend-cpu`.
  * A named backend is used or the call fails. The choice and thread count are logged once (to stderr by default).
  *
  * @param request a backend name or `auto`; defaults to {@link resolveBackendRequest}() (the environment variable).
- * @throws ConfigError when the requested backend (or, with `auto`, every backend) cannot be initialised.
+ * @throws ConfigError when the requested backend (or, with `auto`, every backend) cannot be initialised, or
+ *   `threads` is invalid or cannot be honoured (see {@link loadThreadedWasm}).
  */
 export async function initBackend(
   request: BackendRequest = resolveBackendRequest(),
@@ -146,9 +164,10 @@ export async function initBackend(
 ): Promise<BackendInfo> {
   const log = options.log === undefined ? (line: string) => process.stderr.write(`${line}\n`) : options.log;
   const order: readonly BackendName[] = request === 'auto' ? BACKEND_NAMES : [request];
+  const threads = options.threads ?? resolveWasmThreads();
   const skipped: Array<{ name: BackendName; reason: string }> = [];
   for (const name of order) {
-    const outcome = await ATTEMPTS[name]();
+    const outcome = await ATTEMPTS[name](threads);
     if (typeof outcome === 'string') {
       skipped.push({ name, reason: outcome });
       continue;

@@ -37,7 +37,7 @@ function sharedArenas(trainable: readonly tf.Variable[]): { readonly weights: Sh
 }
 
 async function init(message: InitMessage): Promise<void> {
-  await initBackend(message.backend, { log: null });
+  await initBackend(message.backend, { log: null, threads: 1 });
   replica = await loadReplica(message.replica);
   data = new InMemoryDataset(message.dataset);
   checkExtras(replica.loss, data.extraNames, { argument: 'parallel.replica', dataset: 'train' });
