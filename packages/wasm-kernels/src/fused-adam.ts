@@ -28,8 +28,10 @@ export interface FusedAdamAttrs {
 
 /**
  * Variables of at most this many elements are updated by a JavaScript loop over the wasm heap instead of 13 wasm
- * kernel calls: each kernel call costs a few microseconds whatever its size, so a loop is faster for the biases and
- * norm gains of a transformer and slower for its matrices (measured on the train-bench nanoGPT variables).
+ * kernel calls: each kernel call costs microseconds whatever its size, while the loop costs ~12 ns per element. On
+ * train-bench's `nanogpt` variables (biases and norm parameters of 128-512 elements, matrices of 8,192 and more) an
+ * AdamW step took 7.0 ms CPU with kernels only, 12.1 ms with the loop only and 5.2 ms split here; any bound from
+ * 512 to 8,191 splits them the same way.
  */
 export const FUSED_ADAM_LOOP_MAX_SIZE = 4096;
 
