@@ -2,7 +2,10 @@
 // Training-step benchmark (`npx nx run train-bench:bench`): train-step throughput of the benchmark workloads
 // (mlp, cnn, gpt, nanogpt, ctr) on every tfjs backend that loads here, the step-time cost of sigmoid focal loss over sigmoid
 // cross-entropy on the mlp, and - when a Python with torch is found - the same workloads in PyTorch (1 and 2 threads)
-// in the same sitting, with wasm/torch ratios.
+// in the same sitting, with wasm/torch ratios. On wasm every workload runs in three modes: `single` (this process, one
+// compute thread), `data-parallel` (this process plus one worker replica per extra core) and `threaded` (a child
+// process on tfjs-backend-wasm's threaded SIMD build, one compute thread per core, no worker pool); the ratio uses the
+// fastest of them.
 // Prints one JSON line per measurement and writes them all to bench-results/train-bench.json at the repository root.
 //
 // Options (all optional; the default runs everything): --workloads mlp,cnn,gpt,nanogpt,ctr  --backends tensorflow,wasm,cpu
@@ -16,10 +19,12 @@ import { sigmoidCrossEntropy, sigmoidFocalLoss } from '@counterweight/core-losse
 import { BACKEND_NAMES, GradientWorkerPool, initBackend, repositoryRoot, writeJsonAtomic, type BackendName, type LossFunction } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
-import { measureLosses, measureWorkload, type ThroughputSample } from './measure.js';
+import { measureLosses, measureWorkload } from './measure.js';
 import { WORKLOAD_REPLICA_MODULE } from './replica.js';
+import { measureThreadedWasm, threadedWasmThreads } from './threaded-wasm.js';
+import { roundRate, roundTo as round, throughputRecord, type TrainingMode } from './throughput-record.js';
 import { bestByWorkload, runTorchPeer, type TorchRecord } from './torch-peer.js';
-import { WORKLOAD_NAMES, type Workload, type WorkloadName } from './workload.js';
+import { WORKLOAD_NAMES, type WorkloadName } from './workload.js';
 import { WORKLOADS } from './workloads.js';
 
 /** The mlp's loss comparison: focal loss against the workload's own sigmoid cross-entropy. */
@@ -43,21 +48,35 @@ interface BackendPlan {
   /** Workloads not run on this backend, with the reason. */
   readonly skip?: Partial<Record<WorkloadName, string>>;
   /**
-   * Also measure data-parallel steps with this many worker threads besides the main thread (wasm computes on one
-   * thread per process). 0: not measured (tfjs-node already uses every core; tfjs-cpu is too slow to matter).
+   * Also measure data-parallel steps with this many worker threads besides the main thread (this process's wasm
+   * computes on one thread). 0: not measured (tfjs-node already uses every core; tfjs-cpu is too slow to matter).
    */
   readonly parallelWorkers: number;
+  /**
+   * Also measure the `threaded` mode: a child process whose wasm backend computes with this many threads
+   * (tfjs-backend-wasm's threaded SIMD build; no worker pool). 0: not measured (other backends); 1: one core only,
+   * reported as skipped.
+   */
+  readonly threadedThreads: number;
 }
 
 const PLAN: readonly BackendPlan[] = [
-  { backend: 'tensorflow', batches: 8, repetitions: 5, budgetSeconds: 30, parallelWorkers: 0 },
-  { backend: 'wasm', batches: 4, repetitions: 5, budgetSeconds: 40, parallelWorkers: availableParallelism() - 1 },
+  { backend: 'tensorflow', batches: 8, repetitions: 5, budgetSeconds: 30, parallelWorkers: 0, threadedThreads: 0 },
+  {
+    backend: 'wasm',
+    batches: 4,
+    repetitions: 5,
+    budgetSeconds: 40,
+    parallelWorkers: availableParallelism() - 1,
+    threadedThreads: threadedWasmThreads(),
+  },
   {
     backend: 'cpu',
     batches: 1,
     repetitions: 3,
     budgetSeconds: 30,
     parallelWorkers: 0,
+    threadedThreads: 0,
     skip: {
       cnn: "tfjs-cpu's Conv2DBackpropFilter makes one batch-256 training step take over a minute",
       ctr: "tfjs-cpu's UnsortedSegmentSum (the gather gradient) loops over all 100,000 table rows: minutes per step",
@@ -67,55 +86,33 @@ const PLAN: readonly BackendPlan[] = [
 
 type Emit = (record: Record<string, unknown>) => void;
 
-function round(value: number, digits: number): number {
-  return Number(value.toFixed(digits));
+/** The fastest measurement of a workload's own loss on one backend, and how it ran. */
+interface BestRate {
+  readonly samplesPerSec: number;
+  readonly mode: TrainingMode;
+  readonly threads: number;
 }
 
-/** Whole samples/s from 100 up, two decimals below (the cpu backend trains the gpt at under one sequence/s). */
-function roundRate(samplesPerSec: number): number {
-  return samplesPerSec >= 100 ? Math.round(samplesPerSec) : round(samplesPerSec, 2);
-}
-
-function throughputRecord(
-  workload: Workload,
-  backend: string,
-  threads: number,
-  loss: string,
-  sample: ThroughputSample,
-  mode: 'single' | 'data-parallel' = 'single',
-): Record<string, unknown> {
-  return {
-    workload: workload.name,
-    backend,
-    threads,
-    mode,
-    loss,
-    batchSize: workload.batchSize,
-    samplesPerSec: roundRate(sample.samplesPerSec),
-    ...(workload.tokensPerRow > 1 ? { tokensPerSec: Math.round(sample.samplesPerSec * workload.tokensPerRow) } : {}),
-    stepMs: round(sample.stepMs, 2),
-    repetitions: sample.repetitions,
-    batchesPerEpoch: workload.data.size / workload.batchSize,
-    spread: round(sample.spread, 3),
-    firstLoss: round(sample.firstLoss, 4),
-    lastLoss: round(sample.lastLoss, 4),
-  };
+/** The faster of two measurements (the first on a tie). */
+function faster(a: BestRate, b: BestRate): BestRate {
+  return b.samplesPerSec > a.samplesPerSec ? b : a;
 }
 
 /**
  * Measures one workload on the current backend: single-threaded (for the mlp, with cross-entropy and focal loss
- * alternating), then, when the plan asks for it, with data-parallel steps over worker threads.
- * @returns the best samples/s of the workload's own loss.
+ * alternating), then, when the plan asks for them, with data-parallel steps over worker threads and in a child process
+ * on the threaded wasm build (`threaded` mode; a failure there is reported and the other modes still count).
+ * @returns the fastest mode's samples/s of the workload's own loss.
  */
-async function benchWorkload(name: WorkloadName, plan: BackendPlan, threads: number, emit: Emit): Promise<number | undefined> {
+async function benchWorkload(name: WorkloadName, plan: BackendPlan, threads: number, emit: Emit): Promise<BestRate> {
   const workload = WORKLOADS[name]({ seed: 1, batches: plan.batches });
   const options = { repetitions: plan.repetitions, budgetSeconds: plan.budgetSeconds, seed: 1 };
-  let best: number;
+  let best: BestRate;
   try {
     if (name !== 'mlp') {
       const sample = await measureWorkload(workload, options);
       emit(throughputRecord(workload, plan.backend, threads, workload.lossName, sample));
-      best = sample.samplesPerSec;
+      best = { samplesPerSec: sample.samplesPerSec, mode: 'single', threads };
     } else {
       const measured = await measureLosses(workload, MLP_LOSSES, options);
       const ce = measured['sigmoidCrossEntropy'];
@@ -129,7 +126,7 @@ async function benchWorkload(name: WorkloadName, plan: BackendPlan, threads: num
         comparison: 'stepTime(sigmoidFocalLoss) / stepTime(sigmoidCrossEntropy)',
         ratio: round(focal.stepMs / ce.stepMs, 3),
       });
-      best = ce.samplesPerSec;
+      best = { samplesPerSec: ce.samplesPerSec, mode: 'single', threads };
     }
     if (plan.parallelWorkers > 0) {
       const pool = await GradientWorkerPool.start({
@@ -142,16 +139,28 @@ async function benchWorkload(name: WorkloadName, plan: BackendPlan, threads: num
       });
       try {
         const sample = await measureWorkload(workload, { ...options, pool });
-        emit(throughputRecord(workload, plan.backend, threads + plan.parallelWorkers, workload.lossName, sample, 'data-parallel'));
-        best = Math.max(best, sample.samplesPerSec);
+        const parallelThreads = threads + plan.parallelWorkers;
+        emit(throughputRecord(workload, plan.backend, parallelThreads, workload.lossName, sample, 'data-parallel'));
+        best = faster(best, { samplesPerSec: sample.samplesPerSec, mode: 'data-parallel', threads: parallelThreads });
       } finally {
         await pool.close();
       }
     }
-    return best;
   } finally {
     workload.dispose();
   }
+  if (plan.threadedThreads === 1) {
+    emit({ workload: name, backend: plan.backend, mode: 'threaded', skipped: 'one core: the threaded wasm build needs at least 2' });
+  } else if (plan.threadedThreads > 1) {
+    try {
+      const m = await measureThreadedWasm({ workload: name, threads: plan.threadedThreads, batches: plan.batches, ...options });
+      emit(m.record);
+      best = faster(best, { samplesPerSec: m.samplesPerSec, mode: 'threaded', threads: m.threads });
+    } catch (error) {
+      emit({ workload: name, backend: plan.backend, mode: 'threaded', threads: plan.threadedThreads, error: errorText(error) });
+    }
+  }
+  return best;
 }
 
 async function main(): Promise<void> {
@@ -173,18 +182,20 @@ async function main(): Promise<void> {
     results.push(record);
     process.stdout.write(`${JSON.stringify(record)}\n`);
   };
-  // samples/s by backend and workload, for the ratios against torch
-  const measured = new Map<BackendName, Map<WorkloadName, number>>();
+  // the fastest mode's samples/s by backend and workload, for the ratios against torch
+  const measured = new Map<BackendName, Map<WorkloadName, BestRate>>();
 
   for (const plan of PLAN.filter((p) => backends.includes(p.backend))) {
     let threads: number;
     try {
-      threads = (await initBackend(plan.backend)).threads;
+      // One compute thread in this process whatever COUNTERWEIGHT_WASM_THREADS says: `single` and `data-parallel` are
+      // measured here, the threaded wasm build in a child process of its own (`threaded`).
+      threads = (await initBackend(plan.backend, { threads: 1 })).threads;
     } catch (error) {
       emit({ backend: plan.backend, skipped: errorText(error) });
       continue;
     }
-    const byWorkload = new Map<WorkloadName, number>();
+    const byWorkload = new Map<WorkloadName, BestRate>();
     measured.set(plan.backend, byWorkload);
     for (const name of workloads) {
       const reason = plan.skip?.[name];
@@ -193,8 +204,7 @@ async function main(): Promise<void> {
         continue;
       }
       try {
-        const samplesPerSec = await benchWorkload(name, plan, threads, emit);
-        if (samplesPerSec !== undefined) byWorkload.set(name, samplesPerSec);
+        byWorkload.set(name, await benchWorkload(name, plan, threads, emit));
       } catch (error) {
         emit({ workload: name, backend: plan.backend, error: errorText(error) });
       }
@@ -241,15 +251,18 @@ async function main(): Promise<void> {
     }
     const best = bestByWorkload(records);
     for (const [backend, byWorkload] of measured) {
-      for (const [name, samplesPerSec] of byWorkload) {
+      for (const [name, tfjs] of byWorkload) {
         const torch = best.get(name);
         if (torch?.samplesPerSec === undefined) continue;
-        const ratio = samplesPerSec / torch.samplesPerSec;
+        const ratio = tfjs.samplesPerSec / torch.samplesPerSec;
         emit({
           workload: name,
           comparison: `${backend}/torch`,
           ratio: round(ratio, 4),
-          [backend]: roundRate(samplesPerSec),
+          [backend]: roundRate(tfjs.samplesPerSec),
+          // the mode (single, data-parallel or threaded) and thread count of the fastest measurement, the ratio's numerator
+          mode: tfjs.mode,
+          threads: tfjs.threads,
           torch: roundRate(torch.samplesPerSec),
           torchThreads: torch.threads,
           ...(backend === 'wasm' ? { goal: WASM_GOALS[name], meetsGoal: ratio >= WASM_GOALS[name] } : {}),

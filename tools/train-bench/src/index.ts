@@ -36,6 +36,15 @@ export {
   type CtrWorkloadOptions,
 } from './ctr.js';
 export { measureLosses, measureWorkload, summarizeThroughput, type MeasureOptions, type ThroughputSample } from './measure.js';
+export { roundRate, roundTo, throughputRecord, type TrainingMode } from './throughput-record.js';
+export {
+  checkThreadedWasmOptions,
+  measureThreadedWasm,
+  threadedWasmThreads,
+  type ThreadedWasmMeasurement,
+  type ThreadedWasmOptions,
+  type ThreadedWasmRun,
+} from './threaded-wasm.js';
 export {
   compareGradients,
   workloadGradients,
