@@ -2,7 +2,9 @@
 // llm-reweighting benchmark (`npx nx run llm-reweighting:bench`), one process, one sitting:
 //  1. training: tokens/s of the app's GPT in nanoGPT's CPU configuration (4 layers, 4 heads, width 128, context 64,
 //     vocabulary 65, batch 12) with plain cross-entropy and AdamW through the runtime's train(): wasm single-threaded,
-//     wasm data-parallel over every core (worker replicas from gpt-replica.ts), and the cpu backend (few steps);
+//     wasm data-parallel over every core (worker replicas from gpt-replica.ts), wasm threaded (a child process on
+//     tfjs-backend-wasm's threaded SIMD build, one compute thread per core, no worker pool; threaded-training.ts), and
+//     the cpu backend (few steps);
 //  2. the PyTorch peer: the same GPT, loss, optimiser and batch in bench/torch_gpt.py, one process per thread count
 //     (1 and 2); the headline is wasm-best / torch-best;
 //  3. overhead: step time of loss-based reweighting (linupper, after its warm-up) over plain cross-entropy (uniform),
@@ -12,14 +14,15 @@
 // root (atomically). A partial run still writes the file.
 //
 // Options (all optional): --stages training,overhead,generation  --backends wasm,cpu  --steps N  --cpu-steps N
-// --repetitions N  --workers N (data-parallel worker threads; 0: none)  --threads 1,2 (torch)  --torch-python PATH
+// --repetitions N  --workers N (data-parallel worker threads; 0: none)  --wasm-threads N (the threaded mode's compute
+// threads, 2..8; 0: none; default one per core)  --threads 1,2 (torch)  --torch-python PATH
 // --no-torch  --quick (one repetition, 2 steps: a smoke test, not numbers to quote)  --out FILE.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { BenchOptionError, benchMachine, errorText, listOption, loadAverage, peerWarnings, type PeerOutcome } from '@counterweight/bench-kit';
-import { initBackend, repositoryRoot, writeJsonAtomic } from '@counterweight/runtime';
+import { MAX_WASM_THREADS, initBackend, repositoryRoot, writeJsonAtomic } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { NANOGPT_CPU_CONFIG, parameterCount, type GptConfig } from '../models/index.js';
@@ -28,7 +31,8 @@ import { measureGenerationThroughput } from './generation-throughput.js';
 import { measureLossGradientTimes } from './loss-gradient-time.js';
 import { measureReweightingOverhead } from './reweighting-overhead.js';
 import { trainingHeadline, trainingRatios, type TfjsTokenRate } from './training-comparison.js';
-import { BENCH_ADAMW, measureGptTraining } from './training-throughput.js';
+import { defaultWasmThreads, measureThreadedGptTraining } from './threaded-training.js';
+import { BENCH_ADAMW, measureGptTraining, type GptTraining, type GptTrainingMode } from './training-throughput.js';
 import { torchGptPeer, type TorchGptRecord } from './torch-gpt-peer.js';
 
 const STAGES = ['training', 'overhead', 'generation'] as const;
@@ -41,7 +45,8 @@ const PROMPT_TOKENS = 16;
 const NEW_TOKENS = 64;
 /** Seconds of timed training repetitions per measurement at most (estimated from the warm-up epoch). */
 const BUDGET_SECONDS = 90;
-const OPTIONS = '--stages, --backends, --steps, --cpu-steps, --repetitions, --workers, --threads, --torch-python, --no-torch, --quick, --out';
+const OPTIONS =
+  '--stages, --backends, --steps, --cpu-steps, --repetitions, --workers, --wasm-threads, --threads, --torch-python, --no-torch, --quick, --out';
 
 const METHOD = {
   training:
@@ -49,12 +54,13 @@ const METHOD = {
     '(mean token cross-entropy) and AdamW (lr 1e-3, betas 0.9/0.99, weight decay 0.1 on matrices), batch 12, on seeded uniform-random ' +
     "token rows; one untimed warm-up epoch, then epochs of `steps` steps; tokens/s = the trainer's rows × 64 / seconds of its steps " +
     '(batch gather, forward, backward, update, loss read-back), median over repetitions; data-parallel: train({ parallel: { pool } }) ' +
-    'with replicas built by benchGptReplica, batch split into one shard per thread',
+    'with replicas built by benchGptReplica, batch split into one shard per thread; threaded: the same measurement in a child process whose ' +
+    "wasm backend runs tfjs-backend-wasm's threaded SIMD build with `wasmThreads` compute threads (XNNPACK operators split over them, no worker pool)",
   peer:
     'bench/torch_gpt.py: the same GPT (fused QKV, causal softmax attention, tanh-GELU MLP 4×, final LN, tied head, createGpt init), ' +
     'mean token cross-entropy, AdamW (same lr, betas, eps 1e-7, decay on rank ≥ 2), batch and steps; one process per thread count with ' +
     'OMP/OPENBLAS/MKL_NUM_THREADS set and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset; each step timed from the batch gather to loss.item(); ' +
-    'median over repetitions; headline = fastest wasm tokens/s ÷ fastest torch tokens/s',
+    'median over repetitions; headline = fastest wasm tokens/s (single, data-parallel or threaded) ÷ fastest torch tokens/s',
   overhead:
     'the same GPT and batches on single-threaded wasm: one untimed warm-up epoch of each objective, then repetitions of one uniform and one ' +
     'linupper epoch in alternating order (linupper: Sow et al. 2025, r = 0.4, every timed step after its warm-up, its default weight ' +
@@ -103,6 +109,40 @@ interface Plan {
   readonly cpuSteps: number;
   readonly repetitions: number;
   readonly workers: number;
+  /** Compute threads of the threaded wasm mode (2..8), or 0: not measured. */
+  readonly wasmThreads: number;
+}
+
+/** The `--wasm-threads` value: 0 (off) or 2..{@link MAX_WASM_THREADS}; default {@link defaultWasmThreads}. */
+function wasmThreadsOption(value: string | undefined): number {
+  if (value === undefined) return defaultWasmThreads();
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n === 1 || n < 0 || n > MAX_WASM_THREADS) {
+    throw new BenchOptionError('--wasm-threads', `must be 0 (no threaded mode) or an integer from 2 to ${MAX_WASM_THREADS}, got "${value}"`);
+  }
+  return n;
+}
+
+/** The JSON record of one GPT training measurement. */
+function trainingRecord(m: GptTraining, simd: boolean | undefined, batchSize: number, context: number): Record<string, unknown> {
+  return {
+    stage: 'training',
+    backend: m.backend,
+    mode: m.mode,
+    threads: m.threads,
+    ...(simd === undefined ? {} : { simd }),
+    objective: 'uniform',
+    batchSize,
+    context,
+    tokensPerSec: roundRate(m.tokensPerSec),
+    stepMs: round(m.stepMs, 2),
+    repetitions: m.repetitions,
+    stepsPerRepetition: m.stepsPerRepetition,
+    spread: round(m.spread, 3),
+    firstLoss: round(m.firstLoss, 4),
+    lastLoss: round(m.lastLoss, 4),
+    parameterCount: m.parameterCount,
+  };
 }
 
 async function benchTraining(plan: Plan, emit: Emit): Promise<{ results: Record<string, unknown>[]; rates: TfjsTokenRate[] }> {
@@ -115,38 +155,26 @@ async function benchTraining(plan: Plan, emit: Emit): Promise<{ results: Record<
   for (const backend of plan.backends) {
     let simd: boolean | undefined;
     try {
-      ({ simd } = await initBackend(backend, { log: null }));
+      // One compute thread in this process whatever COUNTERWEIGHT_WASM_THREADS says: the threaded build runs in a child.
+      ({ simd } = await initBackend(backend, { log: null, threads: 1 }));
     } catch (error) {
       record({ stage: 'training', backend, skipped: errorText(error) });
       continue;
     }
-    const modes = backend === 'wasm' && plan.workers > 0 ? [0, plan.workers] : [0];
-    for (const workers of modes) {
-      const steps = backend === 'cpu' ? plan.cpuSteps : plan.steps;
-      const repetitions = backend === 'cpu' ? Math.min(plan.repetitions, 2) : plan.repetitions;
+    const steps = backend === 'cpu' ? plan.cpuSteps : plan.steps;
+    const repetitions = backend === 'cpu' ? Math.min(plan.repetitions, 2) : plan.repetitions;
+    const options = { config: CONFIG, batchSize: BATCH_SIZE, steps, repetitions, budgetSeconds: BUDGET_SECONDS, seed: SEED };
+    const modes: GptTrainingMode[] = backend !== 'wasm' ? ['single'] : ['single', ...(plan.workers > 0 ? ['data-parallel' as const] : []), ...(plan.wasmThreads > 0 ? ['threaded' as const] : [])];
+    for (const mode of modes) {
       try {
-        const m = await measureGptTraining({ config: CONFIG, batchSize: BATCH_SIZE, steps, repetitions, budgetSeconds: BUDGET_SECONDS, seed: SEED, workers });
-        record({
-          stage: 'training',
-          backend: m.backend,
-          mode: m.mode,
-          threads: m.threads,
-          ...(simd === undefined ? {} : { simd }),
-          objective: 'uniform',
-          batchSize: BATCH_SIZE,
-          context: CONFIG.context,
-          tokensPerSec: roundRate(m.tokensPerSec),
-          stepMs: round(m.stepMs, 2),
-          repetitions: m.repetitions,
-          stepsPerRepetition: m.stepsPerRepetition,
-          spread: round(m.spread, 3),
-          firstLoss: round(m.firstLoss, 4),
-          lastLoss: round(m.lastLoss, 4),
-          parameterCount: m.parameterCount,
-        });
-        rates.push({ backend: m.backend, mode: m.mode, threads: m.threads, tokensPerSec: m.tokensPerSec });
+        const m =
+          mode === 'threaded'
+            ? await measureThreadedGptTraining({ ...options, threads: plan.wasmThreads })
+            : { training: await measureGptTraining({ ...options, workers: mode === 'data-parallel' ? plan.workers : 0 }), simd };
+        record(trainingRecord(m.training, m.simd, BATCH_SIZE, CONFIG.context));
+        rates.push({ backend: m.training.backend, mode: m.training.mode, threads: m.training.threads, tokensPerSec: m.training.tokensPerSec });
       } catch (error) {
-        record({ stage: 'training', backend, mode: workers > 0 ? 'data-parallel' : 'single', error: errorText(error) });
+        record({ stage: 'training', backend, mode, error: errorText(error) });
       }
     }
   }
@@ -162,6 +190,7 @@ async function main(): Promise<void> {
       'cpu-steps': { type: 'string' },
       repetitions: { type: 'string' },
       workers: { type: 'string' },
+      'wasm-threads': { type: 'string' },
       threads: { type: 'string' },
       'torch-python': { type: 'string' },
       'no-torch': { type: 'boolean' },
@@ -177,6 +206,7 @@ async function main(): Promise<void> {
     cpuSteps: integerOption(flags['cpu-steps'], 2, '--cpu-steps'),
     repetitions: integerOption(flags.repetitions, quick ? 1 : 5, '--repetitions'),
     workers: integerOption(flags.workers, Math.max(0, availableParallelism() - 1), '--workers', 0),
+    wasmThreads: wasmThreadsOption(flags['wasm-threads']),
   };
   const threads = threadCounts(flags.threads);
   const out = flags.out ?? join(repositoryRoot(), 'bench-results', 'llm-reweighting.json');
@@ -214,7 +244,7 @@ async function main(): Promise<void> {
   let overhead: Record<string, unknown> | undefined;
   if (plan.stages.includes('overhead')) {
     try {
-      await initBackend('wasm', { log: null });
+      await initBackend('wasm', { log: null, threads: 1 });
       const m = await measureReweightingOverhead({ config: CONFIG, batchSize: BATCH_SIZE, steps: plan.steps, repetitions: quick ? 1 : Math.max(plan.repetitions, 7), seed: SEED });
       const lossOnly = measureLossGradientTimes({
         losses: { uniform: createObjective('uniform').loss(0), linupper: createObjective('linupper').loss(0) },
@@ -257,7 +287,7 @@ async function main(): Promise<void> {
   let generation: Record<string, unknown> | undefined;
   if (plan.stages.includes('generation')) {
     try {
-      await initBackend('wasm', { log: null });
+      await initBackend('wasm', { log: null, threads: 1 });
       const m = await measureGenerationThroughput({ config: CONFIG, seed: SEED, promptTokens: PROMPT_TOKENS, newTokens: NEW_TOKENS, repetitions: quick ? 1 : Math.max(plan.repetitions, 5) });
       generation = {
         stage: 'generation',
@@ -298,6 +328,7 @@ async function main(): Promise<void> {
       cpuSteps: plan.cpuSteps,
       repetitions: plan.repetitions,
       workers: plan.workers,
+      wasmThreads: plan.wasmThreads,
       torchThreads: threads,
       promptTokens: PROMPT_TOKENS,
       newTokens: NEW_TOKENS,

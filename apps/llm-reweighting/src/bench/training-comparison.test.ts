@@ -8,6 +8,7 @@ const TFJS: TfjsTokenRate[] = [
   { backend: 'wasm', mode: 'data-parallel', threads: 2, tokensPerSec: 3_000 },
   { backend: 'cpu', mode: 'single', threads: 1, tokensPerSec: 40 },
 ];
+const THREADED: TfjsTokenRate = { backend: 'wasm', mode: 'threaded', threads: 2, tokensPerSec: 4_000 };
 const TORCH: TorchGptRecord[] = [
   { backend: 'torch', threads: 1, tokensPerSec: 8_000 },
   { backend: 'torch', threads: 2, tokensPerSec: 12_000 },
@@ -29,6 +30,9 @@ describe('trainingHeadline', () => {
   it('is the fastest wasm rate over the fastest torch rate', () => {
     expect(trainingHeadline(TFJS, TORCH)).toEqual({ ratio: 0.25, wasm: TFJS[1], torch: { threads: 2, tokensPerSec: 12_000 } });
     expect(trainingHeadline(TFJS.slice(2), TORCH)).toBeUndefined();
+    // A faster threaded wasm measurement is the wasm side of the headline.
+    expect(trainingHeadline([...TFJS, THREADED], TORCH)).toEqual({ ratio: 4_000 / 12_000, wasm: THREADED, torch: { threads: 2, tokensPerSec: 12_000 } });
+    expect(trainingRatios([THREADED], TORCH)[0]).toMatchObject({ comparison: 'tfjs-wasm-threaded/torch-best', mode: 'threaded', threads: 2 });
     expect(trainingHeadline(TFJS, [])).toBeUndefined();
   });
 });

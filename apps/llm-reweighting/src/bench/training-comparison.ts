@@ -1,10 +1,11 @@
 import type { TorchGptRecord } from './torch-gpt-peer.js';
+import type { GptTrainingMode } from './training-throughput.js';
 
 /** One tfjs training measurement of the GPT the peer trains. */
 export interface TfjsTokenRate {
   /** tfjs backend (`wasm`, `cpu`). */
   readonly backend: string;
-  readonly mode: 'single' | 'data-parallel';
+  readonly mode: GptTrainingMode;
   /** Threads that computed a step. */
   readonly threads: number;
   readonly tokensPerSec: number;
@@ -15,7 +16,7 @@ export interface TrainingRatio {
   /** `tfjs-<backend>-<mode>/torch-best`, e.g. `tfjs-wasm-data-parallel/torch-best`. */
   readonly comparison: string;
   readonly backend: string;
-  readonly mode: 'single' | 'data-parallel';
+  readonly mode: GptTrainingMode;
   readonly threads: number;
   /** tfjs tokens/s ÷ torch tokens/s (> 1: tfjs is faster). */
   readonly ratio: number;
@@ -61,7 +62,7 @@ export function trainingRatios(tfjs: readonly TfjsTokenRate[], records: readonly
 }
 
 /**
- * The issue's headline, wasm-best / torch-best: the fastest wasm measurement (single-threaded or data-parallel) over
+ * The issue's headline, wasm-best / torch-best: the fastest wasm measurement (single, data-parallel or threaded) over
  * the fastest torch thread count; undefined without a wasm or a torch measurement.
  */
 export function trainingHeadline(tfjs: readonly TfjsTokenRate[], records: readonly TorchGptRecord[]): TrainingHeadline | undefined {

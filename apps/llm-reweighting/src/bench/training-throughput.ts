@@ -32,17 +32,25 @@ export interface GptTrainingOptions {
   readonly seed: number;
   /**
    * Worker threads for data-parallel steps (the runtime's `train({ parallel })`, replicas from
-   * {@link BENCH_GPT_REPLICA_MODULE}): every batch is split into `workers + 1` shards. Default 0: single-threaded.
+   * {@link BENCH_GPT_REPLICA_MODULE}): every batch is split into `workers + 1` shards. Default 0: no worker pool.
+   * Not with a threaded wasm backend (its threads already take the cores).
    */
   readonly workers?: number;
   readonly adamw?: BenchAdamW;
 }
 
+/**
+ * How a measurement computed its steps: `single` (one compute thread), `data-parallel` (the runtime's worker pool,
+ * one replica per extra thread) or `threaded` (one process whose wasm backend runs tfjs-backend-wasm's threaded SIMD
+ * build, every XNNPACK operator split over `threads` compute threads; no worker pool).
+ */
+export type GptTrainingMode = 'single' | 'data-parallel' | 'threaded';
+
 /** Training throughput of the GPT on the active backend. */
 export interface GptTraining {
   readonly backend: string;
-  /** `single`, or `data-parallel` over `threads` threads. */
-  readonly mode: 'single' | 'data-parallel';
+  /** `single`; `data-parallel` over `threads` threads; `threaded` on a wasm backend with `threads` compute threads. */
+  readonly mode: GptTrainingMode;
   /** Threads that computed a step (the backend's own threads, plus the workers). */
   readonly threads: number;
   /** Median over the timed repetitions of the trainer's training tokens (rows × context) per second of its steps. */
@@ -75,9 +83,11 @@ export function benchDataset(config: GptConfig, rows: number, seed: number): InM
  * warm-up epoch (kernel set-up, AdamW slots), then one epoch of `steps` steps per repetition with the optimiser carried
  * over. Throughput is the trainer's own count — rows per second of its steps (batch gather, forward, backward, AdamW
  * update, the loss read-back of every step) — times the context. With `workers > 0` the steps are data-parallel over
- * a `GradientWorkerPool` started once for the data set and closed at the end. Leaves no tensors behind.
- * @throws ConfigError naming `batchSize`, `steps`, `repetitions` or `workers` for a bad count, or when no backend is
- *   initialised (`backend`); the model's and trainer's own errors.
+ * a `GradientWorkerPool` started once for the data set and closed at the end (`mode: 'data-parallel'`); on a wasm
+ * backend started with more than one compute thread (`initBackend('wasm', { threads })`) the mode is `threaded`.
+ * Leaves no tensors behind.
+ * @throws ConfigError naming `batchSize`, `steps`, `repetitions` or `workers` for a bad count or for workers on a
+ *   threaded backend, or when no backend is initialised (`backend`); the model's and trainer's own errors.
  */
 export async function measureGptTraining(options: GptTrainingOptions): Promise<GptTraining> {
   const { config, batchSize, steps, seed } = options;
@@ -88,6 +98,10 @@ export async function measureGptTraining(options: GptTrainingOptions): Promise<G
   positive('workers', workers, 0);
   const backend = activeBackend();
   if (backend === undefined) throw new ConfigError('backend', 'no backend is initialised; call initBackend first');
+  const threaded = backend.name === 'wasm' && backend.threads > 1;
+  if (threaded && workers > 0) {
+    throw new ConfigError('workers', `must be 0 on the threaded wasm backend (${backend.threads} compute threads already take the cores), got ${workers}`);
+  }
   const adamw = options.adamw ?? BENCH_ADAMW;
   const data = benchDataset(config, steps * batchSize, seed);
   let gpt: GptModel | undefined;
@@ -139,7 +153,7 @@ export async function measureGptTraining(options: GptTrainingOptions): Promise<G
     const tokensPerSec = median(rates);
     return {
       backend: backend.name,
-      mode: workers > 0 ? 'data-parallel' : 'single',
+      mode: workers > 0 ? 'data-parallel' : threaded ? 'threaded' : 'single',
       threads: backend.threads + workers,
       tokensPerSec,
       stepMs: (1000 * batchSize * config.context) / tokensPerSec,
