@@ -9,6 +9,7 @@ import {
   type KernelScope,
   type WasmTrainingKernel,
 } from './kernel-calls.js';
+import { hasNativeBatchedMatMul, nativeBatchedMatMul } from './native-matmul.js';
 import { transposeTensor } from './transpose.js';
 
 /** Bias and activation of a `_FusedMatMul` (absent for a plain `BatchMatMul`). */
@@ -118,7 +119,9 @@ function copyBatch(scope: KernelScope, x: tf.TensorInfo, index: number): tf.Tens
  * `a @ b` (with tfjs' `transposeA`/`transposeB` and numpy batch broadcasting) computed only with XNNPACK's
  * fully-connected path of the original wasm kernel, which that kernel takes only for un-transposed, un-batched
  * operands: transposed operands are transposed explicitly first (wasm `Transpose`); batches of `a` against a single
- * `b` are folded into the rows of one product; true batched products (attention) run batch by batch.
+ * `b` are folded into the rows of one product; true batched products (attention) run all at once in the compiled
+ * kernel of {@link nativeBatchedMatMul} (transposes included), or batch by batch on XNNPACK where it cannot (a fused
+ * bias or activation, batch dimensions that broadcast on both sides).
  */
 function fastMatMul(
   scope: KernelScope,
@@ -147,8 +150,18 @@ function fastMatMul(
   const batch = sizeOf(outer);
 
   let a3 = scope.reshape(a, transposeA ? [batchA, k, m] : [batchA, m, k]);
-  if (transposeA) a3 = transposeTensor(scope, a3, [0, 2, 1]);
   let b3 = scope.reshape(b, transposeB ? [batchB, n, k] : [batchB, k, n]);
+  // Batched on both sides (attention): every product at once in the compiled kernel, transposes included.
+  if (
+    fusion === undefined &&
+    batchB === batch &&
+    batch > 1 &&
+    (batchA === 1 || batchA === batch) &&
+    hasNativeBatchedMatMul(scope.backend)
+  ) {
+    return scope.reshape(nativeBatchedMatMul(scope, a3, b3, transposeA, transposeB, batch), outShape);
+  }
+  if (transposeA) a3 = transposeTensor(scope, a3, [0, 2, 1]);
   if (transposeB) b3 = transposeTensor(scope, b3, [0, 2, 1]);
 
   // XNNPACK fuses a per-column bias; the original's fused PReLU repeats its weights along the output, which is
