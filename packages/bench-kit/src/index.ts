@@ -24,3 +24,4 @@ export {
 } from './peer-script.js';
 export { benchMachine, loadAverage, lscpuModelName, type BenchMachine } from './bench-machine.js';
 export { peerWarnings } from './peer-warnings.js';
+export { lastJsonObject, runNodeChild, type NodeChildOutcome } from './node-child.js';

@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 
+import { runNodeChild } from '@counterweight/bench-kit';
 import { ConfigError, MAX_WASM_THREADS } from '@counterweight/runtime';
 
 import { WORKLOAD_NAMES, type WorkloadName } from './workload.js';
@@ -75,21 +74,6 @@ export function checkThreadedWasmOptions(options: ThreadedWasmOptions): Threaded
   return options;
 }
 
-/** The last line of `stdout` that parses as a JSON object, or undefined. */
-function lastJsonObject(stdout: string): Record<string, unknown> | undefined {
-  let found: Record<string, unknown> | undefined;
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const parsed: unknown = JSON.parse(line);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) found = parsed as Record<string, unknown>;
-    } catch {
-      // not a JSON line
-    }
-  }
-  return found;
-}
-
 /**
  * Measures one workload in the bench's `threaded` wasm mode: starts a fresh Node process (a process has one wasm
  * module, so this one's single-threaded backend cannot be switched), whose entry `threaded-wasm-child` initialises
@@ -102,21 +86,12 @@ function lastJsonObject(stdout: string): Record<string, unknown> | undefined {
  */
 export async function measureThreadedWasm(options: ThreadedWasmOptions, run: ThreadedWasmRun = {}): Promise<ThreadedWasmMeasurement> {
   checkThreadedWasmOptions(options);
-  const script = fileURLToPath(CHILD);
-  const args = [...(script.endsWith('.ts') ? ['--conditions=@counterweight/source', '--import', 'tsx'] : []), script, JSON.stringify(options)];
-  const outcome = await new Promise<{ stdout: string; stderr: string; failure?: string }>((resolve) => {
-    execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, timeout: run.timeoutMs ?? 600_000 }, (error, stdout, stderr) => {
-      const failure =
-        error === null ? undefined : error.killed ? `killed after ${run.timeoutMs ?? 600_000} ms` : `exited with code ${String(error.code)}`;
-      resolve({ stdout, stderr, ...(failure === undefined ? {} : { failure }) });
-    });
-  });
-  const line = lastJsonObject(outcome.stdout);
+  const outcome = await runNodeChild(CHILD, [JSON.stringify(options)], { timeoutMs: run.timeoutMs ?? 600_000 });
+  const { line } = outcome;
   if (line !== undefined && typeof line['error'] === 'string') throw new Error(`threaded wasm (${options.workload}): ${line['error']}`);
   const record = line?.['record'];
   if (line === undefined || typeof line['threads'] !== 'number' || typeof line['samplesPerSec'] !== 'number' || typeof record !== 'object' || record === null) {
-    const last = outcome.stderr.trim().split('\n').pop() ?? '';
-    throw new Error(`threaded wasm (${options.workload}): the child printed no measurement (${outcome.failure ?? 'exited with code 0'}${last === '' ? '' : `: ${last}`})`);
+    throw new Error(`threaded wasm (${options.workload}): the child printed no measurement (${outcome.failure ?? 'its last line is not one'})`);
   }
   return { threads: line['threads'], samplesPerSec: line['samplesPerSec'], record: record as Record<string, unknown> };
 }

@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 
+import { runNodeChild } from '@counterweight/bench-kit';
 import { ConfigError, MAX_WASM_THREADS } from '@counterweight/runtime';
 
 import type { GptTraining, GptTrainingOptions } from './training-throughput.js';
@@ -34,21 +33,6 @@ export function defaultWasmThreads(cores: number = availableParallelism()): numb
   return cores < 2 ? 0 : Math.min(cores, MAX_WASM_THREADS);
 }
 
-/** The last line of `stdout` that parses as a JSON object, or undefined. */
-function lastJsonObject(stdout: string): Record<string, unknown> | undefined {
-  let found: Record<string, unknown> | undefined;
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const parsed: unknown = JSON.parse(line);
-      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) found = parsed as Record<string, unknown>;
-    } catch {
-      // not a JSON line
-    }
-  }
-  return found;
-}
-
 /**
  * GPT training throughput in the bench's `threaded` wasm mode: a fresh Node process (a process has one wasm module,
  * so this one's single-threaded backend cannot be switched) initialises the wasm backend with `threads` compute
@@ -64,20 +48,12 @@ export async function measureThreadedGptTraining(options: ThreadedGptTrainingOpt
   if (!Number.isInteger(measure.threads) || measure.threads < 2 || measure.threads > MAX_WASM_THREADS) {
     throw new ConfigError('threads', `must be an integer from 2 to ${MAX_WASM_THREADS} (the threaded mode's wasm compute threads), got ${String(measure.threads)}`);
   }
-  const script = fileURLToPath(CHILD);
-  const args = [...(script.endsWith('.ts') ? ['--conditions=@counterweight/source', '--import', 'tsx'] : []), script, JSON.stringify(measure)];
-  const outcome = await new Promise<{ stdout: string; stderr: string; failure?: string }>((resolve) => {
-    execFile(process.execPath, args, { maxBuffer: 64 * 1024 * 1024, timeout: timeoutMs }, (error, stdout, stderr) => {
-      const failure = error === null ? undefined : error.killed ? `killed after ${timeoutMs} ms` : `exited with code ${String(error.code)}`;
-      resolve({ stdout, stderr, ...(failure === undefined ? {} : { failure }) });
-    });
-  });
-  const line = lastJsonObject(outcome.stdout);
+  const outcome = await runNodeChild(CHILD, [JSON.stringify(measure)], { timeoutMs });
+  const { line } = outcome;
   if (line !== undefined && typeof line['error'] === 'string') throw new Error(`threaded wasm training: ${line['error']}`);
   const training = line?.['training'];
   if (line === undefined || typeof line['simd'] !== 'boolean' || typeof training !== 'object' || training === null) {
-    const last = outcome.stderr.trim().split('\n').pop() ?? '';
-    throw new Error(`threaded wasm training: the child printed no measurement (${outcome.failure ?? 'exited with code 0'}${last === '' ? '' : `: ${last}`})`);
+    throw new Error(`threaded wasm training: the child printed no measurement (${outcome.failure ?? 'its last line is not one'})`);
   }
   return { training: training as GptTraining, simd: line['simd'] };
 }
