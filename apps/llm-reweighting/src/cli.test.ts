@@ -49,11 +49,16 @@ describe('llm-reweighting CLI on TinyShakespeare (the embedded corpus)', () => {
     expect(samples.length).toBeGreaterThan(0);
     expect(Math.min(...samples.map((s) => s.step))).toBeGreaterThanOrEqual(10);
     for (const s of samples) expect(s.scaledWeights.reduce((a, b) => a + b, 0) / s.scaledWeights.length).toBeCloseTo(1, 5);
-    expect(metrics.runs.find((r) => r.method === 'md4')?.result.samples).toBeNull();
+    // The masked-diffusion model fills its context after the one-character prompt: 20 characters, no mask left.
+    const md4Samples = metrics.runs.find((r) => r.method === 'md4')?.result.samples;
+    expect(md4Samples?.md4Steps).toBe(1000);
+    expect([...(md4Samples?.sampled ?? '')]).toHaveLength(20);
+    expect([...(md4Samples?.greedy ?? '')]).toHaveLength(20);
     expect(metrics.runs.find((r) => r.method === 'uniform')?.result.samples?.sampled.length).toBeGreaterThan(0);
     const report = await readFile(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/## Steps to the plain baseline’s final loss/);
     expect(report).toMatch(/## Samples/);
+    expect(report).toMatch(/\*\*`md4`\*\* \(first seed, masked diffusion: the positions after the prompt unmasked over 1000 reverse steps\)/);
     expect(report).not.toMatch(/\/tmp\//);
 
     // The same command again: every run is reused, the printed numbers are identical.

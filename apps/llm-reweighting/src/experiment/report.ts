@@ -52,7 +52,7 @@ function stepsSection(input: LmReportInput): Section | undefined {
   };
 }
 
-/** Greedy and sampled text of the first seed's model of every causal method. */
+/** Greedy and sampled text of the first seed's model of every method (md4: ancestral sampling after the prompt). */
 function samplesSection(input: LmReportInput): Section | undefined {
   const runs = input.runs.filter((r) => r.repetition === 0 && r.result.samples !== null);
   if (runs.length === 0) return undefined;
@@ -62,7 +62,9 @@ function samplesSection(input: LmReportInput): Section | undefined {
     lines: runs.flatMap((r) => {
       const s = r.result.samples;
       if (s === null) return [];
-      return [`**\`${r.method}\`** (first seed), greedy:`, '', ...fence(s.prompt + s.greedy), '', `temperature ${s.temperature}:`, '', ...fence(s.prompt + s.sampled), ''];
+      const how = s.md4Steps === undefined ? '' : `, masked diffusion: the positions after the prompt unmasked over ${s.md4Steps} reverse steps`;
+      const greedy = s.md4Steps === undefined ? 'greedy' : 'most likely token at each unmasking';
+      return [`**\`${r.method}\`** (first seed${how}), ${greedy}:`, '', ...fence(s.prompt + s.greedy), '', `temperature ${s.temperature}:`, '', ...fence(s.prompt + s.sampled), ''];
     }),
   };
 }

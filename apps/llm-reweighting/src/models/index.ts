@@ -16,4 +16,5 @@ export {
 } from './gpt-file.js';
 export { checkGenerationOptions, sampleNextToken, type GenerationOptions, type SamplingOptions } from './sample-token.js';
 export { generateTokens } from './generate.js';
+export { md4SamplingTimes, sampleMd4, type Md4SamplingGrid, type Md4SamplingOptions } from './md4-sample.js';
 export { GenerationState, type LanguageModelShape } from './generation-state.js';
