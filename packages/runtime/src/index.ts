@@ -10,7 +10,7 @@ export {
   type BackendRequest,
   type InitBackendOptions,
 } from './backend.js';
-export { MAX_WASM_THREADS, WASM_THREADS_ENV, loadThreadedWasm, resolveWasmThreads } from './wasm-threads.js';
+export { MAX_WASM_THREADS, WASM_THREADS_ENV, loadThreadedWasm, resolveWasmThreads, wasmThreadsPerCore } from './wasm-threads.js';
 export { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 export { CheckpointError, ConfigError, DataFileError, TrainingError, type DataLocation } from './errors.js';
 export { finiteNumberOption, integerOption } from './option-checks.js';

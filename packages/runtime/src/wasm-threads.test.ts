@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 import { ConfigError } from './errors.js';
-import { loadThreadedWasm, MAX_WASM_THREADS, resolveWasmThreads, WASM_THREADS_ENV } from './wasm-threads.js';
+import { loadThreadedWasm, MAX_WASM_THREADS, resolveWasmThreads, WASM_THREADS_ENV, wasmThreadsPerCore } from './wasm-threads.js';
 
 const run = promisify(execFile);
 const PROBE = fileURLToPath(new URL('./test-support/threaded-probe.ts', import.meta.url));
@@ -38,6 +38,14 @@ describe('resolveWasmThreads', () => {
     expect(() => resolveWasmThreads('1.5', {})).toThrow(ConfigError);
     expect(() => resolveWasmThreads(undefined, { [WASM_THREADS_ENV]: 'all' })).toThrow(/^COUNTERWEIGHT_WASM_THREADS: must be an integer/);
     expect(() => resolveWasmThreads(String(MAX_WASM_THREADS + 1), {})).toThrow(ConfigError);
+  });
+});
+
+describe('wasmThreadsPerCore', () => {
+  it('is one thread per core, at most 8', () => {
+    expect(wasmThreadsPerCore(1)).toBe(1);
+    expect(wasmThreadsPerCore(2)).toBe(2);
+    expect(wasmThreadsPerCore(64)).toBe(MAX_WASM_THREADS);
   });
 });
 

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { CpuInfo } from 'node:os';
+import { availableParallelism, type CpuInfo } from 'node:os';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { resolveObjectURL } from 'node:buffer';
 
@@ -14,6 +14,14 @@ const require = createRequire(import.meta.url);
  * caps its XNNPACK thread pool at 8.
  */
 export const MAX_WASM_THREADS = 8;
+
+/**
+ * One wasm compute thread per core: `cores` (default `os.availableParallelism()`) capped at
+ * {@link MAX_WASM_THREADS}. What the benches' `threaded` mode starts with (below 2 there is nothing to thread).
+ */
+export function wasmThreadsPerCore(cores: number = availableParallelism()): number {
+  return Math.min(cores, MAX_WASM_THREADS);
+}
 
 /** Environment variable read by `initBackend` for the wasm backend's compute threads when no option is given. */
 export const WASM_THREADS_ENV = 'COUNTERWEIGHT_WASM_THREADS';

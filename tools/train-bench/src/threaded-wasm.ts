@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 
 import { runNodeChild } from '@counterweight/bench-kit';
-import { ConfigError, MAX_WASM_THREADS } from '@counterweight/runtime';
+import { ConfigError, MAX_WASM_THREADS, wasmThreadsPerCore } from '@counterweight/runtime';
 
 import { WORKLOAD_NAMES, type WorkloadName } from './workload.js';
 
@@ -46,7 +46,7 @@ const CHILD = new URL(`./threaded-wasm-child${import.meta.url.endsWith('.ts') ? 
  * {@link MAX_WASM_THREADS}; below 2 (a one-core machine) there is no threaded mode.
  */
 export function threadedWasmThreads(cores: number = availableParallelism()): number {
-  return Math.min(cores, MAX_WASM_THREADS);
+  return wasmThreadsPerCore(cores);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 
 import { runNodeChild } from '@counterweight/bench-kit';
-import { ConfigError, MAX_WASM_THREADS } from '@counterweight/runtime';
+import { ConfigError, MAX_WASM_THREADS, wasmThreadsPerCore } from '@counterweight/runtime';
 
 import type { GptTraining, GptTrainingOptions } from './training-throughput.js';
 
@@ -30,7 +30,7 @@ const CHILD = new URL(`./threaded-training-child${import.meta.url.endsWith('.ts'
  * {@link MAX_WASM_THREADS}, or 0 (no threaded mode) on a one-core machine.
  */
 export function defaultWasmThreads(cores: number = availableParallelism()): number {
-  return cores < 2 ? 0 : Math.min(cores, MAX_WASM_THREADS);
+  return cores < 2 ? 0 : wasmThreadsPerCore(cores);
 }
 
 /**
