@@ -1,0 +1,1 @@
+export { matrixFromRows, matrixRow, type Matrix } from './matrix.js';
