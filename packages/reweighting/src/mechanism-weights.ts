@@ -19,7 +19,7 @@ export interface MechanismWeightsOptions {
  * `r_{pa_i ∪ i}(x) / r_{pa_i}(x)`, the ratio of target to source conditional densities
  * `p_T(x_i | pa_i) / p_S(x_i | pa_i)`
  * (Zhang, Singh, Ghassemi and Joshi, ICML 2023, eq. for `w_S`; MLforHealth/expl_perf_drop, `explainers.py` lines
- * 262–281). The weight of a coalition is the product of its members' factors ({@link coalitionWeights}).
+ * 269–281). The weight of a coalition is the product of its members' factors ({@link coalitionWeights}).
  */
 export interface MechanismWeights {
   readonly mechanisms: readonly Mechanism[];

@@ -18,7 +18,7 @@ export type WeightedMetric = (losses: Float64Array, weights: Float64Array) => nu
 
 /**
  * `Σ w_r ℓ_r / Σ w_r`, the weighted mean loss — what scikit-learn's metrics compute with `sample_weight`, hence what
- * the reference code evaluates (MLforHealth/expl_perf_drop, `expl_perf_drop/metrics.py` lines 3–18). With all weights
+ * the reference code evaluates (MLforHealth/expl_perf_drop, `expl_perf_drop/metrics.py` lines 3–17). With all weights
  * 1 it is the plain mean (e.g. mean squared error, or error rate for 0-1 losses).
  */
 export const weightedMeanLoss: WeightedMetric = (losses, weights) => {
