@@ -7,9 +7,10 @@ import {
   wasmArgs,
   withKernelScope,
   type KernelScope,
+  type WasmBackend,
   type WasmTrainingKernel,
 } from './kernel-calls.js';
-import { hasNativeBatchedMatMul, nativeBatchedMatMul } from './native-matmul.js';
+import { hasNativeBatchedMatMul, nativeBatchedMatMul, nativeMatMulPreferred } from './native-matmul.js';
 import { transposeTensor } from './transpose.js';
 
 /** Bias and activation of a `_FusedMatMul` (absent for a plain `BatchMatMul`). */
@@ -151,15 +152,21 @@ function fastMatMul(
 
   let a3 = scope.reshape(a, transposeA ? [batchA, k, m] : [batchA, m, k]);
   let b3 = scope.reshape(b, transposeB ? [batchB, n, k] : [batchB, k, n]);
-  // Batched on both sides (attention): every product at once in the compiled kernel, transposes included.
+  // The compiled kernel: batched on both sides (attention) always, every product at once, transposes included; one
+  // large product (dense layers and their gradients) where it beats XNNPACK (the single-threaded builds).
   if (
-    fusion === undefined &&
-    batchB === batch &&
-    batch > 1 &&
     (batchA === 1 || batchA === batch) &&
-    hasNativeBatchedMatMul(scope.backend)
+    (batchB === 1 || batchB === batch) &&
+    (batchB === batch && batch > 1 ? hasNativeBatchedMatMul(scope.backend) : nativeMatMulPreferred(scope.backend))
   ) {
-    return scope.reshape(nativeBatchedMatMul(scope, a3, b3, transposeA, transposeB, batch), outShape);
+    const bias = fusion?.bias !== undefined && fusion.bias.shape.length === 1 && dim(fusion.bias.shape, 1) === n ? fusion.bias : undefined;
+    // Every batch of `a` against one `b`, not transposed: one product with batchA·m rows (fuller tiles).
+    const fold = batchB === 1 && batchA > 1 && !transposeA;
+    const product = fold
+      ? nativeBatchedMatMul(scope, scope.reshape(a3, [1, batchA * m, k]), b3, false, transposeB, 1, bias)
+      : nativeBatchedMatMul(scope, a3, b3, transposeA, transposeB, batch, bias);
+    const shaped = scope.reshape(product, outShape);
+    return fusion === undefined ? shaped : applyFusion(scope, shaped, bias === undefined ? fusion : { ...fusion, bias: undefined });
   }
   if (transposeA) a3 = transposeTensor(scope, a3, [0, 2, 1]);
   if (transposeB) b3 = transposeTensor(scope, b3, [0, 2, 1]);
@@ -202,10 +209,25 @@ function fastMatMul(
   return fusion !== undefined && !fuse ? applyFusion(scope, shaped, fusion) : shaped;
 }
 
-/** Whether the original kernel is as fast: no transposes, no batches (its XNNPACK path), or an empty product. */
-function originalIsFast(a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): boolean {
+/**
+ * Whether the original kernel is as fast: an empty product, or no transposes and no batches (its XNNPACK path) on a
+ * backend where the compiled kernel is not faster ({@link nativeMatMulPreferred}).
+ */
+function originalIsFast(
+  backend: WasmBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): boolean {
   if (sizeOf(a.shape) === 0 || sizeOf(b.shape) === 0) return true;
-  return !transposeA && !transposeB && sizeOf(a.shape.slice(0, -2)) === 1 && sizeOf(b.shape.slice(0, -2)) === 1;
+  return (
+    !transposeA &&
+    !transposeB &&
+    sizeOf(a.shape.slice(0, -2)) === 1 &&
+    sizeOf(b.shape.slice(0, -2)) === 1 &&
+    !nativeMatMulPreferred(backend)
+  );
 }
 
 /**
@@ -251,7 +273,7 @@ export const batchMatMulKernel: WasmTrainingKernel = {
     if (
       a.dtype !== 'float32' ||
       b.dtype !== 'float32' ||
-      originalIsFast(a, b, transposeA, transposeB) ||
+      originalIsFast(backend, a, b, transposeA, transposeB) ||
       manyTinyProducts(a, b, transposeA, transposeB)
     ) {
       return callWasmKernel(backend, tf.BatchMatMul, inputs, attrs);
@@ -282,7 +304,7 @@ export const fusedMatMulKernel: WasmTrainingKernel = {
     if (
       a.dtype !== 'float32' ||
       b.dtype !== 'float32' ||
-      (originalIsFast(a, b, transposeA, transposeB) && biasIsVector)
+      (originalIsFast(backend, a, b, transposeA, transposeB) && biasIsVector)
     ) {
       return callWasmKernel(backend, tf._FusedMatMul, inputs, attrs);
     }

@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-layers';
 import { expect } from 'vitest';
 
+import { callWasmKernel, type WasmBackend } from '../kernel-calls.js';
 import { registerWasmTrainingKernels } from '../register.js';
 import { TestRandom } from './random.js';
 
@@ -138,4 +139,33 @@ export function expectNoLeak(body: () => void): void {
 /** Runs a kernel directly (for kernels without a public op, such as the conv gradients). */
 export function runKernel(name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap): tf.Tensor {
   return tf.engine().runKernel<tf.Tensor>(name, inputs, attrs);
+}
+
+/**
+ * `a @ b (+ bias)` by tfjs-backend-wasm's own kernel on its XNNPACK fully-connected path (un-batched, un-transposed
+ * `[1, m, k] @ [1, k, n]`), bypassing the training kernels: the reference the compiled product must equal bit for bit.
+ */
+export function xnnpackMatMul(a: tf.Tensor2D, b: tf.Tensor2D, bias?: tf.Tensor1D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const a3 = tf.reshape(a, [1, ...a.shape]);
+    const b3 = tf.reshape(b, [1, ...b.shape]);
+    const backend = tf.backend() as unknown as WasmBackend;
+    const inputs: tf.NamedTensorInfoMap = bias === undefined ? { a: a3, b: b3 } : { a: a3, b: b3, bias };
+    const info = callWasmKernel(backend, bias === undefined ? tf.BatchMatMul : tf._FusedMatMul, inputs, {
+      transposeA: false,
+      transposeB: false,
+      activation: 'linear',
+    });
+    const out = tf.engine().makeTensorFromTensorInfo(info);
+    return tf.reshape(out, [a.shape[0], b.shape[1]]);
+  });
+}
+
+/** Asserts two float32 arrays are bit for bit equal, naming the first element that differs (fast on large arrays). */
+export function expectBitwise(actual: Float32Array, expected: Float32Array, what = ''): void {
+  expect(actual.length, `${what} length`).toBe(expected.length);
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  const first = a.findIndex((bits, i) => bits !== e[i]);
+  expect(first === -1 ? 'bitwise equal' : `element ${first}: ${actual[first]} ≠ ${expected[first]}`, what).toBe('bitwise equal');
 }
