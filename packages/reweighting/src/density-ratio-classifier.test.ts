@@ -111,4 +111,14 @@ describe('fitClassifierDensityRatio on degenerate input', () => {
     expect(model.clippedFraction).toBeGreaterThan(0.5);
     expect(model.warnings.join(' ')).toMatch(/nearly separable/);
   });
+
+  it('keeps weights finite without a probability clip where σ(logit) rounds to 0 or 1', () => {
+    const source = { rows: 201, cols: 1, data: Float64Array.of(...gaussianColumn(200, 0, 1, 71).data, 40) };
+    const target = { rows: 201, cols: 1, data: Float64Array.of(...gaussianColumn(200, 40, 1, 72).data, 0) };
+    const model = fitClassifierDensityRatio(source, target, { probabilityClip: 0, l2: 1e-6 });
+    const r = model.ratio({ rows: 3, cols: 1, data: Float64Array.of(-300, 20, 300) }); // far outside the data: logits beyond ±40
+    expect(r.every((v) => Number.isFinite(v) && v > 0)).toBe(true);
+    expect(r[2]! / r[0]!).toBeGreaterThan(1e30); // σ would round to exactly 1 and 0 here
+    expect(() => fitClassifierDensityRatio(source, target, { probabilityClip: 0, calibration: 'isotonic' })).toThrow("options.probabilityClip' must be > 0 with isotonic");
+  });
 });

@@ -162,6 +162,9 @@ export function fitClassifierDensityRatio(
   if (!(c >= 1)) throw new ReweightingError(fn, 'options.weightClip', `must be ≥ 1, got ${c}`);
   const folds = options.calibrationFolds ?? 5;
   const calibration = options.calibration ?? 'none';
+  if (calibration === 'isotonic' && !(eps > 0)) {
+    throw new ReweightingError(fn, 'options.probabilityClip', 'must be > 0 with isotonic calibration (calibrated probabilities reach 0 and 1, whose odds are 0 and ∞)');
+  }
   if (calibration === 'isotonic' && !(Number.isInteger(folds) && folds >= 2 && folds <= Math.min(source.rows, target.rows))) {
     throw new ReweightingError(fn, 'options.calibrationFolds', `must be an integer in [2, min(n_source, n_target) = ${Math.min(source.rows, target.rows)}], got ${folds}`);
   }
@@ -188,7 +191,7 @@ export function fitClassifierDensityRatio(
     );
   }
 
-  let calibrate = (p: number): number => p;
+  let calibrate: ((p: number) => number) | undefined;
   if (calibration === 'isotonic') {
     const random = seededRandom(options.seed ?? 0);
     const fold = new Int32Array(n);
@@ -209,6 +212,7 @@ export function fitClassifierDensityRatio(
     calibrate = (p) => interpolate(knots.x, knots.y, p);
   }
 
+  const logitLow = Math.log(eps / (1 - eps)); // −Infinity when ε = 0
   const priorCorrection = source.rows / target.rows;
   const cols = source.cols;
   const raw = (x: Matrix): { weights: Float64Array; clipped: number } => {
@@ -216,11 +220,22 @@ export function fitClassifierDensityRatio(
     const weights = new Float64Array(x.rows);
     let clipped = 0;
     for (let i = 0; i < x.rows; i += 1) {
-      const p = calibrate(sigmoid(z[i]!));
-      const pc = Math.min(Math.max(p, eps), 1 - eps);
-      const r = (pc / (1 - pc)) * priorCorrection;
+      let odds: number;
+      let probabilityClipped: boolean;
+      if (calibrate === undefined) {
+        // odds from the logit itself: exact where σ(z) rounds to 1, and clipping z is clipping σ(z)
+        const zc = Math.min(Math.max(z[i]!, logitLow), -logitLow);
+        probabilityClipped = zc !== z[i]!;
+        odds = Math.exp(zc);
+      } else {
+        const p = calibrate(sigmoid(z[i]!));
+        const pc = Math.min(Math.max(p, eps), 1 - eps);
+        probabilityClipped = pc !== p;
+        odds = pc / (1 - pc);
+      }
+      const r = odds * priorCorrection;
       const w = Math.min(Math.max(r, 1 / c), c);
-      if (pc !== p || w !== r) clipped += 1;
+      if (probabilityClipped || w !== r) clipped += 1;
       weights[i] = w;
     }
     return { weights, clipped };

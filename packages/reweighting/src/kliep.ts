@@ -74,7 +74,7 @@ function meanLog(a: Float64Array, alpha: Float64Array, rows: number, b: number, 
 }
 
 /**
- * Projected gradient ascent of the paper's Fig. 1 for `max_α (1/n_t)·Σ log (Aα)ᵢ` s.t. `bᵀα = 1`, `α ≥ 0`
+ * Projected gradient ascent of the paper's KLIEP pseudo-code for `max_α (1/n_t)·Σ log (Aα)ᵢ` s.t. `bᵀα = 1`, `α ≥ 0`
  * (`A` `[n_t × b]` target kernel rows, `bvec` the mean source kernel row): ascend, project on `bᵀα = 1`, clip at 0,
  * rescale. Step sizes ε = 10³ … 10⁻³ in turn; a step is kept only if it raises the objective; then EM polishing.
  * Returns α, or `undefined` when no α gives every target row a positive ratio or a centre has no source kernel mass.
@@ -224,8 +224,8 @@ function ratioAt(x: Matrix, fit: KliepFit, sigma: number): Float64Array {
  * Kullback–Leibler importance estimation procedure, KLIEP (Sugiyama, Nakajima, Kashima, von Bünau & Kawanabe 2008):
  * `r(x) = Σ_l α_l·exp(−‖x − c_l‖²/(2σ²))` with centres `c_l` a random subset of the target rows, maximising
  * `(1/n_t)·Σ_{target} log r(x)` subject to `(1/n_s)·Σ_{source} r(x) = 1` and `α ≥ 0` by projected gradient ascent
- * (the paper's Fig. 1). σ maximises the R-fold likelihood cross-validation score `Ĵ = mean log r` on held-out target
- * rows (the paper's LCV, Fig. 2); the final fit uses every target row. `source` `[n_s × p]`, `target` `[n_t × p]`.
+ * (the paper's pseudo-code, then polished; see `kliepAscent`). σ maximises the R-fold likelihood cross-validation score `Ĵ = mean log r` on held-out target
+ * rows (the paper's likelihood cross-validation, LCV); the final fit uses every target row. `source` `[n_s × p]`, `target` `[n_t × p]`.
  * @throws ReweightingError on an empty group, mismatched columns, a non-finite cell, an option outside its domain, or
  *   when every candidate width leaves a target row with zero kernel mass (a singular kernel: widen `sigmas`).
  */
