@@ -4,6 +4,7 @@ import { ReweightingError } from './reweighting-error.js';
 /**
  * Checks the source and target rows of a density-ratio fit: both non-empty, the same number of columns, every cell
  * finite. @throws ReweightingError naming the group (`source`/`target`) and, for a non-finite cell, its row and column.
+ * @internal
  */
 export function assertDensityRatioInput(estimator: string, source: Matrix, target: Matrix): void {
   for (const [name, m] of [
@@ -30,7 +31,7 @@ export function assertDensityRatioInput(estimator: string, source: Matrix, targe
   }
 }
 
-/** Checks that a matrix given to a fitted model's `ratio` has the fitted column count and finite cells. */
+/** Checks that a matrix given to a fitted model's `ratio` has the fitted column count and finite cells. @internal */
 export function assertRatioInput(estimator: string, x: Matrix, cols: number): void {
   if (x.cols !== cols) throw new ReweightingError(estimator, 'x', `has ${x.cols} columns, the model was fitted on ${cols}`);
   for (let k = 0; k < x.data.length; k += 1) {

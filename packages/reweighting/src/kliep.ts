@@ -76,7 +76,8 @@ function meanLog(a: Float64Array, alpha: Float64Array, rows: number, b: number, 
 /**
  * Projected gradient ascent of the paper's KLIEP pseudo-code for `max_α (1/n_t)·Σ log (Aα)ᵢ` s.t. `bᵀα = 1`, `α ≥ 0`
  * (`A` `[n_t × b]` target kernel rows, `bvec` the mean source kernel row): ascend, project on `bᵀα = 1`, clip at 0,
- * rescale. Step sizes ε = 10³ … 10⁻³ in turn; a step is kept only if it raises the objective; then EM polishing.
+ * rescale (as MLforHealth/expl_perf_drop `KLIEP.py`, commit 0c09bf2, lines 169–172, whose fixed ε = 1e-4 becomes a
+ * schedule here). Step sizes ε = 10³ … 10⁻³ in turn; a step is kept only if it raises the objective; then EM polishing.
  * Returns α, or `undefined` when no α gives every target row a positive ratio or a centre has no source kernel mass.
  */
 function kliepAscent(a: Float64Array, bvec: Float64Array, rows: number, b: number, solver: KliepSolver): { alpha: Float64Array; objective: number } | undefined {

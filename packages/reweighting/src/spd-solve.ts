@@ -1,7 +1,7 @@
 /**
  * Solves `A·x = b` for a symmetric positive-definite `A` (`[n·n]`, row-major; only the lower triangle is read) by a
  * Cholesky factorisation `A = L·Lᵀ` (Golub & Van Loan 2013, Algorithm 4.2.1). Returns `undefined` when a pivot is not above 1e-13 times
- * its diagonal entry (A not numerically positive definite), so callers can add a ridge or raise their own error.
+ * its diagonal entry (A not numerically positive definite), so callers can add a ridge or raise their own error. @internal
  */
 export function solveSymmetricPositive(a: Float64Array, b: Float64Array, n: number): Float64Array | undefined {
   const l = new Float64Array(n * n);
