@@ -1,7 +1,9 @@
 import type { DoubleWeightingFeasibleSet } from './double-weighting-feasible-set.js';
 import type { Matrix } from './matrix.js';
-import { ReweightingError } from './reweighting-error.js';
-import { solveSymmetricPositive } from './spd-solve.js';
+
+const CENTRING = 1e-2;
+const GROWTH = 10;
+const REFINEMENTS = 2;
 
 /** Options of {@link solveDoubleWeightingBarrier}. */
 export interface DoubleWeightingBarrierOptions {
@@ -25,13 +27,48 @@ export interface DoubleWeightingBarrierResult {
 }
 
 /**
+ * In-place Cholesky `M = RRᵀ` (lower triangle of the row-major `k × k` array) with every pivot floored at
+ * `1e-14` times its diagonal entry: `M = I + WᵀD⁻¹W` is positive definite in exact arithmetic but, at large barrier
+ * weights, singular to working precision; the floor keeps the factor usable and iterative refinement repairs the step.
+ */
+function regularizedCholesky(M: Float64Array, k: number): void {
+  for (let j = 0; j < k; j++) {
+    let d = M[j * k + j]!;
+    for (let a = 0; a < j; a++) d -= M[j * k + a]! ** 2;
+    const r = Math.sqrt(Math.max(d, 1e-14 * M[j * k + j]!, Number.MIN_VALUE));
+    M[j * k + j] = r;
+    for (let i = j + 1; i < k; i++) {
+      let s = M[i * k + j]!;
+      for (let a = 0; a < j; a++) s -= M[i * k + a]! * M[j * k + a]!;
+      M[i * k + j] = s / r;
+    }
+  }
+}
+
+/** Solves `RRᵀx = b` in place for the factor of {@link regularizedCholesky}. */
+function choleskySolve(R: Float64Array, k: number, b: Float64Array): void {
+  for (let i = 0; i < k; i++) {
+    let s = b[i]!;
+    for (let a = 0; a < i; a++) s -= R[i * k + a]! * b[a]!;
+    b[i] = s / R[i * k + i]!;
+  }
+  for (let i = k - 1; i >= 0; i--) {
+    let s = b[i]!;
+    for (let a = i + 1; a < k; a++) s -= R[a * k + i]! * b[a]!;
+    b[i] = s / R[i * k + i]!;
+  }
+}
+
+/**
  * Solves `min ‖Lᵀ(u, −w)‖²` over a {@link DoubleWeightingFeasibleSet} (`L` `[n+t][r]` a factor of the pooled
  * kernel, source rows first) by a primal log-barrier interior-point method (Boyd & Vandenberghe 2004, §11.3):
- * minimise `τ·f(z) − Σ log(slacks)` for `τ = τ₀·10^k`, each stage by damped Newton steps. The barrier Hessian is
- * diagonal plus `2τ·AAᵀ` plus two rank-one terms (mean-gap and ball constraints), so each Newton system is solved
- * by the Woodbury identity in `O((n+t)(r+2)²)` with one step of iterative refinement; the line search evaluates the
- * change of the barrier objective in closed form (no cancellation at large τ). With `alphaFixed` (radius 0, D = 1)
- * `w = 1/t` is a constant and only `u` is optimised. Requires `ε > 0` (a strictly feasible start).
+ * minimise `τ·f(z) − Σ log(slacks)` for `τ = τ₀·10^k` (`τ₀` puts the gap bound at the objective's scale), each
+ * stage by damped Newton steps, centred loosely (`λ²/2 ≤ 1e-2`) except in the final stage (`λ²/2 ≤ 1e-10`).
+ * The barrier Hessian is diagonal plus `2τ·AAᵀ` plus two rank-one terms (mean-gap and ball constraints), so each
+ * Newton system is solved by the Woodbury identity in `O((n+t)(r+2)²)`, with a pivot-floored Cholesky of the
+ * `(r+2)²` capacitance matrix and two rounds of iterative refinement; the line search evaluates the change of the
+ * barrier objective in closed form (no cancellation at large τ). With radius 0 (D = 1) `w = 1/t` is a constant and
+ * only `u` is optimised. Requires `ε > 0` (a strictly feasible start).
  */
 export function solveDoubleWeightingBarrier(
   factor: Matrix,
@@ -108,7 +145,8 @@ export function solveDoubleWeightingBarrier(
   const Y = new Float64Array(p * k);
   const dz = new Float64Array(p);
   const Ad = new Float64Array(r);
-  let tau = m / Math.max(scale, Number.MIN_VALUE);
+  const tauFinal = m / gapTarget;
+  let tau = Math.min(m / Math.max(scale, Number.MIN_VALUE), tauFinal);
   let steps = 0;
   let converged = false;
 
@@ -116,8 +154,8 @@ export function solveDoubleWeightingBarrier(
     // out = H⁻¹ rhs with H = diag(d) + W Wᵀ = D + W Wᵀ:  D⁻¹rhs − Y M⁻¹ (Yᵀ rhs).
     const yr = new Float64Array(k);
     for (let i = 0; i < p; i++) for (let a = 0; a < k; a++) yr[a] = yr[a]! + Y[i * k + a]! * rhs[i]!;
-    const sol = solveSymmetricPositive(M, yr, k);
-    if (sol === undefined) throw new ReweightingError('doubleWeighting', 'source', 'gives a Newton system that is not positive definite');
+    choleskySolve(M, k, yr);
+    const sol = yr;
     for (let i = 0; i < p; i++) {
       let s = rhs[i]! / d[i]!;
       for (let a = 0; a < k; a++) s -= Y[i * k + a]! * sol[a]!;
@@ -126,6 +164,7 @@ export function solveDoubleWeightingBarrier(
   };
 
   stages: while (true) {
+    let centred = false;
     for (let inner = 0; inner < 100; inner++) {
       if (steps >= maxSteps) break stages;
       computeE();
@@ -163,25 +202,34 @@ export function solveDoubleWeightingBarrier(
         }
       }
       for (let a = 0; a < k; a++) M[a * k + a] = M[a * k + a]! + 1;
+      regularizedCholesky(M, k);
       solve(g, dz, M);
-      // One step of iterative refinement: dz += H⁻¹(g − H dz).
+      // Iterative refinement: dz += H⁻¹(g − H dz), H = diag(d) + WWᵀ.
       const wd = new Float64Array(k);
-      for (let i = 0; i < p; i++) for (let a = 0; a < k; a++) wd[a] = wd[a]! + W[i * k + a]! * dz[i]!;
       const res = new Float64Array(p);
-      for (let i = 0; i < p; i++) {
-        let hd = d[i]! * dz[i]!;
-        for (let a = 0; a < k; a++) hd += W[i * k + a]! * wd[a]!;
-        res[i] = g[i]! - hd;
-      }
       const corr = new Float64Array(p);
-      solve(res, corr, M);
+      for (let round = 0; round < REFINEMENTS; round++) {
+        wd.fill(0);
+        for (let i = 0; i < p; i++) for (let a = 0; a < k; a++) wd[a] = wd[a]! + W[i * k + a]! * dz[i]!;
+        for (let i = 0; i < p; i++) {
+          let hd = d[i]! * dz[i]!;
+          for (let a = 0; a < k; a++) hd += W[i * k + a]! * wd[a]!;
+          res[i] = g[i]! - hd;
+        }
+        solve(res, corr, M);
+        for (let i = 0; i < p; i++) dz[i] = dz[i]! + corr[i]!;
+      }
       let decrement = 0;
       for (let i = 0; i < p; i++) {
-        dz[i] = -(dz[i]! + corr[i]!);
+        dz[i] = -dz[i]!;
         decrement -= g[i]! * dz[i]!;
       }
       steps++;
-      if (decrement / 2 <= 1e-10) break;
+      const finalStage = tau >= tauFinal;
+      if (decrement / 2 <= (finalStage ? 1e-10 : CENTRING)) {
+        centred = true;
+        break;
+      }
       // Closed-form change of the barrier objective along dz.
       Ad.fill(0);
       for (let i = 0; i < p; i++) for (let a = 0; a < r; a++) Ad[a] = Ad[a]! + A[i * r + a]! * dz[i]!;
@@ -217,14 +265,16 @@ export function solveDoubleWeightingBarrier(
       };
       let step = 1;
       while (step > 1e-14 && !(change(step) <= -0.01 * step * decrement)) step /= 2;
-      if (step <= 1e-14) break;
+      if (step <= 1e-14) {
+        break;
+      }
       for (let i = 0; i < p; i++) z[i] = z[i]! + step * dz[i]!;
     }
-    if (m / tau <= gapTarget) {
-      converged = true;
+    if (tau >= tauFinal) {
+      converged = centred;
       break;
     }
-    tau *= 10;
+    tau = Math.min(tau * GROWTH, tauFinal);
   }
   const u = z.slice(0, n);
   const w = free ? z.slice(n) : new Float64Array(t).fill(c);
