@@ -1,6 +1,7 @@
 import { gaussianKernel } from './gaussian-kernel.js';
 import type { Matrix } from './matrix.js';
 import { ReweightingError } from './reweighting-error.js';
+import { fitFeatureMap } from './ridge-regression.js';
 import { minimizeSimplexQuadratic } from './simplex-qp.js';
 import { treatmentGroups } from './treatment-data.js';
 
@@ -73,7 +74,7 @@ export function ipmBalancingWeights(
   if (estimand !== 'ate' && estimand !== 'att') {
     throw new ReweightingError(fn, 'options.estimand', `must be 'ate' or 'att', got ${String(estimand)}`);
   }
-  const z = standardise(x);
+  const z = fitFeatureMap(x, 'linear')(x);
   const bandwidth = options.bandwidth ?? medianDistance(z, options.medianRows ?? 1000);
   if (!(bandwidth > 0) || !Number.isFinite(bandwidth)) {
     throw new ReweightingError(
@@ -146,23 +147,6 @@ export function ipmBalancingWeights(
     gap,
     iterations,
   };
-}
-
-/** Columns centred on the pooled mean and divided by the pooled standard deviation (unscaled when it is 0). */
-function standardise(x: Matrix): Matrix {
-  const { rows, cols } = x;
-  const data = new Float64Array(x.data);
-  for (let c = 0; c < cols; c++) {
-    let mean = 0;
-    for (let i = 0; i < rows; i++) mean += data[i * cols + c]!;
-    mean /= rows;
-    let v = 0;
-    for (let i = 0; i < rows; i++) v += (data[i * cols + c]! - mean) ** 2;
-    const sd = Math.sqrt(v / Math.max(rows - 1, 1));
-    const scale = sd > 0 ? 1 / sd : 1;
-    for (let i = 0; i < rows; i++) data[i * cols + c] = (data[i * cols + c]! - mean) * scale;
-  }
-  return { rows, cols, data };
 }
 
 /** Median Euclidean distance over pairs i < j of an evenly strided subsample of at most `maxRows` rows. */
