@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { FUSED_GELU_TANH, FUSED_GELU_TANH_GRAD } from './fused-gelu.js';
-import { expectClose, expectNoLeak, normal, runOn, tensorOf, useWasm, type Data } from './test-support/compare.js';
+import { expectBitwise, expectClose, expectNoLeak, normal, runOn, tensorOf, useWasm, type Data } from './test-support/compare.js';
 
 beforeAll(useWasm);
 
@@ -40,6 +40,27 @@ describe('fused tanh-GELU on wasm', () => {
     const wasmDx = await runOn('wasm', () => fusedGrad(tensorOf(dy), tensorOf(x)));
     expectClose(wasmY.values[0] as Float32Array, cpuY.values[0] as Float32Array, { rtol: 1e-5, atol: 1e-6 }, 'y');
     expectClose(wasmDx.values[0] as Float32Array, cpuDx.values[0] as Float32Array, { rtol: 1e-5, atol: 1e-5 }, 'dx');
+  });
+
+  it('is bitwise the wasm kernels it replaces (Square, Multiply, Add, XNNPACK Sigmoid, Sub), forward and backward', async () => {
+    // The kernel's float32 constants: 2√(2/π), 2√(2/π)·0.044715 (forward) and 6√(2/π)·0.044715 (backward).
+    const c = Math.sqrt(2 / Math.PI);
+    const x = normal([512, 96], 21, 'bitwise', 'x');
+    const dy = normal([512, 96], 21, 'bitwise', 'dy');
+    const fusedOut = await runOn('wasm', () => {
+      const xt = tensorOf(x);
+      const [y, s] = fused(xt) as [tf.Tensor, tf.Tensor];
+      const dx = tf.engine().runKernel<tf.Tensor>(FUSED_GELU_TANH_GRAD, { dy: tensorOf(dy), x: xt, s }, {});
+      return [y, s, dx];
+    });
+    const kernels = await runOn('wasm', () => {
+      const xt = tensorOf(x);
+      const s = tf.sigmoid(tf.mul(tf.add(tf.mul(tf.square(xt), 2 * c * 0.044715), 2 * c), xt));
+      const slope = tf.add(tf.mul(tf.square(xt), 6 * c * 0.044715), 2 * c);
+      const dx = tf.mul(tf.mul(tf.add(tf.mul(tf.mul(tf.sub(1, s), slope), xt), 1), s), tensorOf(dy));
+      return [tf.mul(xt, s), s, dx];
+    });
+    ['y', 's', 'dx'].forEach((name, i) => expectBitwise(fusedOut.values[i] as Float32Array, kernels.values[i] as Float32Array, name));
   });
 
   it('is finite and exact at ±50: GELU(50) = 50, GELU(−50) = 0 with zero slope', async () => {

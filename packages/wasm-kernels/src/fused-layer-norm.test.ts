@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { FUSED_LAYER_NORM, FUSED_LAYER_NORM_GRAD } from './fused-layer-norm.js';
 import { KernelInputError } from './kernel-input-error.js';
-import { expectClose, expectNoLeak, normal, runOn, tensorOf, useWasm, type Data } from './test-support/compare.js';
+import { expectBitwise, expectClose, expectNoLeak, normal, runOn, tensorOf, useWasm, type Data } from './test-support/compare.js';
 
 beforeAll(useWasm);
 
@@ -83,6 +83,31 @@ describe('fused LayerNorm on wasm', () => {
       });
       expectClose(analytic[which] as number[], numeric, { rtol: 2e-2, atol: 2e-3 }, `input ${which}`);
     });
+  });
+
+  it('is bitwise the wasm kernels it replaces (Mean, Sub, Square, Rsqrt, Multiply, Add; row sums as XNNPACK products)', async () => {
+    const d = inputs([96, 40], 17, 3, 1);
+    const fusedOut = await runOn('wasm', () => [
+      ...fused(tensorOf(d.x), tensorOf(d.gain), tensorOf(d.bias)),
+      ...fusedGrad(tensorOf(d.dy), tensorOf(d.x), tensorOf(d.gain), tensorOf(d.bias)),
+    ]);
+    const kernels = await runOn('wasm', () => {
+      const [x, gain, bias, dy] = [d.x, d.gain, d.bias, d.dy].map(tensorOf) as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor2D];
+      const mean = tf.mean(x, 1, true);
+      const centred = tf.sub(x, mean);
+      const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centred), 1, true), EPS));
+      const y = tf.add(tf.mul(tf.mul(centred, rstd), gain), bias);
+      const xhat = tf.mul(tf.sub(x, mean), rstd);
+      const ones = tf.ones<tf.Rank.R2>([1, 96]);
+      const g = tf.mul(dy, gain);
+      const dx = tf.mul(tf.sub(tf.sub(g, tf.mean(g, 1, true)), tf.mul(xhat, tf.mean(tf.mul(g, xhat), 1, true))), rstd);
+      // Sums over rows as the original kernel's XNNPACK product with a row of ones (the training kernels' product is
+      // bitwise XNNPACK's).
+      return [y, tf.reshape(mean, [96]), tf.reshape(rstd, [96]), dx, tf.reshape(tf.matMul(ones, tf.mul(dy, xhat)), [40]), tf.reshape(tf.matMul(ones, dy), [40])];
+    });
+    ['y', 'mean', 'rstd', 'dx', 'dgain', 'dbias'].forEach((name, i) =>
+      expectBitwise(fusedOut.values[i] as Float32Array, kernels.values[i] as Float32Array, name),
+    );
   });
 
   it('gives y = bias for a constant row (variance 0, no NaN)', async () => {

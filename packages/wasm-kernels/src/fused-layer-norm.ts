@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { KernelInputError } from './kernel-input-error.js';
 import { heapFloat32, KernelScope, scalarTensor, sizeOf, wasmArgs, type WasmTrainingKernel } from './kernel-calls.js';
+import { nativeModule } from './native-module.js';
 
 /** Kernel name of the fused LayerNorm forward pass (inputs `x`, `gain`, `bias`; attr `epsilon`). */
 export const FUSED_LAYER_NORM = 'CounterweightLayerNorm';
@@ -50,9 +51,10 @@ function onesRow(scope: KernelScope, rows: number): tf.TensorInfo {
  * Fused LayerNorm forward for the wasm backend (Ba, Kiros and Hinton, 2016): `x` `[..., d]`, `gain` and `bias`
  * `[d]`, attr `epsilon` → `[y (x's shape), mean [rows], rstd [rows]]` with `rows = size(x)/d`: `mean = Σx/d`,
  * `rstd = 1/√(Σ(x − mean)²/d + ε)` (biased variance, as PyTorch's `nn.LayerNorm`), `y = (x − mean)·rstd·gain + bias`.
- * Vectorised wasm kernels (`Mean`, `Sub`, `Square`, `Rsqrt`, `Multiply`, `Add`) run back to back inside this one
- * kernel, without the engine's per-op bookkeeping and tape entries of the composed op; `mean` and `rstd` are saved
- * for {@link fusedLayerNormGradKernel}.
+ * One pass per row of the compiled `layer_norm` (`native/layer-norm.c`), which performs the float32 operations of
+ * the wasm kernels `Mean`, `Sub`, `Square`, `Rsqrt`, `Multiply`, `Add` in their order — bitwise their result, which
+ * is what runs (back to back inside this one kernel) where the compiled module cannot be bound. `mean` and `rstd` are
+ * saved for {@link fusedLayerNormGradKernel}.
  * @throws KernelInputError for non-float32 inputs or a `gain`/`bias` that is not `[d]`.
  */
 export const fusedLayerNormKernel: WasmTrainingKernel = {
@@ -65,6 +67,16 @@ export const fusedLayerNormKernel: WasmTrainingKernel = {
     const bias = float32Input(FUSED_LAYER_NORM, 'bias', inputs['bias']);
     const epsilon = typeof attrs['epsilon'] === 'number' ? attrs['epsilon'] : 1e-5;
     const { rows, width } = layerNormShape(FUSED_LAYER_NORM, x, { gain, bias });
+    const native = nativeModule(backend);
+    if (native !== null && rows > 0) {
+      const y = backend.makeOutput(x.shape, 'float32');
+      const mean = backend.makeOutput([rows], 'float32');
+      const rstd = backend.makeOutput([rows], 'float32');
+      // Offsets only after the last allocation (an allocation may grow the heap).
+      const at = (info: tf.TensorInfo): number => heapFloat32(backend, info).byteOffset;
+      native.exports.layer_norm(rows, width, at(x), at(gain), at(bias), epsilon, at(y), at(mean), at(rstd));
+      return [y, mean, rstd];
+    }
     const scope = new KernelScope(backend);
     try {
       const x2 = rowsView(scope, x, rows, width);
@@ -84,8 +96,8 @@ export const fusedLayerNormKernel: WasmTrainingKernel = {
 /**
  * Fused LayerNorm backward for the wasm backend: `dy`, `x` `[..., d]`, `mean`, `rstd` `[rows]` (from
  * {@link fusedLayerNormKernel}), `gain` `[d]` → `[dx, dgain, dbias]`: with `x̂ = (x − mean)·rstd` and `g = gain·dy`,
- * `dx = rstd·(g − mean_row(g) − x̂·mean_row(g·x̂))`, `dgain = Σ_rows dy·x̂`, `dbias = Σ_rows dy`; vectorised wasm
- * kernels inside this one kernel.
+ * `dx = rstd·(g − mean_row(g) − x̂·mean_row(g·x̂))`, `dgain = Σ_rows dy·x̂`, `dbias = Σ_rows dy`: one compiled
+ * pass (`layer_norm_grad`), bitwise the wasm kernels it replaces (which run where the module cannot be bound).
  * @throws KernelInputError for non-float32 inputs or inconsistent shapes.
  */
 export const fusedLayerNormGradKernel: WasmTrainingKernel = {
@@ -107,6 +119,17 @@ export const fusedLayerNormGradKernel: WasmTrainingKernel = {
     }
     for (const [name, v] of [['mean', mean], ['rstd', rstd]] as const) {
       if (sizeOf(v.shape) !== rows) throw new KernelInputError(`${FUSED_LAYER_NORM_GRAD}.${name}`, `must hold ${rows} values, got [${v.shape.join(',')}]`);
+    }
+    const native = nativeModule(backend);
+    if (native !== null && rows > 0) {
+      const dx = backend.makeOutput(x.shape, 'float32');
+      const dgain = backend.makeOutput([width], 'float32');
+      const dbias = backend.makeOutput([width], 'float32');
+      const scratch = backend.makeOutput([2 * width], 'float32');
+      const at = (info: tf.TensorInfo): number => heapFloat32(backend, info).byteOffset;
+      native.exports.layer_norm_grad(rows, width, at(dy), at(x), at(mean), at(rstd), at(gain), at(dx), at(dgain), at(dbias), at(scratch));
+      backend.disposeData(scratch.dataId);
+      return [dx, dgain, dbias];
     }
     const scope = new KernelScope(backend);
     try {

@@ -1,83 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 import { heapFloat32, sizeOf, type KernelScope, type WasmBackend } from './kernel-calls.js';
-import { NATIVE_MATMUL_SHARED_WASM, NATIVE_MATMUL_WASM } from './native-matmul-binary.js';
-
-/** The export of native/batched-matmul.c (pointers are byte offsets into the tfjs heap; flags are 0 or 1). */
-type BatchedMatMulExport = (
-  batch: number,
-  m: number,
-  k: number,
-  n: number,
-  a: number,
-  aStep: number,
-  transA: number,
-  b: number,
-  bStep: number,
-  transB: number,
-  bias: number,
-  c: number,
-  scratch: number,
-) => void;
-
-/** The module's exports this file binds: the product and its scratch size rule. */
-interface NativeMatMul {
-  readonly run: BatchedMatMulExport;
-  readonly scratchFloats: (k: number, n: number) => number;
-  /** Whether the backend is tfjs-backend-wasm's threaded build (its memory is shared). */
-  readonly threaded: boolean;
-}
-
-/** The parts of the WebAssembly JS API this file uses (the project's `lib` is ES2022, without the DOM's types). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-}
-interface WasmApi {
-  readonly Memory: abstract new (...args: never[]) => WasmMemory;
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-/** Where a wasm backend keeps its memory: exported by the single-threaded builds, created by the threaded one. */
-interface EmscriptenMemoryFields {
-  readonly wasmMemory?: WasmMemory;
-  readonly asm?: { readonly memory?: WasmMemory };
-}
-
-const instances = new WeakMap<WasmBackend, NativeMatMul | null>();
-
-function decodeBase64(text: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(text, 'base64'));
-}
-
-/**
- * The compiled batched product bound to `backend`'s own memory (instantiated once per backend), or null when the
- * backend's memory cannot be found.
- */
-function nativeExport(backend: WasmBackend): NativeMatMul | null {
-  const cached = instances.get(backend);
-  if (cached !== undefined) return cached;
-  const module = backend.wasm as unknown as EmscriptenMemoryFields;
-  const memory = module.wasmMemory ?? module.asm?.memory;
-  let bound: NativeMatMul | null = null;
-  if (memory instanceof wasmApi.Memory) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const bytes = decodeBase64(shared ? NATIVE_MATMUL_SHARED_WASM : NATIVE_MATMUL_WASM);
-    const instance = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } });
-    bound = {
-      run: instance.exports['batched_matmul'] as BatchedMatMulExport,
-      scratchFloats: instance.exports['native_matmul_scratch_floats'] as (k: number, n: number) => number,
-      threaded: shared,
-    };
-  }
-  instances.set(backend, bound);
-  return bound;
-}
+import { nativeModule } from './native-module.js';
 
 /** Whether {@link nativeBatchedMatMul} can run on `backend`. */
 export function hasNativeBatchedMatMul(backend: WasmBackend): boolean {
-  return nativeExport(backend) !== null;
+  return nativeModule(backend) !== null;
 }
 
 /**
@@ -86,7 +14,7 @@ export function hasNativeBatchedMatMul(backend: WasmBackend): boolean {
  * threaded build XNNPACK splits a large product over its threads and the single-threaded compiled kernel is not.
  */
 export function nativeMatMulPreferred(backend: WasmBackend): boolean {
-  const bound = nativeExport(backend);
+  const bound = nativeModule(backend);
   return bound !== null && !bound.threaded;
 }
 
@@ -117,7 +45,7 @@ export function nativeBatchedMatMul(
   batch: number,
   bias?: tf.TensorInfo,
 ): tf.TensorInfo {
-  const bound = nativeExport(scope.backend);
+  const bound = nativeModule(scope.backend);
   if (bound === null) throw new Error('nativeBatchedMatMul: this wasm backend exposes no memory to bind the kernel to');
   const [batchA = 1, rowsA = 0, colsA = 0] = a.shape;
   const [batchB = 1, rowsB = 0, colsB = 0] = b.shape;
@@ -128,10 +56,10 @@ export function nativeBatchedMatMul(
     throw new Error(`nativeBatchedMatMul: bias has ${sizeOf(bias.shape)} elements, the product ${n} columns`);
   }
   const out = scope.output([batch, m, n], 'float32');
-  const scratch = scope.output([bound.scratchFloats(k, n)], 'float32');
+  const scratch = scope.output([bound.exports.native_matmul_scratch_floats(k, n)], 'float32');
   // Views only after the last allocation (an allocation may grow the heap).
   const offset = (info: tf.TensorInfo): number => heapFloat32(scope.backend, info).byteOffset;
-  bound.run(
+  bound.exports.batched_matmul(
     batch,
     m,
     k,
