@@ -1,5 +1,6 @@
 export { matrixFromRows, matrixRow, type Matrix } from './matrix.js';
 export { ReweightingError } from './reweighting-error.js';
+export { seededPermutation, seededRandom, type SeededRandom } from './random.js';
 export type { DensityRatioFitter, DensityRatioModel } from './density-ratio-model.js';
 
 // Density-ratio weights under covariate shift.
@@ -54,3 +55,44 @@ export {
   type ShiftAttributionOptions,
   type WeightedMetric,
 } from './shift-attribution.js';
+
+// Covariate balancing and treatment effects.
+export {
+  minimizeSimplexQuadratic,
+  projectOntoSimplex,
+  type SimplexQpOptions,
+  type SimplexQpResult,
+} from './simplex-qp.js';
+export {
+  ipmBalancingWeights,
+  medianDistance,
+  type BalancingEstimand,
+  type IpmBalancingOptions,
+  type IpmBalancingResult,
+} from './ipm-balancing.js';
+export {
+  inversePropensityWeights,
+  weightedMeanDifference,
+  type WeightedMeanDifference,
+} from './treatment-effect-estimators.js';
+export { kangSchaferData, type KangSchaferData, type KangSchaferOptions } from './kang-schafer.js';
+export { nieWagerData, type NieWagerData, type NieWagerOptions, type NieWagerSetup } from './nie-wager-designs.js';
+export {
+  fitFeatureMap,
+  fitRidgeRegression,
+  type RidgeFeatures,
+  type RidgeRegressionModel,
+  type RidgeRegressionOptions,
+} from './ridge-regression.js';
+export {
+  crossFitNuisances,
+  logisticLearner,
+  ridgeLearner,
+  type CrossFitNuisances,
+  type CrossFitOptions,
+  type ProbabilityLearner,
+  type RegressionLearner,
+} from './nuisance-models.js';
+export { fitRLearner, type CateModel, type PseudoOutcomeWeighting, type RLearnerOptions } from './r-learner.js';
+export { fitDrLearner, type DrLearnerOptions } from './dr-learner.js';
+export { fitTLearner, type TLearnerOptions } from './t-learner.js';
