@@ -1,5 +1,5 @@
 import { assertDensityRatioInput } from './density-ratio-input.js';
-import { solveDoubleWeightingBarrier } from './double-weighting-barrier.js';
+import { solveDoubleWeightingInteriorPoint } from './double-weighting-interior-point.js';
 import type { DoubleWeightingFeasibleSet } from './double-weighting-feasible-set.js';
 import { nearestNeighbourWidth } from './gaussian-kernel.js';
 import type { Matrix } from './matrix.js';
@@ -27,10 +27,15 @@ export interface DoubleWeightingOptions {
   readonly sigma?: number;
   /** Relative duality-gap target of the interior-point solver (times `‖(1/t)Σφ(x'_j)‖²`). Default 1e-10. */
   readonly tolerance?: number;
-  /** Newton-step cap of the solver. Default 500. */
-  readonly maxNewtonSteps?: number;
+  /** Iteration cap of the interior-point solver. Default 200. */
+  readonly maxIterations?: number;
   /** Residual-diagonal tolerance of the pivoted Cholesky factor of the kernel. Default 1e-12. */
   readonly factorTolerance?: number;
+  /**
+   * Rank cap of the kernel factor (default none). Each Newton step costs `O((n+t)·rank²)`; a cap below the rank
+   * `factorTolerance` needs solves a Nyström-approximated problem (the returned objective still uses the exact kernel).
+   */
+  readonly maxRank?: number;
 }
 
 /** What {@link doubleWeighting} returns. */
@@ -45,8 +50,8 @@ export interface DoubleWeightingResult {
   readonly sigma: number;
   /** Rank of the kernel factor the solver used. */
   readonly rank: number;
-  /** Newton steps of the solver. */
-  readonly newtonSteps: number;
+  /** Interior-point iterations. */
+  readonly iterations: number;
   /** Whether the solver reached its gap target within `maxNewtonSteps`. */
   readonly converged: boolean;
 }
@@ -73,9 +78,11 @@ function squaredDistance(x: Matrix, i: number, j: number): number {
  * training sample alone. With `D > 1` test points outside the training support get small α.
  *
  * Solver: the reference calls MOSEK through cvxpy. Here the kernel is factored `K ≈ LLᵀ` by {@link pivotedCholesky}
- * (rank `r` adapts to the data; small for low-dimensional rows) and the problem is solved by the primal log-barrier
- * interior-point method {@link solveDoubleWeightingBarrier} in `(β/n, α/t)`; cost `O((n+t) r²)` per Newton step,
- * a few dozen steps. The returned objective uses the exact kernel.
+ * (rank `r` adapts to the data; small for low-dimensional rows) and the problem is solved in `(β/n, α/t)` by the
+ * primal-dual interior-point method {@link solveDoubleWeightingInteriorPoint}, `O((n+t) r²)` per iteration. `D = 1`
+ * and large `D` take a few dozen iterations; intermediate `D` (ball constraint active and curved) can take hundreds
+ * and may stop at `maxIterations` near, not at, the optimum (`converged: false`). The returned objective uses the
+ * exact kernel.
  *
  * @param source training rows `[n][p]`; @param target test rows `[t][p]`.
  * @throws ReweightingError on an empty sample, mismatched columns, a non-finite value, identical points (zero
@@ -112,7 +119,7 @@ export function doubleWeighting(source: Matrix, target: Matrix, options: DoubleW
     (j, out) => {
       for (let i = 0; i < m; i++) out[i] = kernel(i, j);
     },
-    { tolerance: options.factorTolerance ?? 1e-12 },
+    { tolerance: options.factorTolerance ?? 1e-12, ...(options.maxRank === undefined ? {} : { maxRank: options.maxRank }) },
   );
   const set: DoubleWeightingFeasibleSet = {
     uUpper: B / Math.sqrt(D) / n,
@@ -120,9 +127,9 @@ export function doubleWeighting(source: Matrix, target: Matrix, options: DoubleW
     radius: (1 - 1 / Math.sqrt(D)) / Math.sqrt(t),
     epsilon,
   };
-  const solved = solveDoubleWeightingBarrier(factor, n, t, set, {
+  const solved = solveDoubleWeightingInteriorPoint(factor, n, t, set, {
     tolerance: options.tolerance ?? 1e-10,
-    maxNewtonSteps: options.maxNewtonSteps ?? 500,
+    maxIterations: options.maxIterations ?? 200,
   });
   const beta = new Float64Array(n);
   for (let i = 0; i < n; i++) beta[i] = solved.u[i]! * n;
@@ -142,7 +149,7 @@ export function doubleWeighting(source: Matrix, target: Matrix, options: DoubleW
     objective: Math.max(objective, 0),
     sigma,
     rank: factor.cols,
-    newtonSteps: solved.newtonSteps,
+    iterations: solved.iterations,
     converged: solved.converged,
   };
 }
