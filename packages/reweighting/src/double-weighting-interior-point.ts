@@ -5,10 +5,10 @@ import type { Matrix } from './matrix.js';
 export interface DoubleWeightingInteriorPointOptions {
   /**
    * Stop when the surrogate duality gap `Σ λ_i s_i` is at most `tolerance · S` and every dual-residual entry at most
-   * `√(tolerance · S)`, `S = ‖(1/t)Σφ(x'_j)‖²` the objective's scale. Default 1e-10.
+   * `tolerance · √S`, `S = ‖(1/t)Σφ(x'_j)‖²` the objective's scale. Default 1e-10.
    */
   readonly tolerance?: number;
-  /** Iteration cap. Default 200. */
+  /** Iteration cap. Default 500. */
   readonly maxIterations?: number;
 }
 
@@ -69,7 +69,10 @@ function choleskySolve(R: Float64Array, k: number, b: Float64Array): void {
  * solves the reduced Newton system `H Δz = −(∇f + (1/τ) Σ ∇c_i/s_i)` with
  * `H = 2AAᵀ + Σ λ_i∇²c_i + Σ (λ_i/s_i)∇c_i∇c_iᵀ` = diagonal + `2AAᵀ` + two rank-one terms, by the Woodbury
  * identity in `O((n+t)(r+2)²)` (pivot-floored Cholesky of the `(r+2)²` capacitance matrix, two refinement rounds),
- * then a fraction-to-boundary step (0.99) and a backtracking line search on the residual norm; `τ = 10·m/Σλ_i s_i`.
+ * then a fraction-to-boundary step (0.99, duals and linear slacks) and a backtracking line search on the residual
+ * norm; `τ = 10·m/Σλ_i s_i`. The ball keeps a primal barrier term (its dual pinned at `1/(τ s_ball)`). Known
+ * weakness: when the ball is active and `D` is moderate (≈1.2–6), its curvature limits the steps and the method can
+ * need hundreds of iterations or stop (line search exhausted) short of the tolerance, reported as `converged: false`.
  * With radius 0 (D = 1) `w = 1/t` is a constant and only `u` is optimised. Requires `ε > 0` (a strictly feasible
  * start exists).
  */
@@ -105,7 +108,7 @@ export function solveDoubleWeightingInteriorPoint(
   }
   scale = Math.max(scale, Number.MIN_VALUE);
   const tolerance = options.tolerance ?? 1e-10;
-  const maxIterations = options.maxIterations ?? 200;
+  const maxIterations = options.maxIterations ?? 500;
   const upper = (i: number): number => (i < n ? U : c);
   const sign = (i: number): number => (i < n ? 1 : -1);
 
@@ -213,7 +216,7 @@ export function solveDoubleWeightingInteriorPoint(
   let gap = Infinity;
   let converged = false;
   let dualMax = Infinity;
-  const dualTarget = Math.sqrt(tolerance * scale);
+  const dualTarget = tolerance * Math.sqrt(scale);
   for (; iterations < maxIterations; iterations++) {
     gap = 0;
     for (let i = 0; i < p; i++) gap += lamLo[i]! * sLo[i]! + lamUp[i]! * sUp[i]!;

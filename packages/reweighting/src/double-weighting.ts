@@ -27,7 +27,7 @@ export interface DoubleWeightingOptions {
   readonly sigma?: number;
   /** Relative duality-gap target of the interior-point solver (times `‖(1/t)Σφ(x'_j)‖²`). Default 1e-10. */
   readonly tolerance?: number;
-  /** Iteration cap of the interior-point solver. Default 200. */
+  /** Iteration cap of the interior-point solver. Default 500. */
   readonly maxIterations?: number;
   /** Residual-diagonal tolerance of the pivoted Cholesky factor of the kernel. Default 1e-12. */
   readonly factorTolerance?: number;
@@ -129,7 +129,7 @@ export function doubleWeighting(source: Matrix, target: Matrix, options: DoubleW
   };
   const solved = solveDoubleWeightingInteriorPoint(factor, n, t, set, {
     tolerance: options.tolerance ?? 1e-10,
-    maxIterations: options.maxIterations ?? 200,
+    maxIterations: options.maxIterations ?? 500,
   });
   const beta = new Float64Array(n);
   for (let i = 0; i < n; i++) beta[i] = solved.u[i]! * n;
