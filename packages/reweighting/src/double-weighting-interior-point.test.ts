@@ -17,6 +17,7 @@ describe('solveDoubleWeightingInteriorPoint', () => {
     const t = 2;
     const set = { uUpper: 1, wUpper: 0.5, radius: 0.2, epsilon: 0.1 };
     const result = solveDoubleWeightingInteriorPoint(identity(n + t), n, t, set);
+    expect(result.gap).toBeLessThan(1e-7); // active mean gap: a precision floor near 1e-7 relative (see the doc comment)
     const omega = 0.5 - 0.2 / Math.SQRT2;
     const upsilon = (t * omega - 0.1) / n;
     for (const w of result.w) expect(w).toBeCloseTo(omega, 6);
