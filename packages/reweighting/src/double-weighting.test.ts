@@ -92,6 +92,8 @@ describe('doubleWeighting', () => {
         y[i] = z[i]! - ((i < n ? 2 : -2) * g) / lipschitz;
       }
       const projected = new Float64Array(m);
+      // Defaults B = 1000 and ε = 1 − 1/√n: MachineLearningBCAM/MRCs-for-Covariate-Shift-Adaptation, DWGCS/DWGCS.py
+      // lines 15 and 14; the set is lines 32–41 in the variables (β/n, α/t).
       const set = { uUpper: 1000 / Math.sqrt(D) / n, wUpper: 1 / n, radius: (1 - 1 / Math.sqrt(D)) / Math.sqrt(n), epsilon: 1 - 1 / Math.sqrt(n) };
       projectDoubleWeights(y.subarray(0, n), y.subarray(n), set, projected.subarray(0, n), projected.subarray(n));
       let step = 0;
