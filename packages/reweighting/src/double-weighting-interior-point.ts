@@ -5,7 +5,7 @@ import type { Matrix } from './matrix.js';
 export interface DoubleWeightingInteriorPointOptions {
   /**
    * Stop when the surrogate duality gap `Σ λ_i s_i` is at most `tolerance · S` and every dual-residual entry at most
-   * `tolerance · √S`, `S = ‖(1/t)Σφ(x'_j)‖²` the objective's scale. Default 1e-10.
+   * `√(tolerance · S)`, `S = ‖(1/t)Σφ(x'_j)‖²` the objective's scale. Default 1e-9.
    */
   readonly tolerance?: number;
   /** Iteration cap. Default 500. */
@@ -109,7 +109,7 @@ export function solveDoubleWeightingInteriorPoint(
     scale += s * s;
   }
   scale = Math.max(scale, Number.MIN_VALUE);
-  const tolerance = options.tolerance ?? 1e-10;
+  const tolerance = options.tolerance ?? 1e-9;
   const maxIterations = options.maxIterations ?? 500;
   const upper = (i: number): number => (i < n ? U : c);
   const sign = (i: number): number => (i < n ? 1 : -1);

@@ -25,7 +25,7 @@ export interface DoubleWeightingOptions {
    * rows (the reference pools the whole data set before splitting, Experiment_Features.py lines 28–30).
    */
   readonly sigma?: number;
-  /** Relative duality-gap target of the interior-point solver (times `‖(1/t)Σφ(x'_j)‖²`). Default 1e-10. */
+  /** Relative duality-gap target of the interior-point solver (times `‖(1/t)Σφ(x'_j)‖²`). Default 1e-9. */
   readonly tolerance?: number;
   /** Iteration cap of the interior-point solver. Default 500. */
   readonly maxIterations?: number;
@@ -131,7 +131,7 @@ export function doubleWeighting(source: Matrix, target: Matrix, options: DoubleW
     epsilon,
   };
   const solved = solveDoubleWeightingInteriorPoint(factor, n, t, set, {
-    tolerance: options.tolerance ?? 1e-10,
+    tolerance: options.tolerance ?? 1e-9,
     maxIterations: options.maxIterations ?? 500,
   });
   const beta = new Float64Array(n);
