@@ -22,6 +22,7 @@ export { shimodairaToy, type CovariateShiftData, type ShimodairaToyOptions } fro
 
 // Kernel mean matching and double weighting.
 export { gaussianKernel, nearestNeighbourWidth, type NearestNeighbourWidthOptions } from './gaussian-kernel.js';
+export { pivotedCholesky, type PivotedCholeskyOptions } from './pivoted-cholesky.js';
 export {
   DOUBLE_WEIGHTING_D_GRID,
   doubleWeighting,
