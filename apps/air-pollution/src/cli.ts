@@ -23,6 +23,7 @@ import { exportRun } from './experiment/export-run.js';
 import { predictTable } from './experiment/predict-table.js';
 import { headlineColumns } from './experiment/report.js';
 import { METHOD_NAMES, type AirSettings } from './experiment/settings.js';
+import { compareWeightings, parseYearRange, WEIGHTING_NAMES, type ShiftSettings } from './shift/index.js';
 import { DEFAULT_FORECAST_MODEL, FORECAST_MODEL_KINDS, type ForecastModelKind } from './models/index.js';
 
 const program = createProgram('air-pollution', 'Pollutant forecasts that get the smog spikes right: weighted, multi-task and quantile objectives against MAE and persistence.');
@@ -162,6 +163,104 @@ addComparisonOptions(compare, { seed: 1, seeds: 3 }).action(async (flags: Compar
   for (const s of result.summaries) {
     const cells = headlineColumns(settings).slice(0, 3).map((c) => `${c.title} ${formatNumber(s.metrics[c.metric]?.mean ?? Number.NaN, c.digits)}`);
     process.stdout.write(`${s.method.padEnd(16)} ${cells.join('  ')}\n`);
+  }
+  process.stdout.write(`report: ${join(result.out.dir, result.files.markdown)}\n`);
+});
+
+interface ShiftFlags extends ComparisonFlags {
+  data: string;
+  mapping?: string;
+  frequency: 'hourly' | 'daily';
+  interpolate: number;
+  history?: number;
+  horizons?: number[];
+  stride: number;
+  trainStations?: string[];
+  testStations?: string[];
+  trainYears?: readonly [number, number];
+  testYears?: readonly [number, number];
+  weights: string[];
+  kernelRows: number;
+  dwD: number;
+  dwRank: number;
+  model: ForecastModelKind;
+  hidden: number;
+  layers: number;
+  headHidden: number;
+  kernelSize: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  patience: number;
+  variable: string;
+  thresholds: number[];
+}
+
+/** The shift experiment's settings from its flags (window defaults as `compare`). */
+export function shiftSettings(flags: ShiftFlags): ShiftSettings {
+  const hourly = flags.frequency === 'hourly';
+  return {
+    data: { source: flags.data, ...(flags.mapping === undefined ? {} : { mapping: flags.mapping }), frequency: flags.frequency, interpolateMaxGap: flags.interpolate },
+    windows: { history: flags.history ?? (hourly ? 24 : 14), horizons: flags.horizons ?? (hourly ? [1, 6, 24] : [1]), stride: flags.stride },
+    domains: {
+      ...(flags.trainStations === undefined ? {} : { trainStations: flags.trainStations }),
+      ...(flags.testStations === undefined ? {} : { testStations: flags.testStations }),
+      ...(flags.trainYears === undefined ? {} : { trainYears: flags.trainYears }),
+      ...(flags.testYears === undefined ? {} : { testYears: flags.testYears }),
+    },
+    model: { kind: flags.model, hidden: flags.hidden, layers: flags.layers, headHidden: flags.headHidden, kernelSize: flags.kernelSize },
+    training: { epochs: flags.epochs, batchSize: flags.batchSize, learningRate: flags.lr, patience: flags.patience },
+    extremes: { variable: flags.variable, thresholds: flags.thresholds },
+    weights: { kernelRows: flags.kernelRows, dwD: flags.dwD, dwRank: flags.dwRank, seed: flags.seed },
+  };
+}
+
+const shift = program
+  .command('shift')
+  .description('Train the forecaster on one domain (stations or years) and test on another, with importance weights for the shift, and attribute the error change to P(weather) and P(PM2.5 | weather).')
+  .option('--data <source>', 'sample (embedded Beijing sample), beijing (all 12 stations) or a station table (.csv, .csv.gz, .arrow, .parquet)', 'sample')
+  .option('--mapping <mapping.json>', 'column mapping of a table file (see data/README.md)')
+  .addOption(new Option('--frequency <grid>', 'hourly, or daily means').choices(['hourly', 'daily']).default('hourly'))
+  .option('--interpolate <steps>', 'fill gaps up to this many steps by linear interpolation (0: none)', integer(0), 0)
+  .option('--history <steps>', 'input steps per window (default 24 hourly, 14 daily)', integer(1))
+  .option('--horizons <list>', 'steps ahead, ascending (default 1,6,24 hourly, 1 daily)', parsedListArgument(integer(1)))
+  .option('--stride <steps>', 'use every k-th window end', integer(1), 1)
+  .option('--train-stations <list>', 'source-domain stations (default Dongsi; with years: every station)', listArgument)
+  .option('--test-stations <list>', 'target-domain stations (default Dingling; with years: the train stations)', listArgument)
+  .option('--train-years <years>', 'source-domain years, e.g. 2013-2015 (with --test-years: a shift in time)', (v: string) => parseYearRange(v, '--train-years'))
+  .option('--test-years <years>', 'target-domain years, e.g. 2016', (v: string) => parseYearRange(v, '--test-years'))
+  .option('--weights <list>', `importance weightings of the training windows: ${WEIGHTING_NAMES.join(', ')} (none is always run)`, listArgument, ['none', 'classifier', 'dw'])
+  .option('--kernel-rows <n>', 'rows per kernel problem: KLIEP subsample of each domain; double-weighting chunk and target subsample', integer(10), 1000)
+  .option('--dw-d <D>', 'double weighting D ≥ 1 (1: kernel mean matching)', positive, 4)
+  .option('--dw-rank <r>', 'rank cap of the double-weighting kernel factor', integer(1), 200)
+  .option('--model <kind>', `forecaster: ${FORECAST_MODEL_KINDS.join(', ')}`, (v: string) => {
+    if (!(FORECAST_MODEL_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${FORECAST_MODEL_KINDS.join(', ')}, got "${v}"`);
+    return v as ForecastModelKind;
+  }, DEFAULT_FORECAST_MODEL.kind)
+  .option('--hidden <units>', 'trunk width (MLP units or TCN channels)', integer(1), DEFAULT_FORECAST_MODEL.hidden)
+  .option('--layers <n>', 'trunk layers (MLP) or convolution blocks (TCN)', integer(1), DEFAULT_FORECAST_MODEL.layers)
+  .option('--head-hidden <units>', 'hidden units of each head (weather, pollutants)', integer(1), DEFAULT_FORECAST_MODEL.headHidden)
+  .option('--kernel-size <steps>', 'TCN kernel width', integer(1), DEFAULT_FORECAST_MODEL.kernelSize)
+  .option('--epochs <n>', 'training epochs (at most; see --patience)', integer(1), 12)
+  .option('--batch-size <n>', 'windows per batch', integer(1), 256)
+  .option('--lr <rate>', 'Adam learning rate', positive, 0.001)
+  .option('--patience <epochs>', 'stop after this many epochs without a better source validation loss, keeping the best (0: never)', integer(0), 3)
+  .option('--variable <name>', 'the pollutant whose errors are scored and attributed', 'PM2.5')
+  .option('--thresholds <list>', 'extreme-event thresholds of --variable (its units)', parsedListArgument(finite), [75, 150]);
+addComparisonOptions(shift, { seed: 1, seeds: 3 }).action(async (flags: ShiftFlags) => {
+  await initBackend(resolveBackendRequest(flags.backend));
+  const settings = shiftSettings(flags);
+  const result = await compareWeightings({ settings, weightings: flags.weights, seed: flags.seed, seeds: flags.seeds, jobs: flags.jobs, out: flags.out, quiet: flags.quiet === true });
+  const x = settings.extremes.variable;
+  const cell = (s: (typeof result.summaries)[number], key: string, digits: number): string => formatNumber(s.metrics[key]?.mean ?? Number.NaN, digits);
+  for (const s of result.summaries) {
+    process.stdout.write(`${s.method.padEnd(12)} MAE ${x} ${cell(s, `mae.${x}`, 2)}  RMSE ${x} ${cell(s, `rmse.${x}`, 2)}  ESS ${cell(s, 'effectiveSampleSize', 0)}\n`);
+  }
+  const none = result.summaries.find((s) => s.method === 'none');
+  if (none !== undefined) {
+    process.stdout.write(
+      `attribution  φ(P(weather)) ${cell(none, 'attribution.weather', 2)}  φ(P(${x} | weather)) ${cell(none, 'attribution.pm25GivenWeather', 2)}  v(all) ${cell(none, 'attribution.attributed', 2)}  observed ${cell(none, 'attribution.observed', 2)}\n`,
+    );
   }
   process.stdout.write(`report: ${join(result.out.dir, result.files.markdown)}\n`);
 });

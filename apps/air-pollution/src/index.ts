@@ -7,6 +7,7 @@ export * from './objectives/index.js';
 export * from './evaluation/index.js';
 export * from './onnx/index.js';
 export * from './experiment/index.js';
+export * from './shift/index.js';
 // Both folders name a type QuantileForecasts: the objectives' `[N, K, Q]` calibration input, and the evaluation's scored quantiles.
 export type { QuantileForecasts } from './objectives/index.js';
 export type { QuantileForecasts as EvaluatedQuantileForecasts } from './evaluation/index.js';
