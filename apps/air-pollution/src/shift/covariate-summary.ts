@@ -15,13 +15,15 @@ export interface CovariateSummary {
  * (source training mean and std; a missing value is 0, the training mean, as the model sees it). Columns: the weather
  * variables in table order, then `variable`. A row summarises what the forecaster sees of the state of the air at
  * the origin; calendar features and the longer history are left out so the kernel methods work in few dimensions.
- * @throws ConfigError naming `--variable` when it is not an input feature of the windows.
+ * @throws ConfigError naming `--variable` (or `weather`) when it (or a weather variable) is not an input feature of the windows.
  */
 export function covariateSummary(windows: ForecastWindows, split: WindowSplit, variable: string): CovariateSummary {
   const columns = [...windows.weatherTargets, variable];
   const F = windows.features.length;
   const index = columns.map((c) => windows.features.indexOf(c));
-  if (index[index.length - 1] === -1) throw new ConfigError('--variable', `${variable} is not an input of the windows (inputs: ${windows.features.join(', ')})`);
+  index.forEach((at, j) => {
+    if (at === -1) throw new ConfigError(j === columns.length - 1 ? '--variable' : 'weather', `${columns[j]} is not an input of the windows (inputs: ${windows.features.join(', ')})`);
+  });
   const p = columns.length;
   const data = new Float64Array(split.count * p);
   const span = windows.history * F;
