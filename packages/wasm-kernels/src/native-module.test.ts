@@ -19,7 +19,7 @@ describe('nativeModule', () => {
     const bound = nativeModule(backend);
     expect(bound?.threaded).toBe(false);
     expect(Object.keys(bound?.exports ?? {}).sort()).toEqual(
-      expect.arrayContaining(['batched_matmul', 'gelu_grad', 'gelu_sigmoid_argument', 'layer_norm', 'layer_norm_grad', 'native_matmul_scratch_floats']),
+      expect.arrayContaining(['batched_matmul', 'gelu_grad', 'gelu_sigmoid_argument', 'layer_norm', 'layer_norm_grad', 'native_matmul_scratch_floats', 'sum_middle']),
     );
     expect(nativeModule(backend)).toBe(bound);
   });

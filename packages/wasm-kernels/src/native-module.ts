@@ -25,6 +25,8 @@ export interface NativeExports {
   readonly gelu_sigmoid_argument: (n: number, x: number, c1: number, c3: number, z: number) => void;
   /** `native/gelu.c`: `dx = (((1 − s)·(x²·c3 + c1))·x + 1)·s·dy`. */
   readonly gelu_grad: (n: number, dy: number, x: number, s: number, c1: number, c3: number, dx: number) => void;
+  /** `native/sum-rows.c`: `out[o, j] = Σ_r x[o, r, j]` in float64; `acc` holds `inner` doubles. */
+  readonly sum_middle: (outer: number, reduced: number, inner: number, x: number, out: number, acc: number) => void;
   /** `native/layer-norm.c`. */
   readonly layer_norm: (
     rows: number,

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { reductionBlocks, sumKernel } from './sum.js';
-import { expectNoLeak, expectSameOnBothBackends, integers, normal, tensorOf, useWasm } from './test-support/compare.js';
+import { reductionBlocks, sumKernel, sumMiddleInto } from './sum.js';
+import { expectBitwise, expectNoLeak, expectSameOnBothBackends, integers, normal, tensorOf, useWasm } from './test-support/compare.js';
 
 beforeAll(useWasm);
 
@@ -45,6 +45,20 @@ describe('Sum on wasm', () => {
   it('keeps long reductions within float32 tolerance (CNN bias gradient, 173,056 rows)', async () => {
     const x = normal([256, 26, 26, 4], 72, 'long');
     await expectSameOnBothBackends(() => tf.sum(tensorOf(x), [0, 1, 2]), { rtol: 1e-5, rtolOfMax: 1e-6 });
+  });
+
+  it('is bitwise the float64 JavaScript loop on the compiled path (odd inner size, rows off the groups of four)', async () => {
+    await tf.setBackend('wasm');
+    const data = normal([3, 1031, 37], 9, 'bitwise');
+    const x = tensorOf(data);
+    try {
+      const viaKernel = tf.sum(x, 1).dataSync() as Float32Array;
+      const viaLoop = new Float32Array(3 * 37);
+      sumMiddleInto(Float32Array.from(data.values), { outer: 3, reduced: 1031, inner: 37 }, viaLoop, new Float64Array(37));
+      expectBitwise(viaKernel, viaLoop);
+    } finally {
+      x.dispose();
+    }
   });
 
   it('leaves int32 sums to the original kernel, with the same results as cpu', async () => {

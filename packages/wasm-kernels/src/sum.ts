@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { callWasmKernel, heapFloat32, sizeOf, wasmArgs, type WasmTrainingKernel } from './kernel-calls.js';
+import { nativeModule } from './native-module.js';
 
 /**
  * A reduction as `[outer, reduced, inner]`: the reduced axes must be consecutive once size-1 axes are ignored.
@@ -34,9 +35,11 @@ export function reductionBlocks(
 
 /**
  * `out[o, j] = Σ_r x[o, r, j]` with float64 accumulators (tfjs-cpu also accumulates in doubles), four rows at a
- * time so every read is sequential.
+ * time so every read is sequential. The compiled `sum_middle` (`native/sum-rows.c`) performs the same arithmetic
+ * with SIMD; this loop runs where the compiled module cannot be bound.
+ * @internal exported for the test that compares the two bit for bit.
  */
-function sumMiddleInto(
+export function sumMiddleInto(
   x: Float32Array,
   blocks: { outer: number; reduced: number; inner: number },
   out: Float32Array,
@@ -90,7 +93,15 @@ export const sumKernel: WasmTrainingKernel = {
     const kept = x.shape.filter((_, axis) => !axes.includes(axis));
     const shape = attrs['keepDims'] === true ? x.shape.map((size, axis) => (axes.includes(axis) ? 1 : size)) : kept;
     const out = backend.makeOutput(shape, 'float32');
-    sumMiddleInto(heapFloat32(backend, x), blocks, heapFloat32(backend, out), new Float64Array(blocks.inner));
+    const native = nativeModule(backend);
+    if (native === null) {
+      sumMiddleInto(heapFloat32(backend, x), blocks, heapFloat32(backend, out), new Float64Array(blocks.inner));
+      return out;
+    }
+    const accumulator = backend.makeOutput([2 * blocks.inner], 'float32');
+    const at = (info: tf.TensorInfo): number => heapFloat32(backend, info).byteOffset;
+    native.exports.sum_middle(blocks.outer, blocks.reduced, blocks.inner, at(x), at(out), at(accumulator));
+    backend.disposeData(accumulator.dataId);
     return out;
   },
 };
