@@ -24,10 +24,10 @@ export interface ShiftReportInput {
 }
 
 const ATTRIBUTION_TERMS = [
-  { key: 'weather', title: 'φ(P(weather))' },
-  { key: 'pm25GivenWeather', title: 'φ(P(PM2.5 | weather))' },
-  { key: 'attributed', title: 'v(all) = Σφ' },
-  { key: 'observed', title: 'observed change' },
+  { key: 'weather', title: 'φ(P(weather))', short: 'φ weather' },
+  { key: 'pm25GivenWeather', title: 'φ(P(PM2.5 | weather))', short: 'φ PM2.5 | weather' },
+  { key: 'attributed', title: 'v(all) = Σφ', short: 'v(all)' },
+  { key: 'observed', title: 'observed change', short: 'observed' },
 ] as const;
 
 function headlineColumns(settings: ShiftSettings): Array<{ metric: string; title: string; digits: number }> {
@@ -53,10 +53,10 @@ async function errorChart(out: RunDirectory, input: ShiftReportInput): Promise<{
 async function attributionChart(out: RunDirectory, input: ShiftReportInput, none: MethodSummary): Promise<{ caption: string; file: string }> {
   const rows = ATTRIBUTION_TERMS.flatMap((t) => {
     const m = none.metrics[`attribution.${t.key}`];
-    return m === undefined ? [] : [{ term: t.title, model: 'unweighted forecaster', value: m.mean, std: m.n > 1 ? m.std : 0 }];
+    return m === undefined ? [] : [{ term: t.short, model: 'unweighted forecaster', value: m.mean, std: m.n > 1 ? m.std : 0 }];
   });
   const title = `Shift attribution of the ${input.settings.extremes.variable} MAE change, source validation → target`;
-  const file = await out.writeChart('attribution', groupedBarChart({ title, subtitle: 'Shapley values of the mechanisms of weather → PM2.5; v(all) against the observed change', data: rows, category: 'term', group: 'model', value: 'value', error: 'std', valueFormat: '.2f' }));
+  const file = await out.writeChart('attribution', groupedBarChart({ title, subtitle: 'Shapley values of the mechanisms of weather → PM2.5; v(all) against the observed change', data: rows, category: 'term', group: 'model', value: 'value', error: 'std', valueFormat: '.2f', valueTitle: `Δ MAE (${input.data.table.units[input.settings.extremes.variable] ?? ''})`, width: 560 }));
   return { caption: title, file };
 }
 
