@@ -15,7 +15,7 @@ import {
 } from '@counterweight/experiment/cli';
 import { formatNumber } from '@counterweight/reports';
 import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
 import { defaultAirPollutionFetchDir, fetchBeijingData } from './data/index.js';
 import { compareObjectives } from './experiment/compare.js';
@@ -104,6 +104,28 @@ export function compareSettings(flags: CompareFlags): AirSettings {
   };
 }
 
+/**
+ * The forecaster and training options `compare` and `shift` share (model, training, scored variable); `validation`
+ * and `scored` finish the help of --patience and --variable.
+ */
+function addForecasterOptions(command: Command, help: { readonly validation: string; readonly scored: string }): Command {
+  return command
+    .option('--model <kind>', `forecaster: ${FORECAST_MODEL_KINDS.join(', ')}`, (v: string) => {
+      if (!(FORECAST_MODEL_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${FORECAST_MODEL_KINDS.join(', ')}, got "${v}"`);
+      return v as ForecastModelKind;
+    }, DEFAULT_FORECAST_MODEL.kind)
+    .option('--hidden <units>', 'trunk width (MLP units or TCN channels)', integer(1), DEFAULT_FORECAST_MODEL.hidden)
+    .option('--layers <n>', 'trunk layers (MLP) or convolution blocks (TCN)', integer(1), DEFAULT_FORECAST_MODEL.layers)
+    .option('--head-hidden <units>', 'hidden units of each head (weather, pollutants)', integer(1), DEFAULT_FORECAST_MODEL.headHidden)
+    .option('--kernel-size <steps>', 'TCN kernel width', integer(1), DEFAULT_FORECAST_MODEL.kernelSize)
+    .option('--epochs <n>', 'training epochs (at most; see --patience)', integer(1), 12)
+    .option('--batch-size <n>', 'windows per batch', integer(1), 256)
+    .option('--lr <rate>', 'Adam learning rate', positive, 0.001)
+    .option('--patience <epochs>', `stop after this many epochs without a better ${help.validation}, keeping the best (0: never)`, integer(0), 3)
+    .option('--variable <name>', `the pollutant whose ${help.scored}`, 'PM2.5')
+    .option('--thresholds <list>', 'extreme-event thresholds of --variable (its units)', parsedListArgument(finite), [75, 150]);
+}
+
 const compare = program
   .command('compare')
   .description('Train forecasters with each objective on the same windows and compare overall and extreme-event errors with the baselines.')
@@ -133,21 +155,8 @@ const compare = program
     'car',
     'quantile',
     'ordinal-aqi',
-  ])
-  .option('--model <kind>', `forecaster: ${FORECAST_MODEL_KINDS.join(', ')}`, (v: string) => {
-    if (!(FORECAST_MODEL_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${FORECAST_MODEL_KINDS.join(', ')}, got "${v}"`);
-    return v as ForecastModelKind;
-  }, DEFAULT_FORECAST_MODEL.kind)
-  .option('--hidden <units>', 'trunk width (MLP units or TCN channels)', integer(1), DEFAULT_FORECAST_MODEL.hidden)
-  .option('--layers <n>', 'trunk layers (MLP) or convolution blocks (TCN)', integer(1), DEFAULT_FORECAST_MODEL.layers)
-  .option('--head-hidden <units>', 'hidden units of each head (weather, pollutants)', integer(1), DEFAULT_FORECAST_MODEL.headHidden)
-  .option('--kernel-size <steps>', 'TCN kernel width', integer(1), DEFAULT_FORECAST_MODEL.kernelSize)
-  .option('--epochs <n>', 'training epochs (at most; see --patience)', integer(1), 12)
-  .option('--batch-size <n>', 'windows per batch', integer(1), 256)
-  .option('--lr <rate>', 'Adam learning rate', positive, 0.001)
-  .option('--patience <epochs>', 'stop after this many epochs without a better validation loss, keeping the best (0: never)', integer(0), 3)
-  .option('--variable <name>', 'the pollutant whose extremes are scored', 'PM2.5')
-  .option('--thresholds <list>', 'extreme-event thresholds of --variable (its units)', parsedListArgument(finite), [75, 150]);
+  ]);
+addForecasterOptions(compare, { validation: 'validation loss', scored: 'extremes are scored' });
 addComparisonOptions(compare, { seed: 1, seeds: 3 }).action(async (flags: CompareFlags) => {
   await initBackend(resolveBackendRequest(flags.backend));
   const settings = compareSettings(flags);
@@ -232,21 +241,8 @@ const shift = program
   .option('--weights <list>', `importance weightings of the training windows: ${WEIGHTING_NAMES.join(', ')} (none is always run)`, listArgument, ['none', 'classifier', 'dw'])
   .option('--kernel-rows <n>', 'rows per kernel problem: KLIEP subsample of each domain; double-weighting chunk and target subsample', integer(10), 1000)
   .option('--dw-d <D>', 'double weighting D ≥ 1 (1: kernel mean matching)', positive, 4)
-  .option('--dw-rank <r>', 'rank cap of the double-weighting kernel factor', integer(1), 200)
-  .option('--model <kind>', `forecaster: ${FORECAST_MODEL_KINDS.join(', ')}`, (v: string) => {
-    if (!(FORECAST_MODEL_KINDS as readonly string[]).includes(v)) throw new InvalidArgumentError(`expected one of ${FORECAST_MODEL_KINDS.join(', ')}, got "${v}"`);
-    return v as ForecastModelKind;
-  }, DEFAULT_FORECAST_MODEL.kind)
-  .option('--hidden <units>', 'trunk width (MLP units or TCN channels)', integer(1), DEFAULT_FORECAST_MODEL.hidden)
-  .option('--layers <n>', 'trunk layers (MLP) or convolution blocks (TCN)', integer(1), DEFAULT_FORECAST_MODEL.layers)
-  .option('--head-hidden <units>', 'hidden units of each head (weather, pollutants)', integer(1), DEFAULT_FORECAST_MODEL.headHidden)
-  .option('--kernel-size <steps>', 'TCN kernel width', integer(1), DEFAULT_FORECAST_MODEL.kernelSize)
-  .option('--epochs <n>', 'training epochs (at most; see --patience)', integer(1), 12)
-  .option('--batch-size <n>', 'windows per batch', integer(1), 256)
-  .option('--lr <rate>', 'Adam learning rate', positive, 0.001)
-  .option('--patience <epochs>', 'stop after this many epochs without a better source validation loss, keeping the best (0: never)', integer(0), 3)
-  .option('--variable <name>', 'the pollutant whose errors are scored and attributed', 'PM2.5')
-  .option('--thresholds <list>', 'extreme-event thresholds of --variable (its units)', parsedListArgument(finite), [75, 150]);
+  .option('--dw-rank <r>', 'rank cap of the double-weighting kernel factor', integer(1), 200);
+addForecasterOptions(shift, { validation: 'source validation loss', scored: 'errors are scored and attributed' });
 addComparisonOptions(shift, { seed: 1, seeds: 3 }).action(async (flags: ShiftFlags) => {
   await initBackend(resolveBackendRequest(flags.backend));
   const settings = shiftSettings(flags);
