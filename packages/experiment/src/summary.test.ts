@@ -49,7 +49,7 @@ describe('summarizeRuns', () => {
   });
 
   it('pairs only the metrics the baseline has too (a method may report more)', () => {
-    const runs = [
+    const runs: Array<{ method: string; repetition: number; seed: number; result: Record<string, number> }> = [
       { method: 'mae', repetition: 0, seed: 1, result: { mae: 10 } },
       { method: 'mae', repetition: 1, seed: 2, result: { mae: 12 } },
       { method: 'quantile', repetition: 0, seed: 1, result: { mae: 9, wis: 4 } },
