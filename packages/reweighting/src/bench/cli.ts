@@ -15,9 +15,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { BenchOptionError, benchMachine, errorText, loadAverage, medianCallMilliseconds } from '@counterweight/bench-kit';
+import { repositoryRoot, writeJsonAtomic } from '@counterweight/runtime';
 
 import { BENCH_FLAGS, parseBenchOptions, type BenchPlan, type EstimatorName } from './bench-options.js';
-import { repositoryRoot, writeJsonAtomic } from './bench-output.js';
 import { ESTIMATOR_CASES, type FitSummary } from './estimator-cases.js';
 import { scalingTable, type TimingRow } from './scaling-table.js';
 import { sizeScaling, type SizeTiming } from './size-scaling.js';
