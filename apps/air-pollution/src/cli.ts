@@ -104,6 +104,18 @@ export function compareSettings(flags: CompareFlags): AirSettings {
   };
 }
 
+/** The data and window options `compare` and `shift` share: source, mapping, grid, gap filling, window shape. */
+function addWindowOptions(command: Command): Command {
+  return command
+    .option('--data <source>', 'sample (embedded Beijing sample), beijing (all 12 stations) or a station table (.csv, .csv.gz, .arrow, .parquet)', 'sample')
+    .option('--mapping <mapping.json>', 'column mapping of a table file (see data/README.md)')
+    .addOption(new Option('--frequency <grid>', 'hourly, or daily means').choices(['hourly', 'daily']).default('hourly'))
+    .option('--interpolate <steps>', 'fill gaps up to this many steps by linear interpolation (0: none)', integer(0), 0)
+    .option('--history <steps>', 'input steps per window (default 24 hourly, 14 daily)', integer(1))
+    .option('--horizons <list>', 'steps ahead, ascending (default 1,6,24 hourly, 1 daily)', parsedListArgument(integer(1)))
+    .option('--stride <steps>', 'use every k-th window end', integer(1), 1);
+}
+
 /**
  * The forecaster and training options `compare` and `shift` share (model, training, scored variable); `validation`
  * and `scored` finish the help of --patience and --variable.
@@ -126,16 +138,11 @@ function addForecasterOptions(command: Command, help: { readonly validation: str
     .option('--thresholds <list>', 'extreme-event thresholds of --variable (its units)', parsedListArgument(finite), [75, 150]);
 }
 
-const compare = program
-  .command('compare')
-  .description('Train forecasters with each objective on the same windows and compare overall and extreme-event errors with the baselines.')
-  .option('--data <source>', 'sample (embedded Beijing sample), beijing (all 12 stations) or a station table (.csv, .csv.gz, .arrow, .parquet)', 'sample')
-  .option('--mapping <mapping.json>', 'column mapping of a table file (see data/README.md)')
-  .addOption(new Option('--frequency <grid>', 'hourly, or daily means').choices(['hourly', 'daily']).default('hourly'))
-  .option('--interpolate <steps>', 'fill gaps up to this many steps by linear interpolation (0: none)', integer(0), 0)
-  .option('--history <steps>', 'input steps per window (default 24 hourly, 14 daily)', integer(1))
-  .option('--horizons <list>', 'steps ahead, ascending (default 1,6,24 hourly, 1 daily)', parsedListArgument(integer(1)))
-  .option('--stride <steps>', 'use every k-th window end', integer(1), 1)
+const compare = addWindowOptions(
+  program
+    .command('compare')
+    .description('Train forecasters with each objective on the same windows and compare overall and extreme-event errors with the baselines.'),
+)
   .option('--train-start <date>', 'first day of the training period (YYYY-MM-DD; Beijing default 2013-03-01)', isoDate)
   .option('--train-end <date>', 'day after the training period (default 2016-01-01)', isoDate)
   .option('--validation-start <date>', 'first day of the validation period (default 2016-01-01)', isoDate)
@@ -224,16 +231,11 @@ export function shiftSettings(flags: ShiftFlags): ShiftSettings {
   };
 }
 
-const shift = program
-  .command('shift')
-  .description('Train the forecaster on one domain (stations or years) and test on another, with importance weights for the shift, and attribute the error change to P(weather) and P(PM2.5 | weather).')
-  .option('--data <source>', 'sample (embedded Beijing sample), beijing (all 12 stations) or a station table (.csv, .csv.gz, .arrow, .parquet)', 'sample')
-  .option('--mapping <mapping.json>', 'column mapping of a table file (see data/README.md)')
-  .addOption(new Option('--frequency <grid>', 'hourly, or daily means').choices(['hourly', 'daily']).default('hourly'))
-  .option('--interpolate <steps>', 'fill gaps up to this many steps by linear interpolation (0: none)', integer(0), 0)
-  .option('--history <steps>', 'input steps per window (default 24 hourly, 14 daily)', integer(1))
-  .option('--horizons <list>', 'steps ahead, ascending (default 1,6,24 hourly, 1 daily)', parsedListArgument(integer(1)))
-  .option('--stride <steps>', 'use every k-th window end', integer(1), 1)
+const shift = addWindowOptions(
+  program
+    .command('shift')
+    .description('Train the forecaster on one domain (stations or years) and test on another, with importance weights for the shift, and attribute the error change to P(weather) and P(PM2.5 | weather).'),
+)
   .option('--train-stations <list>', 'source-domain stations (default Dongsi; with years: every station)', listArgument)
   .option('--test-stations <list>', 'target-domain stations (default Dingling; with years: the train stations)', listArgument)
   .option('--train-years <years>', 'source-domain years, e.g. 2013-2015 (with --test-years: a shift in time)', (v: string) => parseYearRange(v, '--train-years'))
