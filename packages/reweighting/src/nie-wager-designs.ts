@@ -2,7 +2,11 @@ import type { Matrix } from './matrix.js';
 import { seededRandom } from './random.js';
 import { ReweightingError } from './reweighting-error.js';
 
-/** The four simulation setups of Nie & Wager (2021), §6. */
+/**
+ * The four simulation setups of Nie & Wager (2021), §6, checked against the authors' code (github xnie/rlearner,
+ * `experiments_for_paper/run_simu.R` at 13df1cf: B is its setup 3, C setup 4, D setup 7; A is its setup 1 with the
+ * propensity trimmed to [0.1, 0.9], as the repository's later setup-'A' scripts do); `Y = b + (W − ½)·τ + σ·ε`.
+ */
 export type NieWagerSetup = 'A' | 'B' | 'C' | 'D';
 
 /** Options of {@link nieWagerData}. Defaults: d = 6, σ = 1. */
