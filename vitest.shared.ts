@@ -9,9 +9,25 @@ export const sharedTestConfig: ViteUserConfig = {
   ssr: { resolve: { conditions: ['@counterweight/source'], externalConditions: ['@counterweight/source'] } },
   test: {
     include: ['src/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', 'src/**/*.reliability.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 120_000,
     hookTimeout: 120_000,
+  },
+};
+
+/**
+ * The reliability suite of a project (its `reliability` target, `vitest run --config vitest.reliability.config.ts`):
+ * the files named `<name>.reliability.test.ts` under `src`, which the plain `test` target leaves out — bad-input
+ * corpora, kill and resume, service fuzzing, long runs. Same resolution and pool as {@link sharedTestConfig}.
+ */
+export const reliabilityTestConfig: ViteUserConfig = {
+  ...sharedTestConfig,
+  test: {
+    ...sharedTestConfig.test,
+    include: ['src/**/*.reliability.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 300_000,
   },
 };
