@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -156,5 +156,17 @@ describe('openRunDirectory', () => {
     expect(again.created).toBe(false);
     expect(existsSync(again.path('metrics.json'))).toBe(true);
     await expect(openRunDirectory(join(root, 'x'), { app: '../bad' })).rejects.toThrow(ConfigError);
+  });
+
+  it('sweeps a reopened directory of the temporaries a killed process left, and keeps the finished files', async () => {
+    const dir = join(root, 'killed');
+    const run = await openRunDirectory(dir, { app: 'vision' });
+    await run.writeMetrics({ a: 1 });
+    // 2^22 + 1 is above the largest pid Linux allows (2^22), so no process of that id is running.
+    const stale = join(dir, 'runs', 'ce', 'seed-0', `.1a2b3c.tmp-${2 ** 22 + 1}`);
+    await mkdir(join(dir, 'runs', 'ce', 'seed-0'), { recursive: true });
+    await writeFile(stale, '{"half":');
+    await openRunDirectory(dir, { app: 'vision', mode: 'resume' });
+    expect(await listFiles(dir)).toEqual(['metrics.json']);
   });
 });

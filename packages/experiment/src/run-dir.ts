@@ -3,7 +3,7 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import type { RenderChartOptions } from '@counterweight/reports';
-import { ConfigError, writeFileAtomic } from '@counterweight/runtime';
+import { ConfigError, removeStaleTemporaries, writeFileAtomic } from '@counterweight/runtime';
 import type { TopLevelSpec } from 'vega-lite';
 
 import { scrubPaths } from './provenance.js';
@@ -197,7 +197,8 @@ async function makeDirectory(dir: string, mode: OpenMode, option: string, what: 
 
 /**
  * Creates (or, as `mode` allows, reopens) the run directory `<root>/<app>/<run-id>/` and returns a
- * {@link RunDirectory} to write the run's config, metrics, charts and report into.
+ * {@link RunDirectory} to write the run's config, metrics, charts and report into. A reopened directory is swept of
+ * the temporaries that atomic writes of killed processes left in it.
  *
  * @throws ConfigError naming `option` (default `--run-id`) when `app` or `runId` is not a safe path segment, when
  *   the directory exists and `mode` is `new` (the default), or when it does not exist and `mode` is `resume`.
@@ -209,6 +210,7 @@ export async function createRunDirectory(options: CreateRunDirectoryOptions): Pr
   assertPathSegment(option, runId);
   const dir = join(resolve(options.root ?? DEFAULT_RUNS_ROOT, options.app), runId);
   const created = await makeDirectory(dir, options.mode ?? 'new', option, 'run');
+  if (!created) await removeStaleTemporaries(dir);
   return new RunDirectoryImpl(options.app, runId, dir, created);
 }
 
@@ -226,11 +228,14 @@ export interface OpenRunDirectoryOptions {
  * A {@link RunDirectory} at an explicit path (a CLI's `--out DIR`) instead of `<root>/<app>/<run-id>/`; the
  * directory and its parents are created. Its run id is the directory's base name.
  *
+ * A reopened directory is swept of the temporaries that atomic writes of killed processes left in it.
+ *
  * @throws ConfigError when `app` is not a safe path segment, or the directory's existence contradicts `mode`.
  */
 export async function openRunDirectory(dir: string, options: OpenRunDirectoryOptions): Promise<RunDirectory> {
   assertPathSegment('app', options.app);
   const absolute = resolve(dir);
   const created = await makeDirectory(absolute, options.mode ?? 'new', options.option ?? '--out', 'directory');
+  if (!created) await removeStaleTemporaries(absolute);
   return new RunDirectoryImpl(options.app, basename(absolute), absolute, created);
 }

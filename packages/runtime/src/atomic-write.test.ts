@@ -1,10 +1,12 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+import { removeOwnTemporaries, removeStaleTemporaries, writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -40,5 +42,35 @@ describe('atomic writes', () => {
     expect((await readdir(dir)).filter((name) => name.includes('.tmp-'))).toEqual([]);
     await expect(writeDirectoryAtomic(target, () => Promise.resolve())).rejects.toThrow();
     expect(await readdir(target)).toEqual(['w.bin']);
+  });
+
+  it('removes the temporaries of processes that are gone, at any depth, and keeps those of running ones', async () => {
+    const root = join(dir, 'stale');
+    await mkdir(join(root, 'runs', 'ce'), { recursive: true });
+    // The pid of a process that has exited: a child that is already gone.
+    const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();
+    const staleFile = join(root, 'runs', 'ce', `.result.json.ab12cd.tmp-${gone}`);
+    const staleDir = join(root, `.0123abcd.tmp-${gone}`);
+    const live = join(root, `.4567ef.tmp-${process.pid}`);
+    await writeFile(staleFile, '{"half":');
+    await mkdir(staleDir);
+    await writeFile(join(staleDir, 'w.bin'), 'x');
+    await writeFile(live, 'being written');
+    await writeFile(join(root, 'runs', 'ce', 'result.json'), '{}');
+    expect((await removeStaleTemporaries(root)).sort()).toEqual([staleDir, staleFile].sort());
+    expect([existsSync(live), existsSync(join(root, 'runs', 'ce', 'result.json'))]).toEqual([true, true]);
+    expect(await removeStaleTemporaries(join(dir, 'absent'))).toEqual([]);
+  });
+
+  it('removes the temporary of a write in progress when asked (what a signal handler does before exiting)', async () => {
+    let seen = '';
+    const building = writeDirectoryAtomic(join(dir, 'interrupted'), async (tmp) => {
+      seen = tmp;
+      await writeFile(join(tmp, 'w.bin'), 'half');
+      removeOwnTemporaries();
+    });
+    await expect(building).rejects.toThrow(/ENOENT/);
+    expect(seen).toMatch(/\.tmp-\d+$/);
+    expect([existsSync(seen), existsSync(join(dir, 'interrupted'))]).toEqual([false, false]);
   });
 });

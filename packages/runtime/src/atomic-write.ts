@@ -1,9 +1,59 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+/** Temporary siblings this thread is writing right now (see {@link removeOwnTemporaries}). */
+const inFlight = new Set<string>();
+
+/** `.<name>.tmp-<pid>`: the temporary siblings of atomic writes (this module's and any writer following its naming). */
+const TEMPORARY_NAME = /^\..+\.tmp-(\d+)$/;
+
 function temporarySibling(path: string): string {
-  return join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp-${process.pid}`);
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp-${process.pid}`);
+  inFlight.add(tmp);
+  return tmp;
+}
+
+/**
+ * Removes, synchronously, the temporary siblings this thread is writing at this moment — for a signal handler that
+ * is about to exit, so an interrupted write leaves nothing behind. Writes of other threads are left to
+ * {@link removeStaleTemporaries} on the next start.
+ */
+export function removeOwnTemporaries(): void {
+  for (const tmp of inFlight) rmSync(tmp, { recursive: true, force: true });
+  inFlight.clear();
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary siblings (`.<name>.tmp-<pid>`, files or folders) that atomic writes of processes no longer
+ * running left anywhere under `dir` — what a killed run (SIGKILL, power loss) leaves; call it when reopening a folder
+ * to resume. Temporaries of running processes are kept. Returns the paths removed; a missing `dir` removes nothing.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    const match = TEMPORARY_NAME.exec(entry.name);
+    if (match !== null && !isRunning(Number(match[1]))) {
+      await rm(path, { recursive: true, force: true });
+      removed.push(path);
+    } else if (entry.isDirectory()) {
+      removed.push(...(await removeStaleTemporaries(path)));
+    }
+  }
+  return removed;
 }
 
 /**
@@ -26,6 +76,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
+  } finally {
+    inFlight.delete(tmp);
   }
 }
 
@@ -49,5 +101,7 @@ export async function writeDirectoryAtomic(path: string, fill: (tmpDir: string) 
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     throw error;
+  } finally {
+    inFlight.delete(tmp);
   }
 }

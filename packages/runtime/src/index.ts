@@ -11,7 +11,13 @@ export {
   type InitBackendOptions,
 } from './backend.js';
 export { MAX_WASM_THREADS, WASM_THREADS_ENV, loadThreadedWasm, resolveWasmThreads, wasmThreadsPerCore } from './wasm-threads.js';
-export { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+export {
+  removeOwnTemporaries,
+  removeStaleTemporaries,
+  writeDirectoryAtomic,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from './atomic-write.js';
 export { CheckpointError, ConfigError, DataFileError, TrainingError, type DataLocation } from './errors.js';
 export { finiteNumberOption, integerOption } from './option-checks.js';
 export { QUIET_ENV, createProgress, quietFromEnv, type Progress, type ProgressOptions } from './progress.js';

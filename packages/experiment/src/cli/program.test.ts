@@ -1,4 +1,7 @@
-import { resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +51,25 @@ describe('runProgram', () => {
     const ok = await runSourceCli(DEMO, ['compare', '--out', 'x', '--seeds', '2', '--jobs', '1']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ out: 'x', seeds: 2, jobs: 1, epochs: 5 });
+  });
+});
+
+describe('runProgram on Ctrl-C', () => {
+  it('removes the file it was writing, says how to resume and exits with 130', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cw-sigint-'));
+    try {
+      const child = spawn(process.execPath, ['--conditions=@counterweight/source', '--import', 'tsx', DEMO, 'write', join(dir, 'out')]);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('writing')) child.kill('SIGINT');
+      });
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect(code).toBe(130);
+      expect(stderr).toMatch(/^\ndemo: interrupted; no partial file was kept — run the same command again to resume/);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 
-import { quietFromEnv } from '@counterweight/runtime';
+import { quietFromEnv, removeOwnTemporaries } from '@counterweight/runtime';
 import { Command, Option } from 'commander';
 
 import { integerArgument } from './arguments.js';
@@ -93,15 +93,26 @@ export function addComparisonOptions(command: Command, defaults: ComparisonOptio
 /**
  * Parses `argv` and runs the command. Flag errors print one line (see {@link createProgram}); an error thrown by an
  * action prints `<name>: <message>` on one line and sets the exit code (default 1), never a stack trace for a typed
- * error a user can act on.
+ * error a user can act on. Ctrl-C (SIGINT) while a command runs removes the temporary file being written, prints one
+ * line saying that the same command resumes, and exits with 130 — unless the command handles SIGINT itself.
  */
 export async function runProgram(program: Command, options: { readonly argv?: readonly string[]; readonly failureCode?: number } = {}): Promise<void> {
   configureTree(program);
+  const onInterrupt = (): void => {
+    // A command that handles Ctrl-C itself (a server closing its connections) keeps it.
+    if (process.listenerCount('SIGINT') > 1) return;
+    removeOwnTemporaries();
+    process.stderr.write(`\n${program.name()}: interrupted; no partial file was kept — run the same command again to resume (finished runs and checkpoints are reused)\n`);
+    process.exit(130);
+  };
+  process.on('SIGINT', onInterrupt);
   try {
     await program.parseAsync([...(options.argv ?? process.argv)]);
   } catch (error) {
     process.stderr.write(`${program.name()}: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = options.failureCode ?? 1;
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
 }
 

@@ -1,4 +1,9 @@
 // A small CLI built with the shared helpers, for program.test.ts.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { writeDirectoryAtomic } from '@counterweight/runtime';
+
 import { integerArgument } from '../arguments.js';
 import { addComparisonOptions, createProgram, runProgram, type ComparisonFlags } from '../program.js';
 
@@ -9,4 +14,15 @@ addComparisonOptions(program.command('compare').description('compares'), { seeds
     if (flags.epochs === 13) throw new RangeError('--epochs: unlucky');
     process.stdout.write(`${JSON.stringify(flags)}\n`);
   });
+program
+  .command('write')
+  .description('starts writing <dir> atomically and never finishes (for the interruption test)')
+  .argument('<dir>')
+  .action((dir: string) =>
+    writeDirectoryAtomic(dir, async (tmp) => {
+      await writeFile(join(tmp, 'part.bin'), 'half');
+      process.stdout.write('writing\n');
+      await new Promise(() => setInterval(() => undefined, 1000));
+    }),
+  );
 await runProgram(program);
