@@ -68,7 +68,7 @@ describe('readCorpus: JSON lines', () => {
     const path = await writeBytes(dir, 'f.jsonl', '{"text":"ok"}\n{"text": oops}\n');
     const error = await failure(path, { format: 'jsonl' });
     expect(error.row).toBe(2);
-    expect(error.message).toMatch(/row 2: malformed JSON line/);
+    expect(error.message).toMatch(/row 2: not valid JSON at column 10: unexpected character "o"/);
   });
 
   it('names the line and field when the field is missing or not a string', async () => {
@@ -110,7 +110,7 @@ describe('readCorpus: bad files', () => {
     const bytes = new Uint8Array([...Buffer.from('ok\nab'), 0xc3, 0x28, ...Buffer.from('z\n')]);
     const error = await failure(await writeBytes(dir, 'latin.txt', bytes));
     expect(error.row).toBe(2);
-    expect(error.message).toContain('invalid UTF-8 at column 3, byte offset 6');
+    expect(error.message).toContain('invalid UTF-8 at column 3, byte offset 5 (byte 0xc3)');
   });
 
   it('refuses a corrupt gzip file', async () => {

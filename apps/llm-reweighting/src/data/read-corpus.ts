@@ -5,6 +5,8 @@ import { createGunzip } from 'node:zlib';
 
 import { DataFileError } from '@counterweight/runtime';
 
+import { jsonSyntaxProblem } from './json-syntax.js';
+
 /** A text corpus as read from a file: its documents in file order, with what they came from. */
 export interface Corpus {
   /** The file it was read from, or `embedded:<name>` for the embedded default. */
@@ -68,11 +70,14 @@ function decodeLine(bytes: Uint8Array, path: string, line: number, lineOffset: n
       }
     }
     const column = [...decoded].length + 1;
-    const byte = bytes[bad];
+    // The bad sequence starts at the first byte the decoder has not turned into text: a lead byte whose sequence the
+    // byte at `bad` breaks or the end cuts off, or `bad` itself.
+    const start = Buffer.byteLength(decoded, 'utf8');
+    const byte = bytes[start] ?? 0;
     throw new DataFileError(
       { file: path, row: line },
-      `invalid UTF-8 at column ${column}, byte offset ${lineOffset + bad}` +
-        (byte === undefined ? ' (a multi-byte sequence is cut off at the end of the line)' : ` (byte 0x${byte.toString(16).padStart(2, '0')})`),
+      `invalid UTF-8 at column ${column}, byte offset ${lineOffset + start}` +
+        (bad === bytes.length ? ' (a multi-byte sequence is cut off at the end of the line)' : ` (byte 0x${byte.toString(16).padStart(2, '0')})`),
     );
   }
 }
@@ -213,6 +218,7 @@ export async function readCorpus(path: string, options: ReadCorpusOptions = {}):
       flush();
     }
   }
+  if (bytes === 0) throw new DataFileError({ file: path }, 'is empty after decompression (expected gzip-compressed text)');
   if (documents.length === 0) {
     throw new DataFileError({ file: path }, format === 'jsonl' ? 'holds no JSON line' : 'holds only white space, no text');
   }
@@ -223,8 +229,9 @@ function jsonDocument(text: string, field: string, path: string, line: number): 
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new DataFileError({ file: path, row: line }, `malformed JSON line: ${(error as Error).message}`);
+  } catch {
+    const problem = jsonSyntaxProblem(text);
+    throw new DataFileError({ file: path, row: line }, `not valid JSON at column ${problem.column}: ${problem.reason} (expected one JSON object per line)`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new DataFileError({ file: path, row: line }, `expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
