@@ -8,11 +8,10 @@ import {
   runProgram,
   type ComparisonFlags,
 } from '@counterweight/experiment/cli';
-import { ConfigError, initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { ConfigError } from '@counterweight/runtime/base';
 import { InvalidArgumentError } from 'commander';
 
 import { RECIPE_NAMES, parseRecipes } from './recipes.js';
-import { runQuickstart } from './run.js';
 
 function recipes(value: string): ReturnType<typeof parseRecipes> {
   try {
@@ -54,6 +53,8 @@ addComparisonOptions(program, {
   outHelp: 'root directory of run reports (the run goes to <out>/quickstart/<run-id>/)',
 }).action(async (opts: QuickstartFlags) => {
   if (opts.resume === true && opts.runId === undefined) throw new ConfigError('--resume', 'needs --run-id of the run to continue');
+  // tfjs and the training code load here, not at the top: --help and flag errors answer without them.
+  const [{ initBackend, resolveBackendRequest }, { runQuickstart }] = await Promise.all([import('@counterweight/runtime'), import('./run.js')]);
   await initBackend(resolveBackendRequest(opts.backend));
   const { run, results } = await runQuickstart({
     ...(opts.data === undefined ? {} : { data: opts.data }),

@@ -1,4 +1,3 @@
-import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
 import type { Command } from 'commander';
 
 import { backendOption } from './program.js';
@@ -34,6 +33,8 @@ export function addExportCommand(program: Command, options: ExportCommandOptions
     .requiredOption('--out <model.onnx>', 'ONNX file to write')
     .addOption(backendOption())
     .action(async (flags: { run: string; out: string; backend?: string }) => {
+      // Loaded here, not at the top: `--help` and flag errors need no tfjs.
+      const { initBackend, resolveBackendRequest } = await import('@counterweight/runtime');
       await initBackend(resolveBackendRequest(flags.backend), { log: null });
       const r = await options.exportRun(flags.run, flags.out);
       process.stdout.write(`${r.path}: ${r.method}, ${r.nodes} nodes, opset ${r.opset}, ${r.bytes} bytes\n`);

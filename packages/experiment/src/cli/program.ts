@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 
-import { quietFromEnv, removeOwnTemporaries } from '@counterweight/runtime';
+import { quietFromEnv, removeOwnTemporaries } from '@counterweight/runtime/base';
 import { Command, Option } from 'commander';
 
 import { integerArgument } from './arguments.js';
