@@ -43,7 +43,7 @@ describe('imbalanced-vision CLI', () => {
     expect(recipe.stderr).toMatch(/imbalanced-vision: --recipes: unknown single-label recipe "oops"/);
     const run = await vision('export', '--run', root, '--out', join(root, 'z.onnx'));
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/model\.json: does not exist \(is this a finished run directory\?\)/);
+    expect(run.stderr).toMatch(/model\.json: does not exist: not a run folder of `compare`/);
     const predict = await vision('predict', '--model', join(root, 'missing.onnx'), 'a.png');
     expect(predict.code).toBe(1);
     expect(predict.stderr).toMatch(/missing\.onnx/);

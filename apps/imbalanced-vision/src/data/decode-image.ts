@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 
@@ -53,16 +54,72 @@ export function validateImageSpec(spec: ImageSpec): void {
   }
 }
 
+/** Formats told apart by their first bytes, for messages (sharp decodes more, e.g. GIF, TIFF, AVIF). */
+const SIGNATURES: ReadonlyArray<readonly [string, (b: Uint8Array) => boolean]> = [
+  ['PNG', (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47],
+  ['JPEG', (b) => b[0] === 0xff && b[1] === 0xd8],
+  ['WebP', (b) => b.length >= 12 && String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP'],
+  ['GIF', (b) => String.fromCharCode(...b.subarray(0, 4)) === 'GIF8'],
+];
+
+/** The image format `bytes` start with (`PNG`, `JPEG`, `WebP`, `GIF`), or undefined. */
+export function sniffImageFormat(bytes: Uint8Array): string | undefined {
+  return SIGNATURES.find(([, test]) => test(bytes))?.[0];
+}
+
+/** What a file that is no image looks like, without echoing its bytes: text, or its first four bytes in hex. */
+function describeContent(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 256);
+  const texty = head.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b !== 0x7f));
+  if (texty) return 'it looks like a text file';
+  const hex = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `it starts with the bytes ${hex}`;
+}
+
+/** sharp's reason, on one line, without its `Input buffer has corrupt header:` preamble or repeated lines. */
+function decoderReason(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = [...new Set(text.split('\n').map((l) => l.replace(/^Input (buffer|file) has corrupt header:\s*/i, '').trim()))];
+  return lines.filter((l) => l !== '').join('; ').slice(0, 200);
+}
+
+/**
+ * Reads an image file's bytes.
+ * @throws DataFileError naming the path when it is missing, a folder, unreadable or empty.
+ */
+async function readImageBytes(path: string): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a folder, not an image file'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'cannot be read (permission denied)'
+            : `cannot be read (${code ?? String(error)})`;
+    throw new DataFileError({ file: path }, reason, { cause: error });
+  }
+  if (bytes.length === 0) throw new DataFileError({ file: path }, 'is empty (0 bytes), not an image');
+  return bytes;
+}
+
 /**
  * Decodes one image file with sharp into `height × width × channels` bytes (row-major HWC): EXIF orientation
  * applied, alpha composited onto the background, converted to grey (`b-w`) or sRGB, resized with `fit`.
  * Decoder warnings (e.g. a truncated JPEG) count as failures.
- * @throws DataFileError naming the path when the file is missing or cannot be decoded.
+ * @throws DataFileError naming the path and the problem: the file is missing, a folder or empty; its content is not an
+ *   image (text, unknown bytes); or it is a truncated or corrupt PNG/JPEG/WebP (with its size and the decoder's reason).
  */
 export async function decodeImage(path: string, spec: ImageSpec): Promise<Uint8Array> {
   const grey = spec.background ?? 0;
+  const bytes = await readImageBytes(path);
+  let decoded: { data: Buffer; info: sharp.OutputInfo };
   try {
-    const { data, info } = await sharp(path, { failOn: 'warning', autoOrient: true })
+    decoded = await sharp(bytes, { failOn: 'warning', autoOrient: true })
       .flatten({ background: { r: grey, g: grey, b: grey } })
       .toColourspace(spec.channels === 1 ? 'b-w' : 'srgb')
       .resize(spec.width, spec.height, {
@@ -71,18 +128,23 @@ export async function decodeImage(path: string, spec: ImageSpec): Promise<Uint8A
       })
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    const expected = spec.height * spec.width * spec.channels;
-    if (info.channels !== spec.channels || info.width !== spec.width || info.height !== spec.height || data.length !== expected) {
-      throw new Error(
-        `decoded to ${info.width}×${info.height}×${info.channels} (${data.length} bytes), ` +
-          `expected ${spec.width}×${spec.height}×${spec.channels}`,
-      );
-    }
-    return new Uint8Array(data.buffer, data.byteOffset, data.length);
   } catch (error) {
-    const message = (error as Error).message.split('\n')[0] ?? String(error);
-    throw new DataFileError({ file: path }, `cannot decode image: ${message}`, { cause: error });
+    const reason = decoderReason(error);
+    const message = /unsupported image format/i.test(reason)
+      ? `cannot decode image: not a JPEG, PNG or WebP file (${describeContent(bytes)})`
+      : `cannot decode image: ${sniffImageFormat(bytes) ?? 'image'} data truncated or corrupt (${bytes.length} bytes; decoder: ${reason})`;
+    throw new DataFileError({ file: path }, message, { cause: error });
   }
+  const { data, info } = decoded;
+  const expected = spec.height * spec.width * spec.channels;
+  if (info.channels !== spec.channels || info.width !== spec.width || info.height !== spec.height || data.length !== expected) {
+    throw new DataFileError(
+      { file: path },
+      `cannot decode image: decoded to ${info.width}×${info.height}×${info.channels} (${data.length} bytes), ` +
+        `expected ${spec.width}×${spec.height}×${spec.channels}`,
+    );
+  }
+  return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }
 
 /** An image left out by {@link decodeImages} with `skipUnreadable`. */

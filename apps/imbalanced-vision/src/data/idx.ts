@@ -50,6 +50,9 @@ function hex32(bytes: Uint8Array): string {
  *   a zero dimension, or a size that disagrees with the header (expected vs actual bytes).
  */
 export function decodeIdx(bytes: Uint8Array, file: string, dimensions?: number, gzipped = false): IdxArray {
+  if (bytes.length === 0) {
+    throw new DataFileError({ file }, `is empty (0 bytes${gzipped ? ' after gunzip' : ''}), expected an IDX file`);
+  }
   if (bytes.length < 4) {
     throw new DataFileError({ file }, `has ${bytes.length} bytes, too short for the 4-byte IDX magic number`);
   }
@@ -158,9 +161,9 @@ export async function readMaybeGzip(path: string): Promise<{ readonly bytes: Uin
     raw = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DataFileError({ file: path }, code === 'ENOENT' ? 'file not found' : `cannot read: ${String(error)}`, {
-      cause: error,
-    });
+    const reason =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, expected a file' : `cannot be read (${code ?? String(error)})`;
+    throw new DataFileError({ file: path }, reason, { cause: error });
   }
   return maybeGunzip(raw, path);
 }
@@ -214,19 +217,22 @@ const FILE_PATTERNS: Readonly<Record<keyof IdxFiles, { readonly pattern: RegExp;
 export async function findIdxFiles(dir: string): Promise<IdxFiles> {
   let names: string[];
   try {
-    if (!(await stat(dir)).isDirectory()) throw new DataFileError({ file: dir }, 'is not a directory');
+    if (!(await stat(dir)).isDirectory()) {
+      throw new DataFileError({ file: dir }, 'is a file, expected a directory of MNIST-format (IDX) files');
+    }
     names = (await readdir(dir)).sort();
   } catch (error) {
     if (error instanceof DataFileError) throw error;
     throw new DataFileError({ file: dir }, 'directory not found', { cause: error });
   }
+  const shown = names.length === 0 ? 'nothing' : names.length <= 8 ? names.join(', ') : `${names.slice(0, 8).join(', ')} and ${names.length - 8} more`;
   const pick = (key: keyof IdxFiles): string => {
     const { pattern, describe } = FILE_PATTERNS[key];
     const matches = names.filter((name) => pattern.test(name));
     if (matches.length === 0) {
       throw new DataFileError(
         { file: dir },
-        `no ${describe} file in this directory (it holds: ${names.length === 0 ? 'nothing' : names.join(', ')})`,
+        `no ${describe} file in this directory (it holds: ${shown})`,
       );
     }
     if (matches.length > 1) {

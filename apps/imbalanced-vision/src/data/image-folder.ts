@@ -1,10 +1,11 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import { DataFileError } from '@counterweight/runtime';
 
-import { decodeImages, isImagePath, validateImageSpec, type DecodeImagesOptions, type ImageSpec, type SkippedImage } from './decode-image.js';
+import { decodeImages, validateImageSpec, type DecodeImagesOptions, type ImageSpec, type SkippedImage } from './decode-image.js';
 import type { LabeledImages } from './image-set.js';
+import { byCodeUnit, listImageFiles } from './list-images.js';
 
 /** Options of {@link loadImageFolder}. */
 export interface ImageFolderOptions extends DecodeImagesOptions {
@@ -22,14 +23,6 @@ export interface ImageFolder extends LabeledImages {
   readonly skipped: readonly SkippedImage[];
 }
 
-function isHidden(relativePath: string): boolean {
-  return relativePath.split(sep).some((part) => part.startsWith('.'));
-}
-
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * Loads a classification data set stored as one sub-folder per class (`root/<class>/**\/*.jpg|jpeg|png|webp`, the
  * torchvision `ImageFolder` layout). Class names are the folder names sorted by code unit (locale-independent);
@@ -37,8 +30,9 @@ function byCodeUnit(a: string, b: string): number {
  * order, and decoded to `options.image` (fixed size and channel count, see {@link decodeImage}). Hidden files and
  * folders and files with other extensions are ignored.
  *
- * @throws DataFileError naming the path when `root` is missing or has no class folders, a class folder has no
- *   images (also after skipping unreadable ones), or an image cannot be decoded and `skipUnreadable` is not set.
+ * @throws DataFileError naming the path when `root` is missing, a file or has no class folders, a class folder has no
+ *   images (also after skipping unreadable ones) or a broken symbolic link, or an image cannot be decoded and
+ *   `skipUnreadable` is not set.
  */
 export async function loadImageFolder(root: string, options: ImageFolderOptions): Promise<ImageFolder> {
   validateImageSpec(options.image);
@@ -46,7 +40,14 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
   try {
     entries = await readdir(root, { withFileTypes: true });
   } catch (error) {
-    throw new DataFileError({ file: root }, 'directory not found', { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOTDIR'
+        ? 'is a file, expected a folder with one sub-folder of images per class'
+        : code === 'ENOENT'
+          ? 'directory not found'
+          : `cannot be listed (${code ?? String(error)})`;
+    throw new DataFileError({ file: root }, reason, { cause: error });
   }
   const classNames = entries
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
@@ -59,13 +60,9 @@ export async function loadImageFolder(root: string, options: ImageFolderOptions)
   const pathLabels: number[] = [];
   for (const [classId, name] of classNames.entries()) {
     const classDir = join(root, name);
-    const files: string[] = [];
-    for (const relative of await readdir(classDir, { recursive: true })) {
-      if (isHidden(relative) || !isImagePath(relative)) continue;
-      if ((await stat(join(classDir, relative))).isFile()) files.push(relative);
-    }
+    const files = await listImageFiles(classDir);
     if (files.length === 0) throw new DataFileError({ file: classDir }, 'class folder holds no JPEG, PNG or WebP images');
-    for (const file of files.sort(byCodeUnit)) {
+    for (const file of files) {
       relativePaths.push(join(name, file));
       pathLabels.push(classId);
     }

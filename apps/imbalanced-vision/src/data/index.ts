@@ -28,6 +28,7 @@ export {
   decodeImage,
   decodeImages,
   isImagePath,
+  sniffImageFormat,
   validateImageSpec,
   type DecodeImagesOptions,
   type DecodedImages,
@@ -84,6 +85,7 @@ export {
   type LongTailProfile,
   type LongTailSplit,
 } from './long-tail.js';
+export { byCodeUnit, listImageFiles } from './list-images.js';
 export { loadManifest, type ManifestImages, type ManifestOptions } from './manifest.js';
 export { MOSAIC_GRID, buildMosaics, mosaicClassProbabilities, type MosaicOptions, type Mosaics } from './mosaic.js';
 export { fitChannelStats, normalizePixels, type ChannelStats } from './normalize.js';

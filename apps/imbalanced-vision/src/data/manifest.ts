@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 
 import { ConfigError, DataFileError, readCsvTable } from '@counterweight/runtime';
 
+import { readMaybeGzip } from './idx.js';
+import { checkTextBytes } from './text-bytes.js';
 import { decodeImages, validateImageSpec, type DecodeImagesOptions, type ImageSpec, type SkippedImage } from './decode-image.js';
 import type { MultiLabelImages } from './image-set.js';
 
@@ -55,9 +57,10 @@ function byCodeUnit(a: string, b: string): number {
  * Rows in errors are 1-based and count the header as row 1: they are line numbers unless blank lines or quoted line
  * breaks come before them (the CSV reader skips blank lines).
  *
- * @throws DataFileError naming the manifest, row and column for a missing column, an empty path, a path whose file
- *   does not exist (never skipped: the manifest itself is wrong), a label not in `classNames`; naming the image path
- *   for an image that cannot be decoded unless `skipUnreadable` is set.
+ * @throws DataFileError naming the manifest and, where it applies, the row and column: a binary file or invalid UTF-8
+ *   (with the byte offset), a missing column, an empty path, a path whose file does not exist or is a folder (never
+ *   skipped: the manifest itself is wrong), a label not in `classNames`, an image that cannot be decoded (naming the
+ *   image path too) unless `skipUnreadable` is set.
  */
 export async function loadManifest(manifest: string, options: ManifestOptions): Promise<ManifestImages> {
   validateImageSpec(options.image);
@@ -72,6 +75,8 @@ export async function loadManifest(manifest: string, options: ManifestOptions): 
       seen.add(name);
     }
   }
+  // Binary content and invalid UTF-8 first: the CSV reader would turn them into U+FFFD and report damaged paths.
+  checkTextBytes((await readMaybeGzip(manifest)).bytes, manifest, 'a CSV manifest (path,labels)');
   const table = await readCsvTable(manifest, {
     columns: { path: 'utf8', labels: 'utf8' },
     naValues: [],
@@ -113,26 +118,38 @@ export async function loadManifest(manifest: string, options: ManifestOptions): 
   });
 
   const resolved = rawPaths.map((path) => resolve(root, path));
-  const exists = await Promise.all(
+  const kinds = await Promise.all(
     resolved.map((path) =>
       stat(path).then(
-        (s) => s.isFile(),
-        () => false,
+        (s) => (s.isFile() ? 'file' : s.isDirectory() ? 'folder' : 'other'),
+        () => 'missing',
       ),
     ),
   );
-  const missing = exists.indexOf(false);
-  if (missing >= 0) {
+  const bad = kinds.findIndex((kind) => kind !== 'file');
+  if (bad >= 0) {
+    const what = kinds[bad] === 'missing' ? 'not found' : kinds[bad] === 'folder' ? 'is a folder, not an image file' : 'is not a regular file';
     throw new DataFileError(
-      { file: manifest, row: missing + 2, column: 'path' },
-      `image ${JSON.stringify(rawPaths[missing])} not found (resolved to ${resolved[missing]})`,
+      { file: manifest, row: bad + 2, column: 'path' },
+      `image ${JSON.stringify(rawPaths[bad])} ${what} (resolved to ${resolved[bad]})`,
     );
   }
 
-  const decoded = await decodeImages(resolved, options.image, {
-    ...options,
-    progressLabel: options.progressLabel ?? `decode ${manifest}`,
-  });
+  let decoded;
+  try {
+    decoded = await decodeImages(resolved, options.image, {
+      ...options,
+      progressLabel: options.progressLabel ?? `decode ${manifest}`,
+    });
+  } catch (error) {
+    const index = error instanceof DataFileError ? resolved.indexOf(error.file) : -1;
+    if (index < 0) throw error;
+    throw new DataFileError(
+      { file: manifest, row: index + 2, column: 'path' },
+      `image ${(error as DataFileError).message}`,
+      { cause: error },
+    );
+  }
   const numClasses = classNames.length;
   const targets = new Uint8Array(decoded.kept.length * numClasses);
   decoded.kept.forEach((index, row) => {

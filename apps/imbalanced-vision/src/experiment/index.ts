@@ -29,7 +29,7 @@ export {
   type ExperimentSettings,
   type Task,
 } from './options.js';
-export { predictImages, type ImagePrediction, type PredictImagesOptions, type PredictImagesResult } from './predict-images.js';
+export { expandImagePaths, predictImages, type ImagePrediction, type PredictImagesOptions, type PredictImagesResult } from './predict-images.js';
 export {
   defaultClassNames,
   isFashionMnistDir,

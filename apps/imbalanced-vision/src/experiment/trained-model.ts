@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { ConfigError, DataFileError, readNamedWeights, writeFileAtomic, writeNamedWeights } from '@counterweight/runtime';
@@ -92,26 +92,94 @@ export async function saveTrainedModel(
 }
 
 /**
+ * Checks that `dir` is a folder holding a saved model, telling apart a missing folder, a file, an unfinished run
+ * (checkpoints but no model yet) and a folder that is no run.
+ * @throws DataFileError naming the path.
+ */
+async function requireRunFolder(dir: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(dir)).isDirectory();
+  } catch (error) {
+    throw new DataFileError({ file: dir }, 'run folder not found', { cause: error });
+  }
+  if (!isDirectory) {
+    throw new DataFileError({ file: dir }, 'is a file, expected a run folder of `compare` (<out>/runs/<recipe>/seed-<r>)');
+  }
+  const names = await readdir(dir);
+  if (names.includes(TRAINED_MODEL)) return;
+  const unfinished = names.some((name) => name.startsWith('stage-'));
+  throw new DataFileError(
+    { file: join(dir, TRAINED_MODEL) },
+    unfinished
+      ? 'does not exist: the run has checkpoints but did not finish (run the same compare command again to complete it)'
+      : 'does not exist: not a run folder of `compare` (<out>/runs/<recipe>/seed-<r>)',
+  );
+}
+
+/** The fields of `model.json` that are checked before use, with what each must be. */
+function modelDescriptionProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a JSON object';
+  const info = value as Record<string, unknown>;
+  if (info['format'] !== FORMAT) {
+    return `is not an imbalanced-vision model (format ${info['format'] === undefined ? 'missing' : JSON.stringify(info['format'])}, expected "${FORMAT}")`;
+  }
+  if (info['version'] !== 1) return `has version ${JSON.stringify(info['version'] ?? null)}, expected 1`;
+  if (typeof info['recipe'] !== 'string') return 'has no "recipe" string';
+  if (info['task'] !== 'single-label' && info['task'] !== 'multi-label') return 'has no "task" (single-label or multi-label)';
+  const names = info['classNames'];
+  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string')) return 'has no "classNames" array';
+  if (typeof info['model'] !== 'object' || info['model'] === null) return 'has no "model" options';
+  const normalization = info['normalization'] as Record<string, unknown> | null | undefined;
+  if (typeof normalization !== 'object' || normalization === null || !Array.isArray(normalization['mean']) || !Array.isArray(normalization['std'])) {
+    return 'has no "normalization" (mean and std arrays)';
+  }
+  const weights = info['weights'];
+  if (!Array.isArray(weights) || weights.some((g) => typeof g !== 'object' || g === null || !Array.isArray((g as Record<string, unknown>)['weights']))) {
+    return 'has no "weights" manifest';
+  }
+  return undefined;
+}
+
+/**
  * Loads a model saved by {@link saveTrainedModel} (a run directory of `compare`).
- * @throws DataFileError naming the file when it is missing, not a saved model, or its weights do not match.
+ * @throws DataFileError naming the path: the folder is missing or a file, the run is unfinished or not a run,
+ *   `model.json` is not valid JSON or not a saved model (naming the field), the weights are missing, truncated or do
+ *   not match.
  */
 export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
+  await requireRunFolder(dir);
   const descriptionPath = join(dir, TRAINED_MODEL);
-  let info: TrainedModelInfo;
+  let text: string;
   try {
-    info = JSON.parse(await readFile(descriptionPath, 'utf8')) as TrainedModelInfo;
+    text = await readFile(descriptionPath, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist (is this a finished run directory?)' : `cannot be read: ${String(error)}`;
-    throw new DataFileError({ file: descriptionPath }, reason, { cause: error });
+    throw new DataFileError({ file: descriptionPath }, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
   }
-  if (info.format !== FORMAT || info.version !== 1) {
-    throw new DataFileError({ file: descriptionPath }, `is not an imbalanced-vision model (format ${String(info.format)})`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+    const where = text.trim() === '' ? 'the file is empty' : `truncated or corrupt${position === undefined ? ', at its end' : ` at character ${position}`}`;
+    throw new DataFileError({ file: descriptionPath }, `is not valid JSON (${where})`, { cause: error });
   }
+  const problem = modelDescriptionProblem(parsed);
+  if (problem !== undefined) throw new DataFileError({ file: descriptionPath }, problem);
+  const info = parsed as TrainedModelInfo;
   const weightsPath = join(dir, TRAINED_WEIGHTS);
   const tensors = await readNamedWeights(weightsPath, info.weights, { source: TRAINED_MODEL });
   let model: VisionModel | undefined;
   try {
-    model = createModel(info.model);
+    try {
+      model = createModel(info.model);
+    } catch (error) {
+      throw new DataFileError(
+        { file: descriptionPath },
+        `its "model" options do not describe a model this app builds (${error instanceof Error ? error.message : String(error)})`,
+        { cause: error },
+      );
+    }
     for (const { name, variable } of model.variables) {
       const value = tensors[name];
       if (value === undefined || value.shape.join() !== variable.shape.join()) {

@@ -78,13 +78,13 @@ describe('OnnxClassifier.load errors name the path', () => {
     const path = join(dir, 'missing.onnx');
     const error = await loadError(path);
     expect(error.path).toBe(path);
-    expect(error.message).toBe(`${path}: cannot read the model file (ENOENT)`);
+    expect(error.message).toBe(`${path}: file not found`);
   });
 
   it('for a directory and an empty file', async () => {
     const folder = join(dir, 'folder.onnx');
     await mkdir(folder);
-    expect((await loadError(folder)).message).toContain(`${folder}: cannot read the model file (EISDIR)`);
+    expect((await loadError(folder)).message).toBe(`${folder}: is a folder, expected an ONNX model file`);
     const empty = await write('empty.onnx', '');
     expect((await loadError(empty)).message).toBe(`${empty}: is empty, not an ONNX model`);
   });

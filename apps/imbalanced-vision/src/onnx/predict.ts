@@ -1,3 +1,6 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { OnnxModelError, createOnnxSession } from '@counterweight/runtime/onnx';
 import * as ort from 'onnxruntime-node';
 
@@ -32,6 +35,37 @@ type Dims = ReadonlyArray<number | undefined>;
 function dimsOf(metadata: ort.InferenceSession.ValueMetadata | undefined): Dims | undefined {
   if (metadata === undefined || !metadata.isTensor) return undefined;
   return metadata.shape.map((d) => (typeof d === 'number' && d > 0 ? d : undefined));
+}
+
+/**
+ * Checks that `path` is a file before onnxruntime reads it, so a folder (e.g. a `compare` run folder, which holds
+ * `model.json`) or a missing path gets a message saying so.
+ * @throws OnnxModelError naming the path.
+ */
+async function requireModelFile(path: string): Promise<void> {
+  let isDirectory: boolean;
+  try {
+    isDirectory = (await stat(path)).isDirectory();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new OnnxModelError(path, code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(error)})`, { cause: error });
+  }
+  if (!isDirectory) return;
+  const isRun = await stat(join(path, 'model.json')).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  throw new OnnxModelError(
+    path,
+    isRun
+      ? `is a run folder, not an ONNX file; export it first: imbalanced-vision export --run ${path} --out model.onnx`
+      : 'is a folder, expected an ONNX model file',
+  );
+}
+
+function describeInput(metadata: ort.InferenceSession.ValueMetadata | undefined): string {
+  if (metadata === undefined || !metadata.isTensor) return 'not a tensor';
+  return `${metadata.type} [${metadata.shape.map((d) => (typeof d === 'number' && d > 0 ? String(d) : '?')).join(', ')}]`;
 }
 
 function detectLayout(dims: Dims, path: string): ImageLayout {
@@ -83,10 +117,12 @@ export class OnnxClassifier {
 
   /**
    * Loads and checks a model.
-   * @throws OnnxModelError naming the path when the file is missing or unreadable, is not a valid ONNX model, has no
-   *   4-D float image input, or names an input/output it does not have.
+   * @throws OnnxModelError naming the path when the file is missing, a folder (a run folder is pointed to `export`) or
+   *   unreadable, is not a valid ONNX model, has no 4-D float image input (another kind of model: saying what input it
+   *   has), or names an input/output it does not have.
    */
   static async load(path: string, options: OnnxClassifierOptions = {}): Promise<OnnxClassifier> {
+    await requireModelFile(path);
     const { session, metadata: modelMetadata } = await createOnnxSession(path, { intraOpNumThreads: options.intraOpNumThreads });
     try {
       const inputName = options.inputName ?? (session.inputNames.length === 1 ? session.inputNames[0] : undefined);
@@ -94,7 +130,7 @@ export class OnnxClassifier {
         throw new OnnxModelError(
           path,
           options.inputName === undefined
-            ? `has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); pass inputName`
+            ? `has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); an image classifier has one image input (or pass inputName)`
             : `has no input "${options.inputName}" (inputs: ${session.inputNames.join(', ')})`,
         );
       }
@@ -105,7 +141,10 @@ export class OnnxClassifier {
       const metadata = session.inputMetadata.find((m) => m.name === inputName);
       const dims = dimsOf(metadata);
       if (dims === undefined || dims.length !== 4 || (metadata?.isTensor === true && metadata.type !== 'float32')) {
-        throw new OnnxModelError(path, `input "${inputName}" must be a 4-D float32 image tensor`);
+        throw new OnnxModelError(
+          path,
+          `is not an image classifier: its input "${inputName}" is ${describeInput(metadata)}, expected a 4-D float32 image tensor (NHWC or NCHW)`,
+        );
       }
       const layout = options.layout === undefined || options.layout === 'auto' ? detectLayout(dims, path) : options.layout;
       return new OnnxClassifier(path, session, inputName, outputName, layout, dims, modelMetadata);
