@@ -1,14 +1,20 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 
 import { DataFileError, writeJsonAtomic } from '@counterweight/runtime';
 
 import { BYTE_TO_CHARACTER } from './byte-level.js';
 import { BpeTokenizer } from './bpe-tokenizer.js';
 import { CharTokenizer, END_OF_TEXT } from './char-tokenizer.js';
+import { jsonSyntaxProblem } from './json-syntax.js';
 import type { Tokenizer, TokenizerFile } from './tokenizer.js';
 
 /** The file name a tokenizer is saved under beside a run or a model. */
 export const TOKENIZER_FILE_NAME = 'tokenizer.json';
+
+/** A field's value as a message shows it; a missing field reads "nothing (the field is missing)", never "undefined". */
+function shown(value: unknown): string {
+  return value === undefined ? 'nothing (the field is missing)' : JSON.stringify(value);
+}
 
 function fail(file: string, field: string, message: string): never {
   throw new DataFileError({ file, column: field }, message);
@@ -25,10 +31,10 @@ function fail(file: string, field: string, message: string): never {
 export function tokenizerFromFile(value: unknown, file: string): Tokenizer {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(file, 'tokenizer', 'expected a JSON object');
   const record = value as Record<string, unknown>;
-  if (record.format !== 'counterweight-tokenizer') fail(file, 'format', `must be "counterweight-tokenizer", got ${JSON.stringify(record.format)}`);
-  if (record.version !== 1) fail(file, 'version', `must be 1, got ${JSON.stringify(record.version)}`);
+  if (record.format !== 'counterweight-tokenizer') fail(file, 'format', `must be "counterweight-tokenizer", got ${shown(record.format)}`);
+  if (record.version !== 1) fail(file, 'version', `must be 1, got ${shown(record.version)}`);
   const kind = record.kind;
-  if (kind !== 'char' && kind !== 'bpe') fail(file, 'kind', `must be "char" or "bpe", got ${JSON.stringify(kind)}`);
+  if (kind !== 'char' && kind !== 'bpe') fail(file, 'kind', `must be "char" or "bpe", got ${shown(kind)}`);
   const vocabulary = record.vocabulary;
   if (!Array.isArray(vocabulary) || vocabulary.length === 0) fail(file, 'vocabulary', 'must be a non-empty array of token texts');
   const seen = new Set<string>();
@@ -40,7 +46,7 @@ export function tokenizerFromFile(value: unknown, file: string): Tokenizer {
   const texts = vocabulary as string[];
   const endOfTextId = record.endOfTextId;
   if (endOfTextId !== null) {
-    if (endOfTextId !== texts.length - 1) fail(file, 'endOfTextId', `must be null or the last id ${texts.length - 1}, got ${JSON.stringify(endOfTextId)}`);
+    if (endOfTextId !== texts.length - 1) fail(file, 'endOfTextId', `must be null or the last id ${texts.length - 1}, got ${shown(endOfTextId)}`);
     if (texts[endOfTextId] !== END_OF_TEXT) fail(file, `vocabulary[${endOfTextId}]`, `the end-of-text token must read ${JSON.stringify(END_OF_TEXT)}`);
   }
   const endOfText = endOfTextId !== null;
@@ -57,7 +63,7 @@ export function tokenizerFromFile(value: unknown, file: string): Tokenizer {
   const merges = record.merges;
   if (!Array.isArray(merges)) fail(file, 'merges', 'a bpe tokenizer needs an array of merges ("left right")');
   BYTE_TO_CHARACTER.forEach((character, byte) => {
-    if (regular[byte] !== character) fail(file, `vocabulary[${byte}]`, `ids 0-255 must be the byte characters; expected ${JSON.stringify(character)} for byte ${byte}, got ${JSON.stringify(regular[byte])}`);
+    if (regular[byte] !== character) fail(file, `vocabulary[${byte}]`, `ids 0-255 must be the byte characters; expected ${JSON.stringify(character)} for byte ${byte}, got ${regular[byte] === undefined ? 'no token (the vocabulary is shorter)' : JSON.stringify(regular[byte])}`);
   });
   const idOf = new Map(regular.map((text, id) => [text, id]));
   const pairs = merges.map((merge: unknown, index): [number, number] => {
@@ -88,23 +94,66 @@ export async function saveTokenizer(path: string, tokenizer: Tokenizer): Promise
   await writeJsonAtomic(path, file);
 }
 
+/** 1-based line and column (in code points) of byte `offset` of UTF-8 `bytes` that decode cleanly up to it. */
+function bytePosition(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: [...before.slice(lineStart)].length + 1 };
+}
+
+/** The first byte offset at which `bytes` stop being UTF-8 (the start of the broken sequence), or undefined. */
+function invalidUtf8Offset(bytes: Uint8Array): number | undefined {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let decoded = 0;
+  for (let i = 0; i < bytes.length; i += 1) {
+    try {
+      decoded += Buffer.byteLength(decoder.decode(bytes.subarray(i, i + 1), { stream: true }), 'utf8');
+    } catch {
+      return decoded;
+    }
+  }
+  try {
+    decoder.decode();
+    return undefined;
+  } catch {
+    return decoded;
+  }
+}
+
 /**
- * Reads and validates a `tokenizer.json` (see {@link tokenizerFromFile}).
- * @throws DataFileError naming the file when it is missing, not JSON, or a field is wrong.
+ * Reads and validates a `tokenizer.json` (see {@link tokenizerFromFile}): strict UTF-8 (a bad byte would silently
+ * become U+FFFD in a token), JSON, then the fields.
+ * @throws DataFileError naming the file when it is missing, a folder, empty, not UTF-8 (byte offset, line, column),
+ *   not JSON (line, column and what was expected), or a field is wrong (the field).
  */
 export async function loadTokenizer(path: string): Promise<Tokenizer> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    if ((await stat(path)).isDirectory()) throw new DataFileError({ file: path }, 'is a folder, expected a tokenizer.json file');
+    bytes = await readFile(path);
   } catch (error) {
+    if (error instanceof DataFileError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataFileError({ file: path }, code === 'ENOENT' ? 'tokenizer file not found' : `cannot be read: ${(error as Error).message}`, { cause: error });
   }
+  if (bytes.length === 0) throw new DataFileError({ file: path }, 'is empty, expected a tokenizer as JSON');
+  const bad = invalidUtf8Offset(bytes);
+  if (bad !== undefined) {
+    const { line, column } = bytePosition(bytes, bad);
+    const cut = bytes.length - bad <= 3 && (bytes[bad] ?? 0) >= 0xc0;
+    throw new DataFileError(
+      { file: path },
+      `invalid UTF-8 at line ${line}, column ${column}, byte offset ${bad} (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')}` +
+        `${cut ? ': the file ends inside a multi-byte character — cut short?' : ''}); expected a tokenizer as JSON`,
+    );
+  }
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    throw new DataFileError({ file: path }, `not valid JSON: ${(error as Error).message}`);
+  } catch {
+    const problem = jsonSyntaxProblem(text);
+    throw new DataFileError({ file: path }, `not valid JSON at line ${problem.line}, column ${problem.column}: ${problem.reason}`);
   }
   return tokenizerFromFile(value, path);
 }
