@@ -14,7 +14,7 @@ import {
   type ComparisonFlags,
 } from '@counterweight/experiment/cli';
 import { formatNumber } from '@counterweight/reports';
-import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { ConfigError, initBackend, resolveBackendRequest } from '@counterweight/runtime';
 import { InvalidArgumentError, Option } from 'commander';
 
 import { defaultCtrFetchDir, fetchCtrData } from './data/fetch.js';
@@ -25,7 +25,13 @@ import { checkObjective, OBJECTIVES, type ObjectiveName } from './experiment/obj
 import type { DataSource } from './experiment/prepare-data.js';
 import type { CtrSettings, OptimizerName } from './experiment/settings.js';
 import { CTR_MODEL_KINDS, type CtrModelKind } from './models/index.js';
-import { DEFAULT_BODY_LIMIT, startServer } from './serve/index.js';
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  startServer,
+} from './serve/index.js';
 
 const objectives = parsedListArgument(checkObjective);
 const lambdas = parsedListArgument(unit);
@@ -33,6 +39,13 @@ const lambdas = parsedListArgument(unit);
 function modelKind(value: string): CtrModelKind {
   if (!(CTR_MODEL_KINDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${CTR_MODEL_KINDS.join(', ')}, got "${value}"`);
   return value as CtrModelKind;
+}
+
+/** A TCP port: a whole number in 0–65535 (0: any free port). */
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0 || parsed > 65_535) throw new InvalidArgumentError(`expected a port number in 0–65535, got "${value}"`);
+  return parsed;
 }
 
 const program = createProgram('ctr-ranking', 'CTR models for ad auctions: the welfare-weighted rank loss against logloss — welfare, calibration, serving.');
@@ -59,7 +72,23 @@ interface CompareFlags extends ComparisonFlags {
   temperature: number;
 }
 
+/**
+ * `--skip-malformed` and `--limit` act on the Criteo reader only (line-oriented, possibly huge files); given with any
+ * other `--data` they would be silently ignored, so they are refused, naming the flag and the data kind.
+ */
+function checkCriteoOnlyFlags(flags: CompareFlags): void {
+  if (flags.data.startsWith('criteo:')) return;
+  const kind = ['synthetic', 'obd', 'bank'].includes(flags.data) ? flags.data : `table file ${flags.data}`;
+  for (const [flag, given] of [
+    ['--skip-malformed', flags.skipMalformed === true],
+    ['--limit', flags.limit !== undefined],
+  ] as const) {
+    if (given) throw new ConfigError(flag, `applies only to --data criteo:FILE, not to --data ${kind}; remove it (other loaders stop at the first bad row and read every row)`);
+  }
+}
+
 function dataSource(flags: CompareFlags): DataSource {
+  checkCriteoOnlyFlags(flags);
   switch (flags.data) {
     case 'synthetic':
       return { kind: 'synthetic', generator: flags.generator, auctions: flags.auctions, candidates: flags.candidates };
@@ -105,8 +134,8 @@ const compare = program
     'synthetic',
   )
   .option('--columns <mapping.json>', 'column mapping of a table file: { label, bid?, auction?, numeric, categorical, trueCtr? }')
-  .option('--skip-malformed', 'criteo: skip (and count) malformed lines instead of stopping at the first')
-  .option('--limit <rows>', 'criteo: read at most this many well-formed rows', integer(1))
+  .option('--skip-malformed', 'criteo only (refused with other --data): skip (and count) malformed lines instead of stopping at the first')
+  .option('--limit <rows>', 'criteo only (refused with other --data): read at most this many well-formed rows', integer(1))
   .addOption(new Option('--generator <name>', 'synthetic generator (papers-ctr.md, Pilot)').choices(['A', 'B']).default('A'))
   .option('--auctions <n>', 'synthetic: training (and test) auctions', integer(10), 20_000)
   .option('--candidates <n>', 'candidates per auction (synthetic; grouping size of obd, bank and tables without an auction column)', integer(2), 10)
@@ -176,12 +205,25 @@ program
   .command('serve')
   .description('HTTP service: POST /rank scores candidate ads with onnxruntime-node and returns them ranked by eCPM; GET /health.')
   .requiredOption('--model <model.onnx>', 'model written by `ctr-ranking export`')
-  .option('--port <n>', 'TCP port (0: any free port)', integer(0), 8080)
+  .option('--port <n>', 'TCP port, 0–65535 (0: any free port)', port, 8080)
   .option('--host <host>', 'interface to listen on', '127.0.0.1')
   .option('--body-limit <bytes>', 'largest accepted request body', integer(1), DEFAULT_BODY_LIMIT)
-  .action(async (flags: { model: string; port: number; host: string; bodyLimit: number }) => {
-    const server = await startServer({ modelPath: flags.model, port: flags.port, host: flags.host, bodyLimit: flags.bodyLimit });
-    process.stdout.write(`ctr-ranking serving ${flags.model} at ${server.url}\n`);
-  });
+  .option('--request-timeout <ms>', 'time a client has to send a whole request (headers and body); slower ones get 408 and are disconnected', integer(1), DEFAULT_REQUEST_TIMEOUT_MS)
+  .option('--headers-timeout <ms>', 'time a client has to send the request headers (at most --request-timeout)', integer(1))
+  .option('--keep-alive-timeout <ms>', 'how long an idle keep-alive connection stays open', integer(1), DEFAULT_KEEP_ALIVE_TIMEOUT_MS)
+  .action(
+    async (flags: { model: string; port: number; host: string; bodyLimit: number; requestTimeout: number; headersTimeout?: number; keepAliveTimeout: number }) => {
+      const server = await startServer({
+        modelPath: flags.model,
+        port: flags.port,
+        host: flags.host,
+        bodyLimit: flags.bodyLimit,
+        requestTimeoutMs: flags.requestTimeout,
+        headersTimeoutMs: flags.headersTimeout ?? Math.min(DEFAULT_HEADERS_TIMEOUT_MS, flags.requestTimeout),
+        keepAliveTimeoutMs: flags.keepAliveTimeout,
+      });
+      process.stdout.write(`ctr-ranking serving ${flags.model} at ${server.url}\n`);
+    },
+  );
 
 await runProgram(program);

@@ -6,6 +6,8 @@
 import { readCsvTable, type CsvTableTypes } from '@counterweight/runtime';
 import type { Table } from 'apache-arrow';
 
+import { requireTextFile } from './text-check.js';
+
 /**
  * Numeric columns of UCI Bank Marketing in the `bank-additional` layout (`bank-additional-full.csv`,
  * `bank-additional.csv`) that are usable as features. `duration` is left out: the call length is only known after
@@ -75,8 +77,10 @@ export type BankAdditionalTypes = CsvTableTypes<typeof BANK_ADDITIONAL_SCHEMA>;
 
 /**
  * Reads a UCI Bank Marketing file in the `bank-additional` layout (plain or gzip) with {@link BANK_ADDITIONAL_SCHEMA}.
- * @throws DataFileError naming the file, row and column of a missing column, an unparsable number or an unknown category.
+ * @throws DataFileError naming the file, row and column of a missing column, an unparsable number or an unknown category;
+ *   naming file and row when the file is missing, a folder, or not text (binary, invalid UTF-8).
  */
 export async function readBankAdditional(path: string, options: { readonly limit?: number } = {}): Promise<Table<BankAdditionalTypes>> {
+  await requireTextFile(path, 'a UCI bank-additional CSV file (";"-separated)');
   return readCsvTable(path, { delimiter: ';', columns: BANK_ADDITIONAL_SCHEMA, ...(options.limit === undefined ? {} : { limit: options.limit }) });
 }

@@ -4,6 +4,7 @@ import type { AuctionSet } from './auction-set.js';
 import { CategoryCounter, Vocabulary, checkBuckets, hashBucket, type VocabularyJson } from './encoding.js';
 import { assembleAuctions, fixedSizeGroups } from './grouping.js';
 import { readLines } from './line-reader.js';
+import { binaryLineProblem, quoteExcerpt } from './text-check.js';
 
 /** The 13 integer fields of the Criteo Display Advertising Challenge format. */
 export const CRITEO_INTEGER_FIELDS: readonly string[] = Array.from({ length: 13 }, (_, i) => `I${i + 1}`);
@@ -86,15 +87,17 @@ interface ParsedLine {
 
 /** Parses one line, or returns [column, reason] of the first problem. */
 function parseLine(text: string): ParsedLine | readonly [string, string] {
+  const binary = binaryLineProblem(text);
+  if (binary !== undefined) return ['', `is not text: ${binary}; expected tab-separated label, I1–I13, C1–C26`];
   const parts = text.split('\t');
   if (parts.length !== CRITEO_COLUMNS) return ['', `has ${parts.length} tab-separated columns, expected ${CRITEO_COLUMNS} (label, I1–I13, C1–C26)`];
   const labelText = parts[0] ?? '';
-  if (labelText !== '0' && labelText !== '1') return ['label', `label must be 0 or 1, got ${JSON.stringify(labelText.slice(0, 20))}`];
+  if (labelText !== '0' && labelText !== '1') return ['label', `label must be 0 or 1, got ${quoteExcerpt(labelText)}`];
   const tokens: (string | undefined)[] = new Array<string | undefined>(CRITEO_FIELDS.length);
   for (let j = 0; j < CRITEO_INTEGER_FIELDS.length; j += 1) {
     const raw = parts[1 + j] ?? '';
     if (raw === '') continue;
-    if (!INTEGER.test(raw)) return [CRITEO_INTEGER_FIELDS[j] ?? '', `integer feature is not an integer: ${JSON.stringify(raw.slice(0, 20))}`];
+    if (!INTEGER.test(raw)) return [CRITEO_INTEGER_FIELDS[j] ?? '', `integer feature is not an integer: ${quoteExcerpt(raw)}`];
     tokens[j] = criteoIntegerToken(Number(raw));
   }
   for (let j = 0; j < CRITEO_CATEGORICAL_FIELDS.length; j += 1) {

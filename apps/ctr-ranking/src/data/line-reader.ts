@@ -1,23 +1,19 @@
 import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
 import { DataFileError } from '@counterweight/runtime';
 
+import { requireInputFile } from './input-file.js';
+
 /**
  * Streams the lines of a text file with node's readline (LF or CRLF), gunzipping files whose name ends in `.gz`.
  * Yields `[lineNumber, text]` with 1-based line numbers of the decompressed file.
- * @throws DataFileError naming the file when it is missing, unreadable or (gzip) truncated/corrupt.
+ * @throws DataFileError naming the file when it is missing, a folder, unreadable or (gzip) truncated/corrupt.
  */
 export async function* readLines(path: string): AsyncGenerator<readonly [number, string]> {
-  try {
-    await access(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataFileError({ file: path }, code === 'ENOENT' ? 'file not found' : `cannot open (${code ?? String(error)})`, { cause: error });
-  }
+  await requireInputFile(path, 'a text file');
   const source = createReadStream(path);
   const gzip = path.endsWith('.gz');
   let failure: unknown;

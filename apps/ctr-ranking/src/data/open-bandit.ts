@@ -10,6 +10,7 @@ import { defaultCtrFetchDir } from './fetch.js';
 import { assembleAuctions, fixedSizeGroups, groupsByKey } from './grouping.js';
 import type { OffPolicyLog } from './off-policy-log.js';
 import { splitIndices } from './splits.js';
+import { requireTextFile } from './text-check.js';
 
 /** Behaviour policies of the Open Bandit Dataset. */
 export type ObdPolicy = 'random' | 'bts';
@@ -222,8 +223,11 @@ export async function loadOpenBandit(options: OpenBanditOptions): Promise<OpenBa
   const valueKind = options.value ?? 'exp-price';
   if (valueKind !== 'exp-price' && valueKind !== 'unit') throw new ConfigError('value', `must be "exp-price" or "unit", got ${String(valueKind)}`);
 
-  const context = await readItemContext(findCsv(dir, 'item_context'));
+  const contextPath = findCsv(dir, 'item_context');
   const logPath = findCsv(dir, options.campaign);
+  await requireTextFile(contextPath, 'an Open Bandit item_context CSV');
+  await requireTextFile(logPath, `an Open Bandit ${options.campaign} log CSV`);
+  const context = await readItemContext(contextPath);
   const log = await readLog(logPath, context.items);
   const items = context.items;
   const itemValue = Float32Array.from(context.price, (p) => (valueKind === 'unit' ? 1 : Math.exp(p)));

@@ -8,7 +8,10 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetS
 import type { AuctionSet, FeatureSpec } from './auction-set.js';
 import { checkBuckets, hashBucket } from './encoding.js';
 import { assembleAuctions, fixedSizeGroups, groupsByKey } from './grouping.js';
+import { requireInputFile } from './input-file.js';
+import { describeJsonSyntaxError } from './json-text.js';
 import { readLines } from './line-reader.js';
+import { quoteExcerpt, requireTextFile } from './text-check.js';
 
 /**
  * Which columns of a user table are what (a JSON file of this shape):
@@ -64,18 +67,13 @@ export function validateColumnMapping(json: unknown, where: string): ColumnMappi
 
 /** Reads and validates a column-mapping JSON file. */
 export async function readColumnMapping(path: string): Promise<ColumnMapping> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new DataFileError({ file: path }, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(error)})`, { cause: error });
-  }
+  await requireInputFile(path, 'a JSON column-mapping file');
+  const text = await readFile(path, 'utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new DataFileError({ file: path }, `not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new DataFileError({ file: path }, `not valid JSON: ${describeJsonSyntaxError(error)}`, { cause: error });
   }
   return validateColumnMapping(json, path);
 }
@@ -104,12 +102,18 @@ export function tableFormat(path: string): TableFormat {
   throw new DataFileError({ file: path }, `unknown table format "${ext}"; use .arrow/.feather, .parquet or .csv (optionally .gz)`);
 }
 
+/** The first columns of a file, quoted and cut, for an error message that stays one short line. */
+function describeColumns(available: readonly string[]): string {
+  const shown = available.slice(0, 12).map((c) => quoteExcerpt(c, 24));
+  return available.length > shown.length ? `${shown.join(', ')} and ${available.length - shown.length} more` : shown.join(', ') || 'no columns';
+}
+
 function checkColumns(path: string, mapping: ColumnMapping, available: readonly string[]): void {
   const missing = mappedColumns(mapping).filter((c) => !available.includes(c));
   if (missing.length > 0) {
     throw new DataFileError(
       { file: path, column: missing[0] ?? '' },
-      `unknown column(s) ${missing.map((c) => JSON.stringify(c)).join(', ')}; the file has ${available.map((c) => JSON.stringify(c)).join(', ')}`,
+      `unknown column(s) ${missing.map((c) => quoteExcerpt(c, 40)).join(', ')}; the file has ${describeColumns(available)}`,
     );
   }
 }
@@ -136,7 +140,7 @@ function typedTable(path: string, mapping: ColumnMapping, rows: number, get: (co
         const raw = get(column, r);
         const value = typeof raw === 'bigint' ? Number(raw) : typeof raw === 'boolean' ? Number(raw) : raw;
         if (typeof value !== 'number' || !Number.isFinite(value)) {
-          throw new DataFileError({ file: path, row: r + rowBase, column }, `expected a finite number, got ${raw === null || raw === undefined ? 'a missing value' : JSON.stringify(text(raw))}`);
+          throw new DataFileError({ file: path, row: r + rowBase, column }, `expected a finite number, got ${raw === null || raw === undefined ? 'a missing value' : quoteExcerpt(text(raw))}`);
         }
         values[r] = value;
       }
@@ -164,12 +168,15 @@ async function csvHeader(path: string, delimiter: string): Promise<string[]> {
  * columns as `Float32` (finite), auction and categorical columns as `Utf8` (null = missing). Arrow IPC files are read
  * with the runtime's `readArrowFile`, Parquet with hyparquet, CSV (comma; `.tsv` tab; gzip allowed) with the runtime's
  * `readCsvTable`.
- * @throws DataFileError naming the file: unknown mapped columns (listed with the file's columns); a missing or
- *   non-numeric value in a float column, with its row (CSV: header = row 1; Arrow/Parquet: first data row = row 1).
+ * @throws DataFileError naming the file: a missing file or a folder; a CSV that is not text (binary or invalid UTF-8,
+ *   with its row); unknown mapped columns (listed with the file's first columns); a missing or non-numeric value in a
+ *   float column, with its row (CSV: header = row 1; Arrow/Parquet: first data row = row 1).
  */
 export async function readMappedTable(path: string, mapping: ColumnMapping): Promise<Table> {
+  await requireInputFile(path, 'a table file (.arrow, .parquet or .csv)');
   const format = tableFormat(path);
   if (format === 'csv') {
+    await requireTextFile(path, 'a CSV file');
     const delimiter = path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv') ? '\t' : ',';
     checkColumns(path, mapping, await csvHeader(path, delimiter));
     const columns: Record<string, CsvSchema[string]> = {};

@@ -1,11 +1,11 @@
 import { runComparison, workerModuleBeside, type Comparison, type ComparisonOptions, type MethodSummary } from '@counterweight/experiment';
 
-import type { ObjectiveName } from './objectives.js';
+import { needsTeacher, type ObjectiveName } from './objectives.js';
 import type { CtrData } from './prepare-data.js';
 import { summarizeCtrRuns, writeCtrReport, type ReportFiles } from './report.js';
 import { ctrRunner, type CtrRunResult } from './run-one.js';
 import { checkCtrSettings, ctrMethods, type CtrMethodOptions, type CtrSettings } from './settings.js';
-import { teacherScores } from './teacher.js';
+import { checkOnnxTeacher, teacherScores } from './teacher.js';
 
 /**
  * What {@link compareObjectives} compares: the harness's options for the shared settings, repetitions (`seeds`),
@@ -34,6 +34,11 @@ export interface CtrComparison extends Comparison<CtrMethodOptions, CtrData, Ctr
 export async function compareObjectives(options: CtrComparisonOptions): Promise<CtrComparison> {
   const methods = ctrMethods(options.objectives, options.lambdas);
   checkCtrSettings(options.settings);
+  // Load the data here rather than in the harness, so that an ONNX teacher that cannot serve it is refused before
+  // anything is written to the output folder.
+  const data = options.data ?? (await ctrRunner.prepare(options.settings));
+  const teacher = options.settings.teacher;
+  if (teacher.kind === 'onnx' && options.objectives.some((o) => needsTeacher(o))) await checkOnnxTeacher(teacher.path, data.train);
   const comparison = await runComparison({
     app: 'ctr-ranking',
     out: options.out,
@@ -46,7 +51,7 @@ export async function compareObjectives(options: CtrComparisonOptions): Promise<
     jobs: options.jobs ?? 1,
     epochsOf: (task) => task.settings.epochs,
     repetitionInput: (repetition, _seed, data, pending) => teacherScores(options.out, options.settings, repetition, data, pending),
-    ...(options.data === undefined ? {} : { data: options.data }),
+    data,
     ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
   });
   const summaries = summarizeCtrRuns(

@@ -2,10 +2,12 @@ import { join } from 'node:path';
 
 import type { RunTask } from '@counterweight/experiment';
 import { deriveSeed } from '@counterweight/runtime';
+import { OnnxModelError } from '@counterweight/runtime/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { AuctionSet } from '../data/auction-set.js';
-import { loadCtrOnnx } from '../onnx/index.js';
+import { findFeatureProblem } from '../models/index.js';
+import { loadCtrOnnx, type CtrOnnxModel } from '../onnx/index.js';
 import { predictProbabilities } from './auction-rows.js';
 import { needsTeacher } from './objectives.js';
 import type { CtrData } from './prepare-data.js';
@@ -17,11 +19,45 @@ export function teacherFolder(out: string, repetition: number): string {
   return join(out, 'teacher', `seed-${repetition}`);
 }
 
+/**
+ * Checks that the ONNX teacher at `path` is a ctr-ranking model whose features fit `set` (same numeric and categorical
+ * counts, every category index within the model's tables), before any output is written.
+ * @throws OnnxModelError naming the path (and `--teacher`): not a file, not a ctr model, or features that do not fit.
+ */
+export async function checkOnnxTeacher(path: string, set: AuctionSet): Promise<void> {
+  const onnx = await loadCtrOnnxTeacher(path);
+  try {
+    const problem = findFeatureProblem(onnx.spec, set.numeric, set.categorical, set.auctions * set.slots);
+    if (problem !== undefined) {
+      const shape = (spec: AuctionSet['spec']) => `${spec.numericNames.length} numeric, ${spec.categoricalFields.length} categorical`;
+      throw new OnnxModelError(
+        path,
+        `(--teacher) does not fit this --data: the model reads ${shape(onnx.spec)} features, the data has ${shape(set.spec)} (${problem}); export the teacher from a run on the same data`,
+      );
+    }
+  } finally {
+    await onnx.release();
+  }
+}
+
+async function loadCtrOnnxTeacher(path: string): Promise<CtrOnnxModel> {
+  try {
+    return await loadCtrOnnx(path);
+  } catch (error) {
+    if (error instanceof OnnxModelError) throw new OnnxModelError(path, `(--teacher) ${error.message.slice(path.length + 2)}`, { cause: error });
+    throw error;
+  }
+}
+
 /** An ONNX model's CTR on every candidate slot of `set` (padded slots 0), scored by onnxruntime-node. */
 async function onnxScores(path: string, set: AuctionSet): Promise<Float32Array> {
-  const onnx = await loadCtrOnnx(path);
-  const scores = await onnx.score(set.numeric, set.categorical, set.auctions * set.slots);
-  return Float32Array.from(scores.probability, (p, k) => ((set.mask[k] ?? 0) > 0 ? p : 0));
+  const onnx = await loadCtrOnnxTeacher(path);
+  try {
+    const scores = await onnx.score(set.numeric, set.categorical, set.auctions * set.slots);
+    return Float32Array.from(scores.probability, (p, k) => ((set.mask[k] ?? 0) > 0 ? p : 0));
+  } finally {
+    await onnx.release();
+  }
 }
 
 /**

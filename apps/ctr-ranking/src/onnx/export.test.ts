@@ -160,8 +160,10 @@ describe('loadCtrOnnx and score', () => {
     await writeOnnxModel(path, bytes);
     const error: unknown = await loadCtrOnnx(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OnnxModelError);
-    expect((error as Error).message).toBe(`${path}: has ctr format undefined, this version reads "1"; re-export the model`);
-    await expect(loadCtrOnnx(join(dir, 'nope.onnx'))).rejects.toThrow('cannot read the model file (ENOENT)');
+    expect((error as Error).message).toBe(
+      `${path}: is an ONNX model but not a ctr-ranking model: it has no "counterweight.ctr.format" metadata (its inputs: "x"; outputs: "y"); give a model written by \`ctr-ranking export\``,
+    );
+    await expect(loadCtrOnnx(join(dir, 'nope.onnx'))).rejects.toThrow(`${join(dir, 'nope.onnx')}: file not found`);
   });
 
   it('checks feature counts, finiteness and categorical ranges before running, and scores zero candidates', async () => {

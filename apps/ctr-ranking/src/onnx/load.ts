@@ -2,6 +2,7 @@ import { createOnnxSession, OnnxModelError } from '@counterweight/runtime/onnx';
 import * as ort from 'onnxruntime-node';
 
 import type { FeatureSpec } from '../data/auction-set.js';
+import { inputFileProblem } from '../data/input-file.js';
 import { checkFeatureSpec, findFeatureProblem, resolveCtrModelConfig, type CtrModelConfig, type ResolvedCtrModelConfig } from '../models/index.js';
 import {
   CTR_ONNX_CATEGORICAL,
@@ -77,13 +78,23 @@ export class CtrOnnxModel {
 
   /**
    * Loads and checks a model (see {@link loadCtrOnnx}).
-   * @throws OnnxModelError naming the path when the file cannot be loaded, lacks the ctr metadata, has another format
-   *   version, or its inputs/outputs do not match its spec.
+   * @throws OnnxModelError naming the path when the file is missing or a folder, cannot be loaded, is another kind of
+   *   model (no ctr metadata), has another format version, or its inputs/outputs do not match its spec.
    */
   static async load(path: string, options: LoadCtrOnnxOptions = {}): Promise<CtrOnnxModel> {
+    const fileProblem = await inputFileProblem(path, 'an ONNX model file');
+    if (fileProblem !== undefined) throw new OnnxModelError(path, fileProblem);
     const { session, metadata, bytes } = await createOnnxSession(path, { intraOpNumThreads: options.intraOpNumThreads });
     try {
       const format = metadata[CTR_ONNX_FORMAT_KEY];
+      if (format === undefined) {
+        const names = (list: readonly string[]) => list.map((n) => JSON.stringify(n.slice(0, 40))).join(', ');
+        throw new OnnxModelError(
+          path,
+          `is an ONNX model but not a ctr-ranking model: it has no "${CTR_ONNX_FORMAT_KEY}" metadata (its inputs: ${names(session.inputNames)}; ` +
+            `outputs: ${names(session.outputNames)}); give a model written by \`ctr-ranking export\``,
+        );
+      }
       if (format !== CTR_ONNX_FORMAT) {
         throw new OnnxModelError(path, `has ctr format ${JSON.stringify(format)}, this version reads "${CTR_ONNX_FORMAT}"; re-export the model`);
       }

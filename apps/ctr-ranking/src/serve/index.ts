@@ -12,6 +12,9 @@ export {
 } from './rank-request.js';
 export {
   DEFAULT_BODY_LIMIT,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_MAX_CANDIDATES,
   createServer,
   startServer,
@@ -21,3 +24,5 @@ export {
   type RunningServer,
   type StartServerOptions,
 } from './server.js';
+export { FORBIDDEN_JSON_KEYS, findForbiddenKey, parseJsonBody } from './json-body.js';
+export { clientErrorHandler, describeClientError } from './client-error.js';

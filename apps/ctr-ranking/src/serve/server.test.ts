@@ -113,7 +113,7 @@ describe('POST /rank', () => {
     expect(big.json<ErrorResponse>().error).toBe('Payload Too Large');
     const text = await post('hello', 'text/plain');
     expect(text.statusCode).toBe(415);
-    expect(text.json<ErrorResponse>().message).toContain('Unsupported Media Type');
+    expect(text.json<ErrorResponse>().message).toBe('content-type "text/plain" is not supported; send application/json');
     expect((await post('')).statusCode).toBe(400);
   });
 
@@ -153,8 +153,9 @@ describe('GET /health and other routes', () => {
     expect(response.json<ErrorResponse>().message).toContain('use POST /rank or GET /health');
   });
 
-  it('refuses to start with a model file that is not a ctr model', async () => {
-    await expect(createServer({ modelPath: join(dir, 'missing.onnx') })).rejects.toThrow('cannot read the model file (ENOENT)');
+  it('refuses to start with a model file that is missing or a folder', async () => {
+    await expect(createServer({ modelPath: join(dir, 'missing.onnx') })).rejects.toThrow(`${join(dir, 'missing.onnx')}: file not found`);
+    await expect(createServer({ modelPath: dir })).rejects.toThrow(`${dir}: is a folder, expected an ONNX model file`);
   });
 });
 

@@ -1,12 +1,22 @@
+import { ConfigError } from '@counterweight/runtime';
 import fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
+import { quoteExcerpt } from '../data/text-check.js';
 import { loadCtrOnnx, type CtrOnnxModel } from '../onnx/index.js';
+import { clientErrorHandler } from './client-error.js';
+import { parseJsonBody } from './json-body.js';
 import { findRankRequestProblem, rankByEcpm, rankRequestSchema, type RankRequest, type RankResponse } from './rank-request.js';
 
 /** Default request body limit: 1 MiB (about 3,000 candidates of 13 dense + 26 categorical features). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /** Default cap on candidates per request. */
 export const DEFAULT_MAX_CANDIDATES = 10_000;
+/** Default time a client has to send a whole request, headers and body (`--request-timeout`): 10 s. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Default time a client has to send a request's headers (`--headers-timeout`): 5 s. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 5_000;
+/** Default time an idle keep-alive connection stays open between requests (`--keep-alive-timeout`): 5 s. */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
 /** Options of {@link createServer}. */
 export interface CtrServerOptions {
@@ -20,6 +30,37 @@ export interface CtrServerOptions {
   readonly maxCandidates?: number;
   /** onnxruntime `intraOpNumThreads` (default 1). */
   readonly intraOpNumThreads?: number;
+  /**
+   * Milliseconds a client has to send a whole request (headers and body) and most a connection may stay silent
+   * (default {@link DEFAULT_REQUEST_TIMEOUT_MS}); a slower request gets `408` and its connection is closed.
+   */
+  readonly requestTimeoutMs?: number;
+  /** Milliseconds a client has to send the headers, ≤ `requestTimeoutMs` (default {@link DEFAULT_HEADERS_TIMEOUT_MS}). */
+  readonly headersTimeoutMs?: number;
+  /** Milliseconds an idle keep-alive connection is kept between requests (default {@link DEFAULT_KEEP_ALIVE_TIMEOUT_MS}). */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+/** The timeouts of a server, checked: positive integers, headers ≤ request. */
+function serverTimeouts(options: CtrServerOptions): { requestMs: number; headersMs: number; keepAliveMs: number } {
+  const check = (value: number | undefined, fallback: number, flag: string): number => {
+    const ms = value ?? fallback;
+    if (!Number.isSafeInteger(ms) || ms < 1) throw new ConfigError(flag, `must be a whole number of milliseconds >= 1, got ${String(ms)}`);
+    return ms;
+  };
+  const requestMs = check(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, '--request-timeout');
+  const headersMs = check(options.headersTimeoutMs, Math.min(DEFAULT_HEADERS_TIMEOUT_MS, requestMs), '--headers-timeout');
+  const keepAliveMs = check(options.keepAliveTimeoutMs, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, '--keep-alive-timeout');
+  if (headersMs > requestMs) throw new ConfigError('--headers-timeout', `(${headersMs} ms) must not exceed --request-timeout (${requestMs} ms)`);
+  return { requestMs, headersMs, keepAliveMs };
+}
+
+/** Fastify's validation errors as one line naming the field (`body/candidates/0/bid must be > 0`, the extra property). */
+function schemaErrorMessage(errors: ReadonlyArray<{ instancePath: string; message?: string; params?: Record<string, unknown> }>, dataVar: string): Error {
+  const first = errors[0];
+  const path = `${dataVar}${first?.instancePath ?? ''}`;
+  const extra = first?.params?.['additionalProperty'];
+  return new Error(`${path} ${first?.message ?? 'is invalid'}${typeof extra === 'string' ? ` (found ${JSON.stringify(extra.slice(0, 64))})` : ''}`);
 }
 
 /** `GET /health` body. */
@@ -40,10 +81,25 @@ export interface ErrorResponse {
 const REASONS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   404: 'Not Found',
+  408: 'Request Timeout',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
 };
+
+/** Fastify's own 4xx messages, reworded to name the header or limit concerned. */
+function clientMessage(error: FastifyError, bodyLimit: number, contentType: string | undefined): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `content-type ${contentType === undefined ? '(none)' : quoteExcerpt(contentType, 60)} is not supported; send application/json`;
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `body is larger than the limit of ${bodyLimit} bytes (--body-limit)`;
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'body size does not match the Content-Length header';
+    default:
+      return error.message;
+  }
+}
 
 function errorBody(statusCode: number, message: string): ErrorResponse {
   return { statusCode, error: REASONS[statusCode] ?? (statusCode < 500 ? 'Client Error' : 'Server Error'), message };
@@ -56,24 +112,48 @@ function errorBody(statusCode: number, message: string): ErrorResponse {
  *   in one onnxruntime batch and returned ranked by eCPM = bid · pCTR ({@link RankResponse}).
  * - `GET /health` — {@link HealthResponse}: the loaded model, its feature spec and the uptime.
  *
- * Bad requests get `400` with a message naming the candidate and field: invalid JSON, missing or unknown fields,
- * wrong types, wrong feature counts, non-finite numbers, categorical values outside their field's range, bids ≤ 0,
- * an empty list, duplicate ids, too many candidates. Bodies over `bodyLimit` get `413`, non-JSON content types `415`.
+ * Bad requests get `400` with a message naming the candidate and field: invalid JSON or UTF-8, forbidden keys
+ * (`__proto__`, `constructor`, `prototype`, with their path), missing or unknown fields, wrong types, wrong feature
+ * counts, non-finite numbers, categorical values outside their field's range, bids ≤ 0, an empty list, duplicate ids,
+ * too many candidates. Bodies over `bodyLimit` get `413`, non-JSON content types `415`, malformed HTTP `400`, a
+ * request slower than its timeouts `408` (the connection is then closed: slow clients cannot pile up).
  * Errors are answered, never thrown out of the process; a failed inference is a `500` and is logged.
  * The session is released when the app closes.
  * @throws OnnxModelError (from `loadCtrOnnx`) when the model cannot be loaded.
  */
 export async function createServer(options: CtrServerOptions): Promise<FastifyInstance> {
+  const timeouts = serverTimeouts(options);
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const model = await loadCtrOnnx(options.modelPath, { intraOpNumThreads: options.intraOpNumThreads });
   const started = performance.now();
   const app = fastify({
     logger: options.logger ?? false,
-    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    bodyLimit,
+    // Slow clients: the whole request within requestMs, its headers within headersMs, checked every quarter of the
+    // shorter one (Node's default check interval is 30 s); a silent connection is closed after requestMs.
+    requestTimeout: timeouts.requestMs,
+    connectionTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    http: {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.headersMs / 4))),
+    },
+    clientErrorHandler: clientErrorHandler(timeouts),
+    schemaErrorFormatter: schemaErrorMessage,
     // Strict validation: no type coercion ("1" is not a number), unknown properties are errors, not silently removed.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
   // JSON only: without this, fastify's default text/plain parser would hand the schema a string.
   app.removeContentTypeParser('text/plain');
+  // Our JSON parser: strict UTF-8, a syntax error described without echoing the body, forbidden keys (`__proto__`,
+  // `constructor`, `prototype`) named with their path instead of fastify's generic "Body is not valid JSON".
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    const parsed = parseJsonBody(body);
+    if ('problem' in parsed) done(Object.assign(new Error(parsed.problem), { statusCode: 400 }), undefined);
+    else done(null, parsed.value);
+  });
   app.addHook('onClose', async () => {
     await model.release();
   });
@@ -84,7 +164,7 @@ export async function createServer(options: CtrServerOptions): Promise<FastifyIn
       request.log.error({ err: error }, 'request failed');
       return reply.code(status).send(errorBody(status, 'internal error while scoring; see the server log'));
     }
-    return reply.code(status).send(errorBody(status, error.message));
+    return reply.code(status).send(errorBody(status, clientMessage(error, bodyLimit, request.headers['content-type'])));
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url}; use POST /rank or GET /health`)));
 
@@ -135,7 +215,8 @@ export interface RunningServer {
 
 /**
  * {@link createServer} plus `listen` on `host:port`, with graceful shutdown on SIGINT/SIGTERM — for the CLI.
- * @throws OnnxModelError when the model cannot be loaded; the listen error (e.g. EADDRINUSE) when the port is taken.
+ * @throws OnnxModelError when the model cannot be loaded; ConfigError naming `--port`/`--host` when the address is taken,
+ *   not local or not allowed; ConfigError naming the timeout flag for bad timeouts.
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const app = await createServer(options);
@@ -144,6 +225,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await app.listen({ port: options.port ?? 8080, host });
   } catch (error) {
     await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${host}:${options.port ?? 8080}`;
+    if (code === 'EADDRINUSE') throw new ConfigError('--port', `${where} is already in use; choose another port (0: any free one)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new ConfigError('--host', `${host} is not an address of this machine`);
+    if (code === 'EACCES') throw new ConfigError('--port', `no permission to listen on ${where} (ports below 1024 need privileges)`);
     throw error;
   }
   const address = app.server.address();
