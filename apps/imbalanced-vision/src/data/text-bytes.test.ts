@@ -34,10 +34,10 @@ describe('checkTextBytes', () => {
 
   it('calls a NUL byte binary, and passes text', () => {
     expect(() => checkTextBytes(Uint8Array.from([0x89, 0x50, 0x00]), 'x.csv', 'a CSV manifest')).toThrow(
-      'x.csv, row 1: holds a NUL byte at column 3 (byte offset 2): a binary file, expected a CSV manifest',
+      'x.csv: holds a NUL byte at byte offset 2: a binary file, expected a CSV manifest',
     );
     expect(() => checkTextBytes(utf8('a\nb\0c'), 'y.csv', 'a CSV manifest')).toThrow(
-      'y.csv, row 2: holds a NUL byte at column 2 (byte offset 3): a binary file, expected a CSV manifest',
+      'y.csv: holds a NUL byte at byte offset 3: a binary file, expected a CSV manifest',
     );
     expect(() => checkTextBytes(utf8('fine\n'), 'z.csv')).not.toThrow();
   });

@@ -56,19 +56,16 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 /**
  * Checks that `bytes` (the content of `file`) are text: no NUL byte (the mark of a binary file, reported first) and
  * well-formed UTF-8, so a reader never turns bytes into U+FFFD and goes on with damaged names.
- * @throws DataFileError naming the file, the line and column (1-based, in bytes) and the byte offset (0-based) of the
- *   first NUL byte or invalid UTF-8 sequence.
+ * @throws DataFileError naming the file and the byte offset (0-based) of the first NUL byte, or the line and column
+ *   (1-based, in bytes) and the byte offset of the first invalid UTF-8 sequence.
  */
 export function checkTextBytes(bytes: Uint8Array, file: string, what = 'a text file'): void {
   const nul = bytes.indexOf(0);
   const bad = firstInvalidUtf8(bytes);
   if (nul < 0 && bad < 0) return;
   if (nul >= 0) {
-    const at = positionOf(bytes, nul);
-    throw new DataFileError(
-      { file, row: at.line },
-      `holds a NUL byte at column ${at.column} (byte offset ${at.offset}): a binary file, expected ${what}`,
-    );
+    // Lines mean nothing in a binary file: the byte offset is the location.
+    throw new DataFileError({ file }, `holds a NUL byte at byte offset ${nul}: a binary file, expected ${what}`);
   }
   const at = positionOf(bytes, bad);
   const hex = (bytes[bad] as number).toString(16).padStart(2, '0');
