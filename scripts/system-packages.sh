@@ -2,15 +2,16 @@
 # The one list of Debian packages this repository needs, installed when missing. `npm start` runs it for `start`,
 # `npm test` for `test`, and .ci/run through `npm test`, so a fresh machine needs nothing installed by hand.
 #   start: fontconfig, fonts-dejavu-core (chart text: sharp renders the charts' SVG through fontconfig)
-#   test:  the above, dataset-fashion-mnist (real images for the imbalanced-vision tests) and clang + lld (the
-#          wasm-kernels test that rebuilds its compiled kernel from C and compares it with the committed one)
+#   test:  the above, dataset-fashion-mnist (real images for the imbalanced-vision tests), clang + lld (the
+#          wasm-kernels test that rebuilds its compiled kernel from C and compares it with the committed one) and
+#          chromium (the headless browser tools/summary's test opens the summary page in, through puppeteer-core)
 # Installing needs root (or password-less sudo); when everything is present it only asks dpkg and prints nothing.
 set -euo pipefail
 
 purpose=${1:-test}
 case "$purpose" in
   start) wanted=(fontconfig fonts-dejavu-core) ;;
-  test) wanted=(fontconfig fonts-dejavu-core dataset-fashion-mnist clang lld) ;;
+  test) wanted=(fontconfig fonts-dejavu-core dataset-fashion-mnist clang lld chromium) ;;
   *) echo "system-packages.sh: unknown purpose '$purpose' (start or test)" >&2; exit 2 ;;
 esac
 
