@@ -58,7 +58,7 @@ describe('fetchBeijingData (local server only, never the internet)', () => {
     const [bad] = await fetchBeijingData({ dir: join(dir, 'bad'), stations: [STATION], baseUrl: `${base}bad/`, ...silent });
     expect(bad?.source).toBe('shared');
     expect(bad?.path).toBe(join(sharedDataDir(), BEIJING_SHARED_FOLDER, `${NAME}.gz`));
-    expect(bad?.failures[0]).toMatch(/checksum mismatch: SHA-256 [0-9a-f]{64}, expected /);
+    expect(bad?.failures[0]).toBe(`${base}bad/${NAME}: checksum mismatch: size 1000 bytes, expected 2675856`);
     const [missing] = await fetchBeijingData({ dir: join(dir, 'missing'), stations: [STATION], baseUrl: `${base}nope/`, ...silent });
     expect(missing?.failures[0]).toBe(`${base}nope/${NAME}: HTTP 404 Not Found`);
     const offline = await fetchBeijingData({ dir: join(dir, 'offline'), offline: true, ...silent });
@@ -72,7 +72,7 @@ describe('fetchBeijingData (local server only, never the internet)', () => {
     const [none] = await fetchBeijingData({ dir: join(empty, 'cache'), sharedDir: empty, offline: true, stations: [STATION], ...silent });
     expect(none).toEqual({ station: STATION, source: 'missing', failures: [`${join(empty, BEIJING_SHARED_FOLDER, `${NAME}.gz`)}: file not found`] });
     expect(() => beijingDataFiles({ fetchDir: join(empty, 'cache'), sharedDir: empty })).toThrow(
-      `PRSA_Data_Aotizhongxin_20130301-20170228.csv: the Beijing data is not here: not in ${join(empty, 'cache')} and not at ${join(empty, BEIJING_SHARED_FOLDER)}/PRSA_Data_Aotizhongxin_20130301-20170228.csv.gz; run \`air-pollution fetch\``,
+      `PRSA_Data_Aotizhongxin_20130301-20170228.csv: the Beijing data is not here: not in ${join(empty, 'cache')} and not at ${join(empty, BEIJING_SHARED_FOLDER)}/PRSA_Data_Aotizhongxin_20130301-20170228.csv.gz; run \`npm run fetch-data -- beijing-multisite\``,
     );
     // A corrupt cached copy is not used: it is replaced by a verified download.
     const cache = join(empty, 'corrupt');
@@ -80,6 +80,6 @@ describe('fetchBeijingData (local server only, never the internet)', () => {
     await writeFile(join(cache, NAME), 'garbage');
     const [replaced] = await fetchBeijingData({ dir: cache, stations: [STATION], baseUrl: `${base}good/`, ...silent });
     expect(replaced?.source).toBe('download');
-    expect(defaultAirPollutionFetchDir({ XDG_CACHE_HOME: '/c' })).toBe('/c/counterweight/air-pollution');
+    expect(defaultAirPollutionFetchDir({ XDG_CACHE_HOME: '/c' })).toBe('/c/counterweight/data/beijing-multisite-air-quality');
   });
 });

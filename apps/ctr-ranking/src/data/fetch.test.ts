@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { deflateRawSync, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 
 import { gitBlobSha1, sharedDataDir } from '@counterweight/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,42 +11,6 @@ import { bankMarketingPath } from './bank-marketing.js';
 import { CTR_DATA_FILES, defaultCtrFetchDir, fetchCtrData, verifyContent } from './fetch.js';
 import { openBanditDir } from './open-bandit.js';
 import { removeTempDirs, tempDir } from './test-support/temp.js';
-import { extractZipEntry } from './zip.js';
-
-/** A minimal ZIP writer (deflate members) for tests. */
-function makeZip(members: Readonly<Record<string, Uint8Array>>): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(members)) {
-    const data = deflateRawSync(content);
-    const nameBytes = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(content.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt32LE(data.length, 20);
-    entry.writeUInt32LE(content.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    central.push(entry, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(members).length, 8);
-  end.writeUInt16LE(Object.keys(members).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
 
 const ITEM_CONTEXT = 'open-bandit-dataset/random/men/item_context.csv';
 let raw: Buffer;
@@ -87,7 +51,7 @@ describe('fetchCtrData (local server only, never the internet)', () => {
     const [result] = await fetchCtrData({ dir: join(dir, 'bad'), only: [ITEM_CONTEXT], obdBaseUrl: `${base}bad/`, ...silent });
     expect(result?.source).toBe('shared');
     expect(result?.path).toBe(join(sharedDataDir(), `${ITEM_CONTEXT}.gz`));
-    expect(result?.failures[0]).toContain('checksum mismatch: SHA-256');
+    expect(result?.failures[0]).toBe(`${base}bad/random/men/item_context.csv: checksum mismatch: size 100 bytes, expected 4287`);
     const offline = await fetchCtrData({ dir: join(dir, 'offline'), offline: true, ...silent });
     expect(offline.filter((f) => f.source === 'shared')).toHaveLength(CTR_DATA_FILES.length - 2);
     expect(offline.filter((f) => f.source === 'missing').map((f) => f.name)).toEqual([
@@ -102,22 +66,16 @@ describe('fetchCtrData (local server only, never the internet)', () => {
     expect(result?.source).toBe('shared');
     expect(result?.failures[0]).toBe(`${base}nope.zip (bank-additional/bank-additional.csv): HTTP 404 Not Found`);
     await expect(fetchCtrData({ only: ['nope.csv'], ...silent })).rejects.toThrow(/unknown file\(s\) nope.csv/);
-    expect(defaultCtrFetchDir({ XDG_CACHE_HOME: '/c' })).toBe('/c/counterweight/ctr-ranking');
+    expect(defaultCtrFetchDir({ XDG_CACHE_HOME: '/c' })).toBe('/c/counterweight/data');
   });
 });
 
-describe('extractZipEntry and verifyContent', () => {
-  it('reads nested deflate members and names missing ones', () => {
-    const inner = makeZip({ 'bank-additional/bank-additional.csv': Buffer.from('a;b\n1;2\n') });
-    const outer = makeZip({ 'bank.zip': Buffer.from('x'), 'bank-additional.zip': inner });
-    const csv = extractZipEntry(extractZipEntry(outer, 'bank-additional.zip', 'outer.zip'), 'bank-additional/bank-additional.csv', 'inner');
-    expect(csv.toString()).toBe('a;b\n1;2\n');
-    expect(() => extractZipEntry(outer, 'nope', 'outer.zip')).toThrow('outer.zip: has no member "nope"; members: "bank.zip", "bank-additional.zip"');
-    expect(() => extractZipEntry(Buffer.from('not a zip'), 'x', 'f')).toThrow(/not a ZIP archive/);
-    expect(verifyContent(csv, { gitBlob: gitBlobSha1(csv) })).toBeUndefined();
-    expect(verifyContent(csv, { sha256: '00' })).toMatch(/^SHA-256 [0-9a-f]{64}, expected 00$/);
-    // git blob id of the empty file, as `git hash-object /dev/null` prints it
-    expect(gitBlobSha1(new Uint8Array(0))).toBe('e69de29bb2d1d6434b8b29ae775ad8c2e48c5391');
+describe('verifyContent', () => {
+  it('checks by SHA-256 or git blob id and names a mismatch', () => {
+    expect(verifyContent(raw, { gitBlob: gitBlobSha1(raw) })).toBeUndefined();
+    expect(verifyContent(raw, { sha256: '00' })).toMatch(/^SHA-256 [0-9a-f]{64}, expected 00$/);
+    expect(CTR_DATA_FILES.find((f) => f.name === ITEM_CONTEXT)?.source).toMatch(/^https:\/\/raw\.githubusercontent\.com\/st-tech\/zr-obp\/[0-9a-f]{40}\/obd\/random\/men\/item_context\.csv$/);
+    expect(CTR_DATA_FILES.find((f) => f.name === 'uci-bank-marketing/bank-additional.csv')?.source).toBe('bank-zip:bank-additional/bank-additional.csv');
   });
 });
 
