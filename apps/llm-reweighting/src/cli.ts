@@ -6,6 +6,7 @@ import {
   addExportCommand,
   createProgram,
   integerArgument as integer,
+  isQuiet,
   parsedListArgument,
   positiveNumberArgument as positive,
   runProgram,
@@ -150,7 +151,7 @@ addTrainingOptions(compare, NANOGPT_CPU_TRAINING);
 addComparisonOptions(compare, { seed: 1, seeds: 3 }).action(async (flags: CompareFlags) => {
   await initBackend(resolveBackendRequest(flags.backend));
   const settings = compareSettings(flags);
-  const result = await compareStrategies({ settings, methods: flags.objectives ?? flags.strategies, seed: flags.seed, seeds: flags.seeds, jobs: flags.jobs, out: flags.out, quiet: flags.quiet === true });
+  const result = await compareStrategies({ settings, methods: flags.objectives ?? flags.strategies, seed: flags.seed, seeds: flags.seeds, jobs: flags.jobs, out: flags.out, quiet: isQuiet(flags.quiet) });
   const columns = headlineColumns(result.data.unit).slice(0, 3);
   for (const s of result.summaries) {
     const cells = columns.map((c) => `${c.title} ${formatNumber(s.metrics[c.metric]?.mean ?? Number.NaN, c.digits)}`);
@@ -197,7 +198,7 @@ addTrainingOptions(arithmetic, ARITHMETIC_TRAINING);
 addComparisonOptions(arithmetic, { seed: 1, seeds: 3 }).action(async (flags: ArithmeticFlags) => {
   await initBackend(resolveBackendRequest(flags.backend));
   const settings = arithmeticSettings(flags);
-  const result = await compareNumberTokenLoss({ settings, methods: flags.ntl, seed: flags.seed, seeds: flags.seeds, jobs: flags.jobs, out: flags.out, quiet: flags.quiet === true });
+  const result = await compareNumberTokenLoss({ settings, methods: flags.ntl, seed: flags.seed, seeds: flags.seeds, jobs: flags.jobs, out: flags.out, quiet: isQuiet(flags.quiet) });
   for (const s of result.summaries) {
     process.stdout.write(`${s.method.padEnd(6)} exact match ${formatNumber(s.metrics.exactMatch?.mean ?? Number.NaN, 3)}  MAE ${formatNumber(s.metrics.mae?.mean ?? Number.NaN, 2)}\n`);
   }

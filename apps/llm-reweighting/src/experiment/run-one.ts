@@ -124,10 +124,16 @@ export async function runLanguageModel(task: RunTask<LmSettings, LmMethodOptions
       rowsAt: trainingRows(settings, data, objective, task.seed),
       validation,
       validationLoss: objective.causal ? plainCrossEntropy() : elboInNats(objective),
+      // One line on stderr when an interrupted run picks up its checkpoint: the user sees the work was kept.
+      onResume: (step) => process.stderr.write(`run ${task.method}/seed-${task.repetition}: resuming from its checkpoint at step ${step} of ${settings.training.steps}\n`),
       onInterval: async (point) => {
         const recorded = recorder.drain().filter((sample) => sample.step < point.step);
         if (recorded.length > 0) {
-          weights.push(...recorded);
+          // The log is written before the interval's checkpoint: a run stopped between the two retrains the interval
+          // on resume and records its samples again, so drop what an earlier attempt logged for it.
+          const start = point.step - settings.training.evalEvery;
+          const kept = weights.filter((sample) => sample.step < start);
+          weights.splice(0, weights.length, ...kept, ...recorded);
           await writeWeightLog(task.dir, weights);
         }
       },

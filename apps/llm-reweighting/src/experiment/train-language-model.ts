@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import type { EpochProgress } from '@counterweight/experiment';
-import { createDataset, createOptimizer, evaluate, train, type EpochRecord, type InMemoryDataset, type LossFunction } from '@counterweight/runtime';
+import { createDataset, createOptimizer, evaluate, latestCheckpoint, train, type EpochRecord, type InMemoryDataset, type LossFunction } from '@counterweight/runtime';
 
 import type { TokenWindows } from '../data/token-windows.js';
 import { createGpt, type GptModel } from '../models/index.js';
@@ -44,8 +44,10 @@ export interface LanguageModelSpec {
   readonly validation: LmRows;
   /** The validation criterion (plain cross-entropy, or the diffusion ELBO): comparable across steps and methods. */
   readonly validationLoss: LossFunction<string>;
-  /** Called after each estimate (after the checkpoint). */
+  /** Called after each estimate (before its checkpoint is written). */
   readonly onInterval?: (point: CurvePoint) => void | Promise<void>;
+  /** Called before training when a checkpoint in `<dir>/checkpoints` is resumed, with its step (0 < step ≤ steps). */
+  readonly onResume?: (step: number) => void;
 }
 
 /** A trained model with its curve; dispose the model when done. */
@@ -99,6 +101,9 @@ export async function trainLanguageModel(spec: LanguageModelSpec, onEpoch?: (pro
     // Step 0: the freshly initialised model (the same for a resumed run: createGpt is a pure function of the seed).
     const initial = await evaluate(gpt.model, validation, { loss: spec.validationLoss, batchSize: 64 });
     const start: CurvePoint = { step: 0, tokens: 0, trainLoss: null, validationLoss: initial.loss, seconds: 0, tokensPerSecond: 0 };
+    const checkpoints = join(spec.dir, 'checkpoints');
+    const resumed = await latestCheckpoint(checkpoints);
+    if (resumed !== undefined) spec.onResume?.(resumed.step);
     const result = await train({
       model: gpt.model,
       loss: spec.objective.loss(0),
@@ -121,7 +126,7 @@ export async function trainLanguageModel(spec: LanguageModelSpec, onEpoch?: (pro
       },
       ...(training.clip > 0 ? { clip: { globalNorm: training.clip } } : {}),
       seed: spec.seed,
-      checkpoint: { dir: join(spec.dir, 'checkpoints'), keep: 1 },
+      checkpoint: { dir: checkpoints, keep: 1 },
       resume: true,
       progress: { quiet: true },
       callbacks: {
