@@ -156,9 +156,9 @@ addExportCommand(program, {
 
 program
   .command('predict')
-  .description('Classify image files (JPEG, PNG, WebP) with an exported ONNX model, run by onnxruntime-node.')
+  .description('Classify image files (JPEG, PNG, WebP; a folder stands for the images under it) with an exported ONNX model, run by onnxruntime-node.')
   .requiredOption('--model <model.onnx>', 'model written by `imbalanced-vision export`')
-  .argument('<images...>', 'image files')
+  .argument('<images...>', 'image files, or folders (every JPEG, PNG and WebP file under them)')
   .option('--json', 'one JSON object per image with every class probability')
   .option('--skip-unreadable', 'skip (and list) images that cannot be decoded instead of failing')
   .addOption(quietOption())
