@@ -1,7 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 
 import { ConfigError } from '@counterweight/runtime';
+
+import { jsonSyntaxError } from './json-syntax-error.js';
+import { firstNonTextByte, isGzip } from './text-bytes.js';
 
 /**
  * How the time of a row is written: one column with a strict format, or separate year/month/day(/hour) columns.
@@ -269,21 +272,28 @@ export function mappingWeather(mapping: StationTableMapping): readonly string[] 
 
 /**
  * Reads and validates a mapping JSON file ({@link parseMapping}); errors name the file's base name and the key path.
- * @throws ConfigError when the file cannot be read or is not valid JSON (naming the file), or the mapping is invalid.
+ * @throws ConfigError naming the file when it is missing, a folder, empty, not UTF-8 text (the offending byte and line,
+ *   never the bytes themselves), or not valid JSON (line, column and what was expected there), or the mapping is
+ *   invalid (the JSON key path).
  */
 export function readMappingFile(path: string): StationTableMapping {
   const name = basename(path);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    if (statSync(path).isDirectory()) throw new ConfigError(name, `${path} is a folder, not a mapping file (a JSON object; see data/README.md)`);
+    bytes = readFileSync(path);
   } catch (error) {
-    throw new ConfigError(name, `cannot read the mapping file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
+    if (error instanceof ConfigError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(name, `cannot read the mapping file ${path}: ${code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(name, `not valid JSON: ${(error as Error).message}`);
+  if (bytes.length === 0) throw new ConfigError(name, 'the mapping file is empty (0 bytes); expected a JSON object (see data/README.md)');
+  const notText = firstNonTextByte(bytes);
+  if (notText !== undefined) {
+    throw new ConfigError(name, `line ${notText.line} (byte ${notText.offset}): ${notText.problem}; a mapping is a UTF-8 JSON file${isGzip(bytes) ? ' (this one is gzip-compressed)' : ''}`);
   }
-  return parseMapping(json, name);
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const syntax = jsonSyntaxError(text);
+  if (syntax !== undefined) throw new ConfigError(name, `not valid JSON: line ${syntax.line}, column ${syntax.column}: ${syntax.message} (a mapping is a JSON object; see data/README.md)`);
+  return parseMapping(JSON.parse(text) as unknown, name);
 }

@@ -1,12 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
 import { DataFileError } from '@counterweight/runtime';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DataType, tableFromIPC, type Table } from 'apache-arrow';
 
+import { diagnoseCsv } from './csv-diagnosis.js';
 import { mappedColumns, mappingPollutants, mappingWeather, timeColumns, tokenizeTimeFormat, type StationTableMapping } from './mapping.js';
 import type { StationRecords } from './station-records.js';
+import { checkTableFile } from './table-file-checks.js';
 
 /** Options of {@link readStationTable}. */
 export interface ReadStationTableOptions {
@@ -59,7 +61,6 @@ async function expandFiles(connection: DuckDBConnection, files: string | readonl
       if (found.length === 0) throw new DataFileError({ file: entry }, 'no file matches this pattern');
       out.push(...found);
     } else {
-      if (!existsSync(entry)) throw new DataFileError({ file: entry }, 'file not found');
       out.push(entry);
     }
   }
@@ -72,7 +73,8 @@ function openArrow(file: string): { readonly columns: readonly string[]; readonl
   try {
     table = tableFromIPC(readFileSync(file));
   } catch (error) {
-    throw new DataFileError({ file }, `cannot be read as Arrow IPC: ${(error as Error).message}`, { cause: error });
+    const reason = error instanceof TypeError || error instanceof RangeError ? 'a message header or buffer is missing' : (error as Error).message;
+    throw new DataFileError({ file }, `cannot be read as Arrow IPC (truncated or corrupt): ${reason}`, { cause: error });
   }
   const fields = table.schema.fields;
   const kinds = fields.map((f) =>
@@ -102,11 +104,13 @@ function openArrow(file: string): { readonly columns: readonly string[]; readonl
 }
 
 /** A file's header (column names and DuckDB types), read without loading the rows. */
-async function describeFile(connection: DuckDBConnection, file: string, source: string): Promise<{ readonly columns: readonly string[]; readonly types: readonly string[] }> {
+async function describeFile(connection: DuckDBConnection, file: string, source: string, delimiter: string | undefined): Promise<{ readonly columns: readonly string[]; readonly types: readonly string[] }> {
   try {
     const described = await rows(connection, `DESCRIBE SELECT * FROM ${source}`);
     return { columns: described.map((r) => String(r[0])), types: described.map((r) => String(r[1])) };
   } catch (error) {
+    const found = stationFileFormat(file) === 'csv' ? diagnoseCsv(file, delimiter) : undefined;
+    if (found !== undefined) throw found;
     throw new DataFileError({ file }, `cannot be read as ${stationFileFormat(file).toUpperCase()}: ${(error as Error).message.split('\n')[0] ?? ''}`, { cause: error });
   }
 }
@@ -164,8 +168,11 @@ const formatTs = (ms: number): string => new Date(ms).toISOString().slice(0, 16)
  * Rows in errors are 1-based as {@link DataFileError} counts them: for CSV the line number with the header as line 1
  * (exact unless a quoted cell holds a line break), for Parquet/Arrow the data row.
  *
- * @throws DataFileError naming the file (and row and column where one applies) when: no file matches; a file cannot
- *   be parsed; a mapped column is not in the file's header (`unknown mapped column`); a numeric cell is neither a
+ * @throws DataFileError naming the file (and row and column where one applies) when: no file matches; a path is a
+ *   folder or an empty file, or a Parquet/Arrow file lacks its magic bytes at either end (truncated or another format;
+ *   `checkTableFile`); a CSV file cannot be parsed — `diagnoseCsv` then names the row of a record with another field
+ *   count than the header, an unclosed quote, a byte that is not UTF-8 text (never echoing it), or a truncated gzip;
+ *   any other file cannot be parsed; a mapped column is not in the file's header (`unknown mapped column`); a numeric cell is neither a
  *   number nor a missing-value text (`malformed row`); a time does not parse strictly (`2013-02-30`, `25:00`, or a
  *   field of the wrong width); a station name or wind direction is not valid; a station has the same time twice
  *   (within a file or across files); a station's times go backwards within a file (`non-monotonic time`).
@@ -187,6 +194,7 @@ async function readWith(connection: DuckDBConnection, fileSpec: string | readonl
   const format = stationFileFormat(files[0] ?? '');
   const odd = files.find((f) => stationFileFormat(f) !== format);
   if (odd !== undefined) throw new DataFileError({ file: odd }, `is ${stationFileFormat(odd).toUpperCase()} but ${basename(files[0] ?? '')} is ${format.toUpperCase()}; read one format at a time`);
+  for (const file of files) checkTableFile(file, format);
   const pollutants = mappingPollutants(mapping);
   const weather = mappingWeather(mapping);
   const variables = [...pollutants, ...weather];
@@ -206,10 +214,13 @@ async function readWith(connection: DuckDBConnection, fileSpec: string | readonl
   let types = new Map<string, string>();
   const stationCols: string[] = [];
   for (const [i, file] of files.entries()) {
-    const header = format === 'arrow' ? (arrows[i] ?? openArrow(file)) : await describeFile(connection, file, sourceOf([file]).replace(', filename = true, union_by_name = true', format === 'csv' ? ', sample_size = 1' : ''));
+    const header = format === 'arrow' ? (arrows[i] ?? openArrow(file)) : await describeFile(connection, file, sourceOf([file]).replace(', filename = true, union_by_name = true', format === 'csv' ? ', sample_size = 1' : ''), mapping.delimiter);
     const fileTypes = new Map(header.columns.map((c, k) => [c, header.types[k] ?? 'VARCHAR']));
     for (const { column, key } of mappedColumns(mapping)) {
       if (!fileTypes.has(column)) {
+        // A binary or empty file read as CSV has one made-up column: say what the file is rather than what it lacks.
+        const found = format === 'csv' ? diagnoseCsv(file, mapping.delimiter) : undefined;
+        if (found !== undefined) throw found;
         throw new DataFileError({ file, ...(headerRow === undefined ? {} : { row: headerRow }), column }, `unknown mapped column (mapping key ${key}); the file's columns are ${header.columns.join(', ')}`);
       }
     }
@@ -229,6 +240,10 @@ async function readWith(connection: DuckDBConnection, fileSpec: string | readonl
       await exec(connection, `CREATE TEMP TABLE raw AS SELECT * FROM ${sourceOf(files)}`);
     }
   } catch (error) {
+    for (const file of format === 'csv' ? files : []) {
+      const found = diagnoseCsv(file, mapping.delimiter);
+      if (found !== undefined) throw found;
+    }
     throw new DataFileError({ file: files.length === 1 ? (files[0] ?? '') : `${files.length} files (${basename(files[0] ?? '')}, …)` }, `cannot be read: ${(error as Error).message.split('\n')[0] ?? ''}`, { cause: error });
   }
   const offsets = (await rows(connection, 'SELECT filename, min(rowid) FROM raw GROUP BY filename')).map((r) => ({ file: files.indexOf(String(r[0])), first: Number(r[1]) }));
