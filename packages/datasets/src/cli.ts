@@ -1,5 +1,4 @@
 import { createProgram, isQuiet, positiveNumberArgument, quietOption, runProgram } from '@counterweight/experiment/cli';
-import { DataFileError } from '@counterweight/runtime';
 
 import { defaultDataDir } from './data-locations.js';
 import { DATASET_NAMES, selectDatasets } from './datasets.js';
@@ -39,10 +38,9 @@ const program = createProgram(
     else process.stdout.write(`${formatResultsTable(results)}${summarizeResults(results)}\n`);
     const missing = results.filter((r) => r.outcome === 'missing');
     if (missing.length > 0) {
-      throw new DataFileError(
-        { file: flags.dir },
-        `${missing.length} file${missing.length === 1 ? '' : 's'} missing (${missing.map((r) => `${r.dataset} ${r.file}`).join(', ')}); ` +
-          `the table says why${flags.offline === true ? '; without --offline they are downloaded' : ''}`,
+      throw new Error(
+        `${missing.length} file${missing.length === 1 ? '' : 's'} missing: ${missing.map((r) => `${r.dataset} ${r.file}`).join(', ')} ` +
+          `(the table says why${flags.offline === true ? '; run without --offline to download them' : ''})`,
       );
     }
   });

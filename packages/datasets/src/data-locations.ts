@@ -22,7 +22,7 @@ export function datasetDir(dataset: Dataset, dataDir: string = defaultDataDir())
 
 /** A resolved local copy: where its files are, or why it is not available here. */
 export interface LocalCopyPlace {
-  /** What it is, for tables and messages: `shared data`, `Debian package (apt-get install …)`, `embedded copy`. */
+  /** What it is, for tables and messages: `shared data`, `Debian package dataset-fashion-mnist`, `copy in the repository`. */
   readonly label: string;
   /** Folder holding the data set's files (under their names plus {@link LocalCopyPlace.suffix}); absent when unavailable. */
   readonly dir?: string;
@@ -30,6 +30,8 @@ export interface LocalCopyPlace {
   readonly suffix: '' | '.gz';
   /** Why the copy is unavailable (no shared data directory found), when `dir` is absent. */
   readonly reason?: string;
+  /** How to get the copy when its files are not there (`apt-get install dataset-fashion-mnist`). */
+  readonly hint?: string;
 }
 
 /** Options of {@link localCopyPlaces}. */
@@ -40,7 +42,7 @@ export interface LocalCopyOptions {
 
 /** Resolves one {@link LocalCopy} of `dataset`. */
 export function localCopyPlace(dataset: Dataset, copy: LocalCopy, options: LocalCopyOptions = {}): LocalCopyPlace {
-  if (copy.kind === 'system') return { label: `system package (${copy.install})`, dir: copy.dir, suffix: '' };
+  if (copy.kind === 'debian') return { label: `Debian package ${copy.package}`, dir: copy.dir, suffix: '', hint: `apt-get install ${copy.package}` };
   if (copy.kind === 'repository') {
     try {
       return { label: 'copy in the repository', dir: join(repositoryRoot(), copy.path), suffix: copy.suffix };

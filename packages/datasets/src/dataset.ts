@@ -29,12 +29,12 @@ export interface DatasetFile {
 /**
  * A local copy of a data set, used (after verification) when no download works:
  * - `shared`: the repository's sibling `../shared/data/<folder>/` (runtime's `sharedDataDir`), files gzipped as `<name>.gz`;
- * - `system`: a folder installed by a system package (e.g. Debian's `dataset-fashion-mnist`), files as named;
+ * - `debian`: a folder a Debian package installs (`dataset-fashion-mnist`), files as named;
  * - `repository`: a folder inside this repository (an app's embedded copy), files as named plus `suffix`.
  */
 export type LocalCopy =
   | { readonly kind: 'shared' }
-  | { readonly kind: 'system'; readonly dir: string; readonly install: string }
+  | { readonly kind: 'debian'; readonly dir: string; readonly package: string }
   | { readonly kind: 'repository'; readonly path: string; readonly suffix: '' | '.gz' };
 
 /** A data set the apps use: where it comes from, its files with their checksums, and its local copies. */

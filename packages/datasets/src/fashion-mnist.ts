@@ -37,5 +37,5 @@ export const FASHION_MNIST: Dataset = {
     file('t10k-images-idx3-ubyte.gz', 7_840_016, '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b'),
     file('t10k-labels-idx1-ubyte.gz', 10_008, '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34'),
   ],
-  localCopies: [{ kind: 'system', dir: DEBIAN_FASHION_MNIST_DIR, install: 'apt-get install dataset-fashion-mnist' }],
+  localCopies: [{ kind: 'debian', dir: DEBIAN_FASHION_MNIST_DIR, package: 'dataset-fashion-mnist' }],
 };

@@ -189,7 +189,7 @@ describe('fetchDataset: Fashion-MNIST, read as one folder (Debian’s real files
       const dir = await tempDir('fashion-fallback');
       const results = await fetchDataset(FASHION_MNIST, { dir, mirrors: fashionMirrors(threeOfFour.url), ...silent });
       expect(results.map((r) => [r.outcome, r.path, r.localCopy])).toEqual(
-        FASHION_MNIST.files.map((f) => ['local', join(DEBIAN_FASHION_MNIST_DIR, f.name), 'system package (apt-get install dataset-fashion-mnist)']),
+        FASHION_MNIST.files.map((f) => ['local', join(DEBIAN_FASHION_MNIST_DIR, f.name), 'Debian package dataset-fashion-mnist']),
       );
       expect(results[3]?.failures).toEqual([`${threeOfFour.url}t10k-labels-idx1-ubyte.gz: HTTP 404 Not Found`]);
       // the three good downloads were kept: the next fetch only needs the fourth

@@ -27,7 +27,7 @@ export interface FileResult {
   readonly path?: string;
   /** For `downloaded`: the URL it came from (an archive URL with the member in parentheses). */
   readonly url?: string;
-  /** For `local`: which local copy (`shared data`, `system package (apt-get install …)`, `copy in the repository`). */
+  /** For `local`: which local copy (`shared data`, `Debian package dataset-fashion-mnist`, `copy in the repository`). */
   readonly localCopy?: string;
   /** Why each attempt failed, in order (download attempts, then unusable local copies). */
   readonly failures: readonly string[];
@@ -140,7 +140,7 @@ async function fromLocalCopies(file: DatasetFile, places: readonly LocalCopyPlac
     }
     const problem = await verifyFile(path, file.check);
     if (problem === undefined) return { path, place };
-    failures.push(problem);
+    failures.push(place.hint !== undefined && problem.endsWith(': file not found') ? `${problem} (${place.hint})` : problem);
   }
   return undefined;
 }

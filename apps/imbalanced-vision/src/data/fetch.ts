@@ -82,7 +82,7 @@ export async function fetchFashionMnist(options: FetchFashionMnistOptions = {}):
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const baseUrls = options.baseUrls;
   const canonical = FASHION_MNIST_URLS[0] ?? '';
-  const localCopies: LocalCopyPlace[] = [{ label: `Debian's dataset-fashion-mnist`, dir: fallbackDir, suffix: '' }];
+  const localCopies: LocalCopyPlace[] = [{ label: 'Debian package dataset-fashion-mnist', dir: fallbackDir, suffix: '', hint: 'apt-get install dataset-fashion-mnist' }];
   const results = await fetchDataset(FASHION_MNIST, {
     dir,
     localCopies,
