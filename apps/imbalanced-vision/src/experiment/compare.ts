@@ -1,6 +1,7 @@
 import { consecutiveSeeds, runComparison, summarizeRuns, workerModuleBeside, type MethodSummary } from '@counterweight/experiment';
 
 import type { Recipe } from '../recipes/recipe.js';
+import { checkTeacher } from './check-teacher.js';
 import { settingsOf, validateCompareOptions, type CompareOptions } from './options.js';
 import { prepareData } from './prepare-data.js';
 import { writeReport, type ReportFiles } from './report.js';
@@ -34,14 +35,16 @@ export function baselineOf(task: Recipe['task']): string {
  * seeds may be added. Training seeds are `seed + r` (the rule the published numbers were made with).
  *
  * @throws ConfigError for invalid options or an output directory holding other settings; DataFileError for bad data;
- *   RunFailedError naming a run that failed.
+ *   OnnxModelError for a teacher that is no image classifier (both before anything is written); RunFailedError naming
+ *   a run that failed.
  */
 export async function compare(options: CompareOptions): Promise<CompareResult> {
   const recipes = validateCompareOptions(options);
   const settings = settingsOf(options);
   const teacher: RecipeOptions | undefined = options.teacher === undefined ? undefined : { teacher: options.teacher };
-  // The data first (before any folder exists): a bad data directory leaves nothing behind.
+  // The data and the teacher first (before any folder exists): a bad data directory or teacher leaves nothing behind.
   const data = await prepareData(settings);
+  if (teacher?.teacher !== undefined && recipes.some((r) => r.needsTeacher === true)) await checkTeacher(teacher.teacher, data);
   const context = recipeContext(data, settings.epochs, settings.arch);
   const stageEpochs = new Map(recipes.map((r) => [r.name, r.stages(context).reduce((sum, s) => sum + s.epochs, 0)]));
   const comparison = await runComparison({

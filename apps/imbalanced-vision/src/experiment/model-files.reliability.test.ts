@@ -12,7 +12,10 @@ import { embeddedSampleDir } from '../data/sample.js';
 import { fashionImageFiles, type FashionImageFiles } from '../data/test-support/fashion-image-files.js';
 import { removeTempDirs, tempDir } from '../data/test-support/fixtures.js';
 import { createModel } from '../models/vision-model.js';
+import { checkTeacher } from './check-teacher.js';
 import { CLASS_NAMES_METADATA_KEY, exportRun } from './export-run.js';
+import { COMPARE_DEFAULTS, settingsOf } from './options.js';
+import { prepareData, type ExperimentData } from './prepare-data.js';
 import { predictImages } from './predict-images.js';
 import { TRAINED_MODEL, TRAINED_WEIGHTS, saveTrainedModel } from './trained-model.js';
 
@@ -355,6 +358,53 @@ describe(`ONNX models given to predict: ${ONNX_CASES.length} bad inputs`, () => 
     else expect(message).toMatch(mention);
     expect(message).not.toMatch(/\n|\uFFFD|undefined|\bE[A-Z]{3,}\b|SyntaxError|TypeError/);
     expect(message.length).toBeLessThan(400);
+  });
+});
+
+/** A PyTorch-style teacher for 3 classes (NCHW 1×28×28 → 3 logits). */
+function threeClassTeacher(): Uint8Array {
+  const g = new OnnxGraphBuilder();
+  const flat = g.node('Flatten', ['input'], { axis: { int: 1 } });
+  g.node('Gemm', [flat, g.initializer('w', new Float32Array(784 * 3).fill(0.001), [784, 3]), g.initializer('b', new Float32Array(3), [3])], {}, 'logits');
+  return g.encode({
+    graphName: 'teacher3',
+    inputs: [{ name: 'input', shape: ['batch', 1, 28, 28] }],
+    outputs: [{ name: 'logits', shape: ['batch', 3] }],
+    opset: 13,
+    irVersion: 7,
+    producerName: 'pytorch',
+  });
+}
+
+describe('teachers given to compare --teacher: 5 bad inputs, refused before anything is written', () => {
+  let data: ExperimentData;
+  beforeAll(async () => {
+    data = await prepareData(
+      settingsOf({ ...COMPARE_DEFAULTS, dataDir: embeddedSampleDir(), imbalanceRatio: 10, nMax: 100, testPerClass: 20, recipes: ['dhkd'], out: root, jobs: 1 }),
+    );
+  });
+
+  it.each([
+    ['a folder', (dir: string) => mkdir(join(dir, 'teacher')).then(() => join(dir, 'teacher')), 'is a folder, expected an ONNX model file'],
+    ['a run folder', () => Promise.resolve(goodRun), 'is a run folder, not an ONNX file; export it first'],
+    ['a zero-byte file', file('teacher.onnx', () => ''), 'is empty, not an ONNX model'],
+    ['a CTR-style model', file('ctr.onnx', ctrLikeModel), 'is not an image classifier: its input "features" is float32 [?, 39]'],
+    ['an image classifier for 3 classes', file('three.onnx', threeClassTeacher), 'returns 3 logits per image; the data has 10 classes'],
+  ] as const)('%s', async (_name, make, mention) => {
+    const teacher = await make(await tempDir('teacher-case'));
+    const error = await checkTeacher(teacher, data).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain(teacher);
+    expect(message).toContain(mention);
+    expect(message).not.toMatch(/\n|undefined|\bE[A-Z]{3,}\b/);
+  });
+
+  it('accepts the app’s own export as a teacher', async () => {
+    await expect(checkTeacher(goodOnnx, data)).resolves.toBeUndefined();
   });
 });
 
