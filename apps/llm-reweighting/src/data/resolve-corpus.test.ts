@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-import { ConfigError, DataFileError } from '@counterweight/runtime';
+import { ConfigError, DataFileError, sharedDataDir } from '@counterweight/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { EMBEDDED_TINYSHAKESPEARE, resolveCorpus } from './resolve-corpus.js';
+import { EMBEDDED_TINYSHAKESPEARE, TINYSTORIES_SHARED_PATH, fetchedTinyStoriesPath, resolveCorpus } from './resolve-corpus.js';
 import { rejection, removeTempDirs, tempDir } from './test-support/temp.js';
 
 afterAll(removeTempDirs);
@@ -42,12 +44,26 @@ describe('resolveCorpus', () => {
     expect(mean).toBeLessThan(900);
   });
 
-  it('says where it looked when the shared TinyStories copy is absent', async () => {
+  it('says where it looked when neither the shared nor a fetched TinyStories copy is there', async () => {
     const empty = await tempDir('noshared');
-    const error = await rejection(resolveCorpus('tinystories', { env: { COUNTERWEIGHT_SHARED_DATA: empty } }));
+    const error = await rejection(resolveCorpus('tinystories', { env: { COUNTERWEIGHT_SHARED_DATA: empty, XDG_CACHE_HOME: empty } }));
     expect(error).toBeInstanceOf(DataFileError);
-    expect(error.message).toContain(empty);
+    expect(error.message).toContain(join(empty, 'tinystories-sample', 'tiny_stories.txt.gz'));
+    expect(error.message).toContain(join(empty, 'counterweight', 'data', 'tinystories-sample', 'tiny_stories.txt'));
+    expect(error.message).toContain('npm run fetch-data -- tinystories');
     expect(error.message).toContain('COUNTERWEIGHT_SHARED_DATA');
+  });
+
+  it('reads the copy `npm run fetch-data -- tinystories` downloaded when the shared data has none', async () => {
+    const empty = await tempDir('fetched');
+    const env = { COUNTERWEIGHT_SHARED_DATA: empty, XDG_CACHE_HOME: empty };
+    const fetched = fetchedTinyStoriesPath(env);
+    expect(fetched).toBe(join(empty, 'counterweight', 'data', 'tinystories-sample', 'tiny_stories.txt'));
+    await mkdir(dirname(fetched), { recursive: true });
+    await writeFile(fetched, gunzipSync(readFileSync(join(sharedDataDir(), TINYSTORIES_SHARED_PATH))));
+    const corpus = await resolveCorpus('tinystories', { env });
+    expect(corpus.documents).toHaveLength(1102);
+    expect(corpus.bytes).toBe(944_426);
   });
 
   it('refuses an unknown name, listing the known ones', async () => {
