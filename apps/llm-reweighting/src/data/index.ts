@@ -13,7 +13,7 @@ export { CharTokenizer, END_OF_TEXT, charTokenizerOf } from './char-tokenizer.js
 export { BYTE_TO_CHARACTER, bytesToPrintable, printableToBytes } from './byte-level.js';
 export { BPE_MIN_PAIR_COUNT, BpeTokenizer, PRE_TOKENIZE, type BpeTrainingOptions } from './bpe-tokenizer.js';
 export { trainTokenizer, type TrainTokenizerOptions } from './train-tokenizer.js';
-export { TOKENIZER_FILE_NAME, loadTokenizer, saveTokenizer, tokenizerFromFile } from './tokenizer-file.js';
+export { TOKENIZER_FILE_NAME, checkTokenizerFits, loadTokenizer, saveTokenizer, tokenizerFromFile } from './tokenizer-file.js';
 export { tokenizeCorpus, type TokenizeCorpusOptions } from './tokenize-corpus.js';
 export { sampleWindows, type SampleWindowsOptions } from './sample-windows.js';
 export {

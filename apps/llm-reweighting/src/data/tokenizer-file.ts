@@ -157,3 +157,17 @@ export async function loadTokenizer(path: string): Promise<Tokenizer> {
   }
   return tokenizerFromFile(value, path);
 }
+
+/**
+ * Checks that a tokenizer read from `file` has the vocabulary size of the model in `modelFile`: a tokenizer beside a
+ * model must be the one it was trained with, or generated ids decode to the wrong text or fall outside it.
+ * @throws DataFileError naming `file`, both sizes and `modelFile`.
+ */
+export function checkTokenizerFits(tokenizer: Tokenizer, vocabularySize: number, file: string, modelFile: string): void {
+  if (tokenizer.vocabularySize !== vocabularySize) {
+    throw new DataFileError(
+      { file },
+      `has ${tokenizer.vocabularySize} tokens but the model ${modelFile} has a vocabulary of ${vocabularySize}; it is not the tokenizer the model was trained with`,
+    );
+  }
+}
