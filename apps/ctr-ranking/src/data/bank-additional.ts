@@ -6,6 +6,7 @@
 import { readCsvTable, type CsvTableTypes } from '@counterweight/runtime';
 import type { Table } from 'apache-arrow';
 
+import { requireCsvColumns } from './csv-header.js';
 import { requireTextFile } from './text-check.js';
 
 /**
@@ -82,5 +83,6 @@ export type BankAdditionalTypes = CsvTableTypes<typeof BANK_ADDITIONAL_SCHEMA>;
  */
 export async function readBankAdditional(path: string, options: { readonly limit?: number } = {}): Promise<Table<BankAdditionalTypes>> {
   await requireTextFile(path, 'a UCI bank-additional CSV file (";"-separated)');
+  await requireCsvColumns(path, ';', Object.keys(BANK_ADDITIONAL_SCHEMA));
   return readCsvTable(path, { delimiter: ';', columns: BANK_ADDITIONAL_SCHEMA, ...(options.limit === undefined ? {} : { limit: options.limit }) });
 }

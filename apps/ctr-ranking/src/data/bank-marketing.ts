@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { sharedDataDir, type Standardizer } from '@counterweight/runtime';
+import { DataFileError, sharedDataDir, type Standardizer } from '@counterweight/runtime';
 
 import type { FeatureSpec } from './auction-set.js';
 import { BANK_ADDITIONAL_CATEGORIES, BANK_ADDITIONAL_NUMERIC, readBankAdditional } from './bank-additional.js';
@@ -51,6 +51,8 @@ export interface BankMarketingData extends AuctionSplits {
  * `(seed, "bank-auctions")` and cut into auctions of `candidates` rows (the last one padded); every bid is 1, so
  * welfare = clicks (conversions). Whole auctions are then split `(seed, "ctr-split")` into train/validation/test,
  * and the numeric features are standardised with the training auctions' statistics.
+ * @throws DataFileError naming file, row and column: a missing file or folder, a file that is not text, a missing
+ *   column, an unknown category, a non-numeric, NaN or infinite numeric value.
  */
 export async function loadBankMarketing(options: BankMarketingOptions): Promise<BankMarketingData> {
   const path = options.path ?? bankMarketingPath();
@@ -62,7 +64,12 @@ export async function loadBankMarketing(options: BankMarketingOptions): Promise<
   const numeric = new Float32Array(rows * d);
   BANK_ADDITIONAL_NUMERIC.forEach((name, j) => {
     const values = table.getChild(name)?.toArray() as Float32Array;
-    for (let r = 0; r < rows; r += 1) numeric[r * d + j] = values[r] ?? 0;
+    for (let r = 0; r < rows; r += 1) {
+      const value = values[r] ?? Number.NaN;
+      // The CSV reader accepts NaN and Infinity as numbers; a feature must be finite (header = row 1).
+      if (!Number.isFinite(value)) throw new DataFileError({ file: path, row: r + 2, column: name }, `expected a finite number, got ${value}`);
+      numeric[r * d + j] = value;
+    }
   });
   const categorical = new Int32Array(rows * f);
   CATEGORICAL_FIELDS.forEach((name, j) => {

@@ -10,6 +10,7 @@ import { defaultCtrFetchDir } from './fetch.js';
 import { assembleAuctions, fixedSizeGroups, groupsByKey } from './grouping.js';
 import type { OffPolicyLog } from './off-policy-log.js';
 import { splitIndices } from './splits.js';
+import { requireCsvColumns } from './csv-header.js';
 import { requireTextFile } from './text-check.js';
 
 /** Behaviour policies of the Open Bandit Dataset. */
@@ -105,6 +106,7 @@ interface ItemContext {
 }
 
 async function readItemContext(path: string): Promise<ItemContext> {
+  await requireCsvColumns(path, ',', ['item_id', 'item_feature_0', ...ITEM_FIELDS]);
   const table = await readCsvTable(path, {
     columns: { item_id: 'int32', item_feature_0: 'float64', item_feature_1: 'utf8', item_feature_2: 'utf8', item_feature_3: 'utf8' },
   });
@@ -117,6 +119,7 @@ async function readItemContext(path: string): Promise<ItemContext> {
       throw new DataFileError({ file: path, row: r + 2, column: 'item_id' }, `expected item ids 0..n−1 in order, got ${String(ids?.get(r))}`);
     }
     price[r] = Number(table.getChild('item_feature_0')?.get(r));
+    if (!Number.isFinite(price[r])) throw new DataFileError({ file: path, row: r + 2, column: 'item_feature_0' }, `expected a finite number, got ${price[r]}`);
     ITEM_FIELDS.forEach((field, j) => names[j]?.push(String(table.getChild(field)?.get(r))));
   }
   const vocabularies = names.map((values) => {
@@ -149,6 +152,7 @@ async function readLog(path: string, items: number): Promise<LoggedRows> {
   };
   for (const field of USER_FIELDS) columns[field] = 'category';
   for (const name of affinityNames) columns[name] = 'float32';
+  await requireCsvColumns(path, ',', Object.keys(columns));
   const table: Table = await readCsvTable(path, { columns });
   const rows = table.numRows;
   const column = (name: string) => {
@@ -180,7 +184,11 @@ async function readLog(path: string, items: number): Promise<LoggedRows> {
   const affinity = new Float32Array(rows * items);
   affinityNames.forEach((name, i) => {
     const values = column(name).toArray() as Float32Array;
-    for (let r = 0; r < rows; r += 1) affinity[r * items + i] = values[r] ?? 0;
+    for (let r = 0; r < rows; r += 1) {
+      const value = values[r] ?? Number.NaN;
+      if (!Number.isFinite(value)) throw bad(r, name, `expected a finite number, got ${value}`);
+      affinity[r * items + i] = value;
+    }
   });
   return { rows, item, position, click, propensity, user, affinity };
 }
@@ -210,7 +218,8 @@ async function readLog(path: string, items: number): Promise<LoggedRows> {
  * the logged item's index, its click and propensity, and each item's value; for {@link evaluateOffPolicy}.
  *
  * @throws DataFileError naming file, row (header = row 1) and column: missing files or columns, item ids outside
- *   item_context, clicks not 0/1, propensities outside (0, 1], positions outside 1–3.
+ *   item_context, clicks not 0/1, propensities outside (0, 1], positions outside 1–3, NaN or infinite features, a
+ *   file that is not text (binary, invalid UTF-8) or a folder.
  */
 export async function loadOpenBandit(options: OpenBanditOptions): Promise<OpenBanditData> {
   const policy = options.policy ?? 'random';

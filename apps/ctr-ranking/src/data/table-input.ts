@@ -8,9 +8,9 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetS
 import type { AuctionSet, FeatureSpec } from './auction-set.js';
 import { checkBuckets, hashBucket } from './encoding.js';
 import { assembleAuctions, fixedSizeGroups, groupsByKey } from './grouping.js';
+import { describeColumns, readCsvHeader } from './csv-header.js';
 import { requireInputFile } from './input-file.js';
 import { describeJsonSyntaxError } from './json-text.js';
-import { readLines } from './line-reader.js';
 import { quoteExcerpt, requireTextFile } from './text-check.js';
 
 /**
@@ -50,7 +50,7 @@ export function validateColumnMapping(json: unknown, where: string): ColumnMappi
   for (const key of ['label', 'bid', 'auction', 'trueCtr'] as const) {
     const value = record[key];
     if (value === undefined && key !== 'label') continue;
-    if (typeof value !== 'string' || value === '') fail(key, `must be a non-empty column name (string), got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' || value === '') fail(key, value === undefined ? 'is missing: name the click column' : `must be a non-empty column name (string), got ${JSON.stringify(value)}`);
   }
   for (const key of ['numeric', 'categorical'] as const) {
     const value = record[key];
@@ -102,12 +102,6 @@ export function tableFormat(path: string): TableFormat {
   throw new DataFileError({ file: path }, `unknown table format "${ext}"; use .arrow/.feather, .parquet or .csv (optionally .gz)`);
 }
 
-/** The first columns of a file, quoted and cut, for an error message that stays one short line. */
-function describeColumns(available: readonly string[]): string {
-  const shown = available.slice(0, 12).map((c) => quoteExcerpt(c, 24));
-  return available.length > shown.length ? `${shown.join(', ')} and ${available.length - shown.length} more` : shown.join(', ') || 'no columns';
-}
-
 function checkColumns(path: string, mapping: ColumnMapping, available: readonly string[]): void {
   const missing = mappedColumns(mapping).filter((c) => !available.includes(c));
   if (missing.length > 0) {
@@ -156,13 +150,6 @@ function typedTable(path: string, mapping: ColumnMapping, rows: number, get: (co
   return new Table(vectors);
 }
 
-async function csvHeader(path: string, delimiter: string): Promise<string[]> {
-  for await (const [, text] of readLines(path)) {
-    return text.replace(/^\uFEFF/, '').split(delimiter).map((name) => name.trim().replace(/^"(.*)"$/, '$1'));
-  }
-  throw new DataFileError({ file: path }, 'is empty: a header row is required');
-}
-
 /**
  * Reads the mapped columns of a table file into an Arrow table with explicit types: label, bid, trueCtr and numeric
  * columns as `Float32` (finite), auction and categorical columns as `Utf8` (null = missing). Arrow IPC files are read
@@ -178,7 +165,7 @@ export async function readMappedTable(path: string, mapping: ColumnMapping): Pro
   if (format === 'csv') {
     await requireTextFile(path, 'a CSV file');
     const delimiter = path.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv') ? '\t' : ',';
-    checkColumns(path, mapping, await csvHeader(path, delimiter));
+    checkColumns(path, mapping, await readCsvHeader(path, delimiter));
     const columns: Record<string, CsvSchema[string]> = {};
     for (const column of mappedColumns(mapping)) columns[column] = isFloatColumn(mapping, column) ? 'float32' : { type: 'utf8', nullable: true };
     const table = await readCsvTable(path, { columns, delimiter, naValues: [''] });

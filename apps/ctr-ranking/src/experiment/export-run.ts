@@ -5,6 +5,8 @@ import { ConfigError, loadCheckpoint, restoreCheckpoint, writeJsonAtomic } from 
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { FeatureSpec } from '../data/auction-set.js';
+import { inputFileProblem } from '../data/input-file.js';
+import { describeJsonSyntaxError } from '../data/json-text.js';
 import { createCtrModel, type CtrModel, type CtrModelConfig } from '../models/index.js';
 import { exportCtrModel, type CtrExportResult } from '../onnx/index.js';
 
@@ -31,13 +33,20 @@ export async function writeTrainedModelInfo(dir: string, info: Omit<TrainedModel
  * @throws ConfigError naming the directory when it holds no finished run.
  */
 export async function loadTrainedModel(dir: string): Promise<{ model: CtrModel; info: TrainedModelInfo }> {
+  const file = join(dir, TRAINED_MODEL_FILE);
+  const problem = await inputFileProblem(file, 'a trained-model file');
+  if (problem !== undefined) {
+    throw new ConfigError('--run', `${dir} has no ${TRAINED_MODEL_FILE} (${problem}): not a finished ctr-ranking compare run (expected <out>/runs/<method>/seed-<r>)`);
+  }
   let info: TrainedModelInfo;
   try {
-    info = JSON.parse(await readFile(join(dir, TRAINED_MODEL_FILE), 'utf8')) as TrainedModelInfo;
-  } catch {
-    throw new ConfigError('--run', `${dir} has no ${TRAINED_MODEL_FILE}: not a finished ctr-ranking compare run (expected <out>/runs/<method>/seed-<r>)`);
+    info = JSON.parse(await readFile(file, 'utf8')) as TrainedModelInfo;
+  } catch (error) {
+    throw new ConfigError('--run', `${file} is not valid JSON (${describeJsonSyntaxError(error)}); the run folder is damaged: run compare again to redo it`);
   }
-  if (info.format !== 'counterweight-ctr-trained-model') throw new ConfigError('--run', `${join(dir, TRAINED_MODEL_FILE)} is not a ctr-ranking trained-model file`);
+  if (info === null || typeof info !== 'object' || info.format !== 'counterweight-ctr-trained-model') {
+    throw new ConfigError('--run', `${file} is not a ctr-ranking trained-model file (no "format": "counterweight-ctr-trained-model")`);
+  }
   const model = createCtrModel(info.spec, info.model, info.seed);
   try {
     await restoreCheckpoint(await loadCheckpoint(join(dir, 'checkpoints')), model);
