@@ -26,6 +26,7 @@ table { border-collapse: collapse; margin: 0.8em 0; font-size: 0.92em; }
 th, td { border: 1px solid #d0d0d0; padding: 0.3em 0.6em; }
 th { background: #f3f3f3; }
 td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
+td { white-space: nowrap; }
 td.left, th.left { text-align: left; }
 code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.95em; }
 p.caption { color: #555; margin-bottom: 0.2em; }
