@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import type { EpochProgress, Runner, RunTask } from '@counterweight/experiment';
-import { SeededRandom, writeJsonAtomic } from '@counterweight/runtime';
+import { ConfigError, SeededRandom, writeJsonAtomic } from '@counterweight/runtime';
 
 import { ARITHMETIC_ALPHABET, arithmeticWindows, charTokenizerOf, generateArithmeticSplits, type ArithmeticProblem } from '../data/index.js';
 import type { TokenWindows } from '../data/token-windows.js';
@@ -23,16 +23,36 @@ export interface ArithmeticData {
 /** The seed of the problem sets: a property of the data, not of a run. */
 export const PROBLEM_SEED = 20250711;
 
-/** Generates the train/validation/test problems (disjoint) and their token rows. */
+/** Runs `make`, restating a ConfigError about `option` as one about the command-line `flag` (with `prefix`). */
+function asFlag<T>(make: () => T, option: string, flag: string, prefix = ''): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof ConfigError && error.option === option) throw new ConfigError(flag, `${prefix}${error.message.slice(option.length + 2)}`);
+    throw error;
+  }
+}
+
+/**
+ * Generates the train/validation/test problems (disjoint) and their token rows.
+ * @throws ConfigError naming `--train-problems` (with the three counts) when the digits and operation have fewer
+ *   distinct problems than asked, or `--context` with the first problem that does not fit it.
+ */
 export function prepareArithmetic(settings: ArithmeticSettings): ArithmeticData {
   const { problems, model } = settings;
-  const splits = generateArithmeticSplits({ operation: problems.operation, digits: problems.digits, counts: { train: problems.train, validation: problems.validation, test: problems.test }, seed: PROBLEM_SEED });
+  const counts = { train: problems.train, validation: problems.validation, test: problems.test };
+  const splits = asFlag(
+    () => generateArithmeticSplits({ operation: problems.operation, digits: problems.digits, counts, seed: PROBLEM_SEED }),
+    'counts',
+    '--train-problems',
+    `${counts.train} training + ${counts.validation} validation (--eval-windows) + ${counts.test} test (--test-problems) problems: `,
+  );
   const tokenizer = charTokenizerOf(ARITHMETIC_ALPHABET);
   return {
     tokenizer,
     problems: splits,
-    train: arithmeticWindows(splits.train, tokenizer, model.context).windows,
-    validation: arithmeticWindows(splits.validation, tokenizer, model.context).windows,
+    train: asFlag(() => arithmeticWindows(splits.train, tokenizer, model.context).windows, 'context', '--context', 'training '),
+    validation: asFlag(() => arithmeticWindows(splits.validation, tokenizer, model.context).windows, 'context', '--context', 'validation '),
   };
 }
 
