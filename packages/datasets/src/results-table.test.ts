@@ -18,7 +18,7 @@ describe('formatResultsTable and summarizeResults', () => {
         'tinystories        tiny_stories.txt  downloaded  /d/tinystories-sample/tiny_stories.txt (from https://x/tiny_stories.txt)',
         'beijing-multisite  a.csv             cached      /d/b/a.csv',
         'open-bandit        bts/all/all.csv   MISSING     https://x/all.csv: HTTP 404 Not Found; no local copy holds this file',
-        'tinyshakespeare    input.txt         local copy  /s/input.txt.gz (shared data)',
+        'tinyshakespeare    input.txt         local copy  /s/input.txt.gz (shared data; not downloaded: timed out after 1 s)',
         '',
       ].join('\n'),
     );

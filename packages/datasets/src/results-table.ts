@@ -8,17 +8,27 @@ const OUTCOME_WORDS: Readonly<Record<FileOutcome, string>> = {
   missing: 'MISSING',
 };
 
-/** What the table's last column says of a result: the path (and its origin), or why it is missing. */
+/** The reason of a failure line `<url or path>: <reason>` (URLs and paths hold no ": "). */
+function reasonOf(failure: string): string {
+  const at = failure.indexOf(': ');
+  return at < 0 ? failure : failure.slice(at + 2);
+}
+
+/** What the table's last column says of a result: the path (and its origin, or why it was not downloaded), or why it is missing. */
 function where(result: FileResult): string {
   if (result.outcome === 'missing') return result.failures.join('; ');
   if (result.outcome === 'downloaded') return `${result.path ?? ''} (from ${result.url ?? ''})`;
-  if (result.outcome === 'local') return `${result.path ?? ''} (${result.localCopy ?? ''})`;
+  if (result.outcome === 'local') {
+    const first = result.failures[0];
+    return `${result.path ?? ''} (${result.localCopy ?? ''}${first === undefined ? '' : `; not downloaded: ${reasonOf(first)}`})`;
+  }
   return result.path ?? '';
 }
 
 /**
  * The results as an aligned plain-text table, one row per file: data set, file, outcome (`downloaded`, `cached`,
- * `local copy`, `MISSING`) and where it is (with its URL or local copy) or why it is missing. Ends with a newline.
+ * `local copy`, `MISSING`) and where it is (with its URL, or its local copy and why the download failed) or why it is
+ * missing. Ends with a newline.
  */
 export function formatResultsTable(results: readonly FileResult[]): string {
   const rows = [['data set', 'file', 'result', 'where (or why missing)'], ...results.map((r) => [r.dataset, r.file, OUTCOME_WORDS[r.outcome], where(r)])];
