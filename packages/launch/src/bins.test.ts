@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -47,15 +47,26 @@ describe('workspace bins', () => {
     expect(existsSync(join(packageDir, target))).toBe(true);
   });
 
+  it.each(bins)('$name is linked by npm into node_modules/.bin, where npx finds it', ({ name, packageDir, target }) => {
+    expect(realpathSync(join(root, 'node_modules', '.bin', name))).toBe(realpathSync(join(packageDir, target)));
+  });
+
   it.each(bins)(
-    '$name --help answers through npm exec with the registry unreachable',
-    async ({ name }) => {
-      const { stdout } = await run('npm', ['exec', '--offline', '--no', '--', name, '--help'], {
-        cwd: root,
-        env: { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' },
-      });
+    '$name --help answers through its launcher',
+    async ({ name, packageDir, target }) => {
+      const { stdout } = await run(process.execPath, [join(packageDir, target), '--help'], { cwd: root });
       expect(stdout).toContain(`Usage: ${name}`);
     },
     60_000,
   );
+
+  // npm's own resolution, once (it is the same for every bin): with the registry unreachable, `npm exec` runs the
+  // linked launcher and downloads nothing.
+  it('answers through npm exec with the registry unreachable', async () => {
+    const { stdout } = await run('npm', ['exec', '--offline', '--no', '--', 'counterweight-quickstart', '--help'], {
+      cwd: root,
+      env: { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false' },
+    });
+    expect(stdout).toContain('Usage: counterweight-quickstart');
+  }, 60_000);
 });
