@@ -73,7 +73,7 @@ export async function readColumnMapping(path: string): Promise<ColumnMapping> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new DataFileError({ file: path }, `not valid JSON: ${describeJsonSyntaxError(error)}`, { cause: error });
+    throw new DataFileError({ file: path }, `not valid JSON: ${describeJsonSyntaxError(error, text)}`, { cause: error });
   }
   return validateColumnMapping(json, path);
 }

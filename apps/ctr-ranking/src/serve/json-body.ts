@@ -49,7 +49,7 @@ export function parseJsonBody(body: Buffer | string): { readonly value: unknown 
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { problem: `body is not valid JSON: ${describeJsonSyntaxError(error)}` };
+    return { problem: `body is not valid JSON: ${describeJsonSyntaxError(error, text)}` };
   }
   const forbidden = findForbiddenKey(value);
   if (forbidden !== undefined) {
@@ -76,5 +76,13 @@ function firstInvalidUtf8(bytes: Buffer): number {
       hi = mid - 1;
     }
   }
-  return lo;
+  // The prefix may end inside a character that the bad byte interrupts: the bad sequence starts at that lead byte.
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, lo));
+    return lo;
+  } catch {
+    let start = lo - 1;
+    while (start > 0 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start -= 1;
+    return start;
+  }
 }

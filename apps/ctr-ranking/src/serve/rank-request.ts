@@ -43,6 +43,9 @@ export interface RankResponse {
   readonly candidates: readonly RankedCandidate[];
 }
 
+/** Largest finite float32 (the model's numeric input type). */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 /** Longest candidate id accepted. */
 export const MAX_ID_LENGTH = 256;
 
@@ -88,7 +91,7 @@ export interface PackedCandidates {
 
 /**
  * Explicit checks after the schema (which a caller may bypass): finite positive bids, unique ids, feature counts,
- * finite dense values, categorical values in their field's range. Returns the packed features or a message naming
+ * finite dense values within the float32 range, categorical values in their field's range. Returns the packed features or a message naming
  * the candidate (0-based index and id) and the feature.
  */
 export function findRankRequestProblem(request: RankRequest, spec: FeatureSpec): { problem: string } | { packed: PackedCandidates } {
@@ -109,6 +112,13 @@ export function findRankRequestProblem(request: RankRequest, spec: FeatureSpec):
     if (c.numeric.length !== d) return { problem: `${where}: numeric must have ${d} values (${spec.numericNames.join(', ')}), got ${c.numeric.length}` };
     if (c.categorical.length !== fields) {
       return { problem: `${where}: categorical must have ${fields} values (${spec.categoricalFields.join(', ')}), got ${c.categorical.length}` };
+    }
+    for (let j = 0; j < d; j += 1) {
+      const value = c.numeric[j] as number;
+      // Finite in JSON but not in the model's float32 input (it would become ±Infinity).
+      if (Math.abs(value) > FLOAT32_MAX) {
+        return { problem: `${where}: numeric feature "${spec.numericNames[j] ?? j}" is outside the float32 range (±3.4e38), got ${value}` };
+      }
     }
     const problem = findFeatureProblem(spec, c.numeric, c.categorical, 1);
     if (problem !== undefined) return { problem: `${where}: ${problem.replace(/^candidate 0: /, '')}` };

@@ -88,7 +88,7 @@ const REASONS: Readonly<Record<number, string>> = {
 };
 
 /** Fastify's own 4xx messages, reworded to name the header or limit concerned. */
-function clientMessage(error: FastifyError, bodyLimit: number, contentType: string | undefined): string {
+function clientMessage(error: FastifyError, bodyLimit: number, contentType: string | undefined, url: string): string {
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return `content-type ${contentType === undefined ? '(none)' : quoteExcerpt(contentType, 60)} is not supported; send application/json`;
@@ -96,6 +96,8 @@ function clientMessage(error: FastifyError, bodyLimit: number, contentType: stri
       return `body is larger than the limit of ${bodyLimit} bytes (--body-limit)`;
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return 'body size does not match the Content-Length header';
+    case 'FST_ERR_BAD_URL':
+      return `request URL ${quoteExcerpt(url, 60)} is not a valid URL (bad percent-encoding)`;
     default:
       return error.message;
   }
@@ -140,6 +142,11 @@ export async function createServer(options: CtrServerOptions): Promise<FastifyIn
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(timeouts.headersMs / 4))),
     },
     clientErrorHandler: clientErrorHandler(timeouts),
+    // Errors fastify raises before routing (a URL with bad percent-encoding): the same JSON error body.
+    frameworkErrors: (error, request, reply) => {
+      const body: unknown = errorBody(400, clientMessage(error, bodyLimit, request.headers['content-type'], request.url));
+      void (reply as unknown as { code(status: number): { send(payload: unknown): unknown } }).code(400).send(body);
+    },
     schemaErrorFormatter: schemaErrorMessage,
     // Strict validation: no type coercion ("1" is not a number), unknown properties are errors, not silently removed.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
@@ -164,7 +171,7 @@ export async function createServer(options: CtrServerOptions): Promise<FastifyIn
       request.log.error({ err: error }, 'request failed');
       return reply.code(status).send(errorBody(status, 'internal error while scoring; see the server log'));
     }
-    return reply.code(status).send(errorBody(status, clientMessage(error, bodyLimit, request.headers['content-type'])));
+    return reply.code(status).send(errorBody(status, clientMessage(error, bodyLimit, request.headers['content-type'], request.url)));
   });
   app.setNotFoundHandler((request, reply) => reply.code(404).send(errorBody(404, `no route ${request.method} ${request.url}; use POST /rank or GET /health`)));
 
