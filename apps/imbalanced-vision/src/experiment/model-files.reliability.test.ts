@@ -3,21 +3,20 @@ import { copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { ConfigError, DataFileError, initBackend } from '@counterweight/runtime';
-import { OnnxGraphBuilder, OnnxModelError, onnx } from '@counterweight/runtime/onnx';
+import { OnnxModelError, onnx } from '@counterweight/runtime/onnx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FASHION_MNIST_CLASSES, loadFashionMnist } from '../data/fashion-mnist.js';
-import { fitChannelStats } from '../data/normalize.js';
 import { embeddedSampleDir } from '../data/sample.js';
 import { fashionImageFiles, type FashionImageFiles } from '../data/test-support/fashion-image-files.js';
 import { removeTempDirs, tempDir } from '../data/test-support/fixtures.js';
-import { createModel } from '../models/vision-model.js';
 import { checkTeacher } from './check-teacher.js';
 import { CLASS_NAMES_METADATA_KEY, exportRun } from './export-run.js';
 import { COMPARE_DEFAULTS, settingsOf } from './options.js';
 import { prepareData, type ExperimentData } from './prepare-data.js';
 import { predictImages } from './predict-images.js';
-import { TRAINED_MODEL, TRAINED_WEIGHTS, saveTrainedModel } from './trained-model.js';
+import { ctrLikeModel, foreignImageModel, threeClassTeacher, twoInputModel } from '../onnx/test-support/foreign-models.js';
+import { savedRun } from './test-support/saved-run.js';
+import { TRAINED_MODEL, TRAINED_WEIGHTS } from './trained-model.js';
 
 // The bad-input corpora of the two model loaders a user points at a file: the run folder given to `export --run`
 // (`loadTrainedModel` via `exportRun`) and the ONNX file given to `predict --model` (and `--teacher`; both load it
@@ -38,18 +37,7 @@ beforeAll(async () => {
   imageDir = join(root, 'images');
   await mkdir(imageDir);
   await Promise.all(images.png.map((png, i) => writeFile(join(imageDir, `${i}.png`), png)));
-  goodRun = join(root, 'runs', 'ce', 'seed-0');
-  await mkdir(goodRun, { recursive: true });
-  const sample = await loadFashionMnist(embeddedSampleDir());
-  const model = createModel({ arch: 'cnn', head: 'linear', inputShape: [28, 28, 1], numClasses: 10, seed: 7, width: 8 });
-  try {
-    const normalization = fitChannelStats(sample.train);
-    await saveTrainedModel(goodRun, model, { recipe: 'ce', task: 'single-label', classNames: FASHION_MNIST_CLASSES, normalization });
-  } finally {
-    model.dispose();
-  }
-  goodOnnx = join(root, 'good.onnx');
-  await exportRun(goodRun, goodOnnx);
+  ({ run: goodRun, onnx: goodOnnx } = await savedRun(root));
 });
 afterAll(removeTempDirs);
 
@@ -185,54 +173,6 @@ const RUN_CASES: readonly RunCase[] = [
   },
 ];
 
-/** An ONNX model of another kind: a CTR-style scorer, 39 float features in, one probability out. */
-function ctrLikeModel(): Uint8Array {
-  const g = new OnnxGraphBuilder();
-  const w = g.initializer('w', new Float32Array(39).fill(0.01), [39, 1]);
-  g.node('Sigmoid', [g.node('MatMul', ['features', w])], {}, 'probability');
-  return g.encode({
-    graphName: 'ctr',
-    inputs: [{ name: 'features', shape: ['batch', 39] }],
-    outputs: [{ name: 'probability', shape: ['batch', 1] }],
-    opset: 13,
-    irVersion: 7,
-    producerName: 'ctr-ranking',
-    metadata: { 'counterweight.model': 'ctr' },
-  });
-}
-
-/** A PyTorch-style image classifier (NCHW 1×28×28 → 10 logits) without this app's metadata. */
-function foreignImageModel(): Uint8Array {
-  const g = new OnnxGraphBuilder();
-  const flat = g.node('Flatten', ['input'], { axis: { int: 1 } });
-  g.node('Gemm', [flat, g.initializer('w', new Float32Array(784 * 10).fill(0.001), [784, 10]), g.initializer('b', new Float32Array(10), [10])], {}, 'logits');
-  return g.encode({
-    graphName: 'torch',
-    inputs: [{ name: 'input', shape: ['batch', 1, 28, 28] }],
-    outputs: [{ name: 'logits', shape: ['batch', 10] }],
-    opset: 13,
-    irVersion: 7,
-    producerName: 'pytorch',
-  });
-}
-
-/** A two-input model (images and a mask). */
-function twoInputModel(): Uint8Array {
-  const g = new OnnxGraphBuilder();
-  g.node('Mul', ['image', 'mask'], {}, 'out');
-  return g.encode({
-    graphName: 'two',
-    inputs: [
-      { name: 'image', shape: ['batch', 28, 28, 1] },
-      { name: 'mask', shape: ['batch', 28, 28, 1] },
-    ],
-    outputs: [{ name: 'out', shape: ['batch', 28, 28, 1] }],
-    opset: 13,
-    irVersion: 7,
-    producerName: 'test',
-  });
-}
-
 /** The good export with one metadata entry replaced. */
 async function withMetadata(key: string, value: string): Promise<Uint8Array> {
   const model = onnx.ModelProto.decode(await readFile(goodOnnx));
@@ -360,21 +300,6 @@ describe(`ONNX models given to predict: ${ONNX_CASES.length} bad inputs`, () => 
     expect(message.length).toBeLessThan(400);
   });
 });
-
-/** A PyTorch-style teacher for 3 classes (NCHW 1×28×28 → 3 logits). */
-function threeClassTeacher(): Uint8Array {
-  const g = new OnnxGraphBuilder();
-  const flat = g.node('Flatten', ['input'], { axis: { int: 1 } });
-  g.node('Gemm', [flat, g.initializer('w', new Float32Array(784 * 3).fill(0.001), [784, 3]), g.initializer('b', new Float32Array(3), [3])], {}, 'logits');
-  return g.encode({
-    graphName: 'teacher3',
-    inputs: [{ name: 'input', shape: ['batch', 1, 28, 28] }],
-    outputs: [{ name: 'logits', shape: ['batch', 3] }],
-    opset: 13,
-    irVersion: 7,
-    producerName: 'pytorch',
-  });
-}
 
 describe('teachers given to compare --teacher: 5 bad inputs, refused before anything is written', () => {
   let data: ExperimentData;
