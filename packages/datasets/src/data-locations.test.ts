@@ -30,15 +30,8 @@ describe('data locations', () => {
   });
 
   it('say why the shared data is unavailable instead of throwing', () => {
-    const saved = process.env['COUNTERWEIGHT_SHARED_DATA'];
-    process.env['COUNTERWEIGHT_SHARED_DATA'] = '/nonexistent/shared';
-    try {
-      const place = localCopyPlace(OPEN_BANDIT, { kind: 'shared' });
-      expect(place.dir).toBeUndefined();
-      expect(place.reason).toBe('COUNTERWEIGHT_SHARED_DATA: "/nonexistent/shared" is not a directory');
-    } finally {
-      if (saved === undefined) delete process.env['COUNTERWEIGHT_SHARED_DATA'];
-      else process.env['COUNTERWEIGHT_SHARED_DATA'] = saved;
-    }
+    const place = localCopyPlace(OPEN_BANDIT, { kind: 'shared' }, { env: { COUNTERWEIGHT_SHARED_DATA: '/nonexistent/shared' } });
+    expect(place.dir).toBeUndefined();
+    expect(place.reason).toBe('COUNTERWEIGHT_SHARED_DATA: "/nonexistent/shared" is not a directory');
   });
 });

@@ -38,6 +38,8 @@ export interface LocalCopyPlace {
 export interface LocalCopyOptions {
   /** The shared data directory. Default: runtime's `sharedDataDir()` (`../shared/data` or `COUNTERWEIGHT_SHARED_DATA`). */
   readonly sharedDir?: string;
+  /** Environment `sharedDataDir` reads `COUNTERWEIGHT_SHARED_DATA` from. Default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Resolves one {@link LocalCopy} of `dataset`. */
@@ -51,7 +53,7 @@ export function localCopyPlace(dataset: Dataset, copy: LocalCopy, options: Local
     }
   }
   try {
-    return { label: 'shared data', dir: join(options.sharedDir ?? sharedDataDir(), dataset.folder), suffix: '.gz' };
+    return { label: 'shared data', dir: join(options.sharedDir ?? sharedDataDir(options.env === undefined ? {} : { env: options.env }), dataset.folder), suffix: '.gz' };
   } catch (error) {
     return { label: 'shared data', suffix: '.gz', reason: (error as Error).message };
   }
