@@ -1,3 +1,8 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { ConfigError } from '@counterweight/runtime';
+
 import { exportOnnx, type OnnxExportResult } from '../onnx/export.js';
 import type { OnnxClassifier } from '../onnx/predict.js';
 import { loadTrainedModel, normalizationAffine } from './trained-model.js';
@@ -15,9 +20,15 @@ export const RECIPE_METADATA_KEY = 'counterweight.recipe';
  * Exports the trained model of a `compare` run directory (`runs/<recipe>/seed-<s>/`) as ONNX. The graph includes the
  * input normalisation (it takes raw 0–255 pixel values, NHWC float32) and the recipe's post-hoc logit transform, so its
  * `logits` are exactly what the comparison evaluated; class names, task and recipe are stored as metadata.
- * @throws DataFileError when the directory holds no finished run.
+ * @throws ConfigError (`--out`) when `out` is an existing folder; DataFileError when the directory holds no finished
+ *   run (see `loadTrainedModel`). Nothing is written then.
  */
 export async function exportRun(runDir: string, out: string): Promise<OnnxExportResult & { readonly recipe: string }> {
+  const isFolder = await stat(out).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (isFolder) throw new ConfigError('--out', `${out} is a folder; give the ONNX file to write, e.g. ${join(out, 'model.onnx')}`);
   const { info, model } = await loadTrainedModel(runDir);
   try {
     const result = await exportOnnx(model, out, {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { ConfigError, DataFileError, initBackend } from '@counterweight/runtime';
 import { OnnxModelError, onnx } from '@counterweight/runtime/onnx';
+import { listFiles } from '@counterweight/reliability-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { embeddedSampleDir } from '../data/sample.js';
@@ -279,6 +280,19 @@ describe(`run folders given to export: ${RUN_CASES.length} bad inputs made from 
     else expect(message).toMatch(c.mention);
     expect(message).not.toMatch(/\n|\uFFFD|undefined|\bE[A-Z]{3,}\b|SyntaxError|TypeError/);
     expect(existsSync(out), 'no model file is written').toBe(false);
+  });
+});
+
+describe('export to a folder', () => {
+  it('is refused naming --out and the folder, before anything is read or written', async () => {
+    const out = await tempDir('export-folder');
+    const error = await exportRun(goodRun, out).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(`--out: ${out} is a folder; give the ONNX file to write, e.g. ${join(out, 'model.onnx')}`);
+    expect(listFiles(out).size).toBe(0);
   });
 });
 
