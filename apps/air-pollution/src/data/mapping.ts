@@ -3,8 +3,7 @@ import { basename } from 'node:path';
 
 import { ConfigError } from '@counterweight/runtime';
 
-import { jsonSyntaxError } from './json-syntax-error.js';
-import { firstNonTextByte, isGzip } from './text-bytes.js';
+import { jsonTextProblem, parseJsonBytes } from './json-text.js';
 
 /**
  * How the time of a row is written: one column with a strict format, or separate year/month/day(/hour) columns.
@@ -287,13 +286,7 @@ export function readMappingFile(path: string): StationTableMapping {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(name, `cannot read the mapping file ${path}: ${code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
   }
-  if (bytes.length === 0) throw new ConfigError(name, 'the mapping file is empty (0 bytes); expected a JSON object (see data/README.md)');
-  const notText = firstNonTextByte(bytes);
-  if (notText !== undefined) {
-    throw new ConfigError(name, `line ${notText.line} (byte ${notText.offset}): ${notText.problem}; a mapping is a UTF-8 JSON file${isGzip(bytes) ? ' (this one is gzip-compressed)' : ''}`);
-  }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const syntax = jsonSyntaxError(text);
-  if (syntax !== undefined) throw new ConfigError(name, `not valid JSON: line ${syntax.line}, column ${syntax.column}: ${syntax.message} (a mapping is a JSON object; see data/README.md)`);
-  return parseMapping(JSON.parse(text) as unknown, name);
+  const problem = jsonTextProblem(bytes);
+  if (problem !== undefined) throw new ConfigError(name, `${problem} (a mapping is a JSON object; see data/README.md)`);
+  return parseMapping(parseJsonBytes(bytes), name);
 }

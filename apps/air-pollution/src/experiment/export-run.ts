@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { DataFileError, writeJsonAtomic } from '@counterweight/runtime';
 
 import type { ForecastWindows, Scaling } from '../data/forecast-windows.js';
-import { loadForecastModel, saveForecastModel } from '../models/index.js';
+import { jsonTextProblem, parseJsonBytes } from '../data/json-text.js';
+import { FORECAST_MODEL_FILE, loadForecastModel, saveForecastModel } from '../models/index.js';
 import type { ObjectiveName } from '../objectives/objective.js';
 import { exportForecastModel } from '../onnx/index.js';
 import { decoderColumns } from './output-columns.js';
@@ -69,12 +70,33 @@ export async function writeTrainedForecaster(dir: string, trained: TrainedForeca
   await writeJsonAtomic(join(dir, FORECAST_SPEC_FILE), forecastSpec(trained, windows, model.outputSize, interpolateMaxGap));
 }
 
-/** Reads a run folder's {@link ForecastSpec}. @throws DataFileError naming the file when it is missing or not a spec. */
+/**
+ * Checks that `dir` is a folder and that the JSON files of its saved forecaster (`forecast-spec.json`,
+ * `forecaster.json`) are UTF-8 JSON, before anything parses them.
+ * @throws DataFileError naming the folder (missing, or a file) or the file (empty, binary or not UTF-8 with the byte's
+ *   line and offset, or a JSON syntax error with line and column).
+ */
+function checkRunFolder(dir: string): void {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (stat === undefined) throw new DataFileError({ file: dir }, 'does not exist; give a run folder of `compare` (<out>/runs/<method>/seed-<r>)');
+  if (!stat.isDirectory()) throw new DataFileError({ file: dir }, 'is not a folder; give a run folder of `compare` (<out>/runs/<method>/seed-<r>)');
+  for (const name of [FORECAST_SPEC_FILE, FORECAST_MODEL_FILE]) {
+    const file = join(dir, name);
+    if (!existsSync(file)) continue;
+    const problem = jsonTextProblem(readFileSync(file));
+    if (problem !== undefined) throw new DataFileError({ file }, problem);
+  }
+}
+
+/** Reads a run folder's {@link ForecastSpec}. @throws DataFileError naming the folder or file when it is missing, not JSON or not a spec. */
 export async function readForecastSpec(dir: string): Promise<ForecastSpec> {
+  checkRunFolder(dir);
   const file = join(dir, FORECAST_SPEC_FILE);
-  if (!existsSync(file)) throw new DataFileError({ file }, 'no trained forecaster here (baselines and ordinal-aqi runs have none; give a run folder of a trained objective)');
-  const spec = JSON.parse(await readFile(file, 'utf8')) as ForecastSpec;
-  if (spec.format !== 'counterweight-air-pollution-forecast-spec') throw new DataFileError({ file }, 'is not an air-pollution forecast spec');
+  if (!existsSync(file)) {
+    throw new DataFileError({ file }, 'no trained forecaster here (baselines and ordinal-aqi runs have none, nor does a run that has not finished; give a run folder of a trained objective)');
+  }
+  const spec = parseJsonBytes(await readFile(file)) as ForecastSpec | null;
+  if (spec === null || typeof spec !== 'object' || spec.format !== 'counterweight-air-pollution-forecast-spec') throw new DataFileError({ file }, 'is not an air-pollution forecast spec');
   return spec;
 }
 

@@ -6,6 +6,7 @@ import { ConfigError, DataFileError } from '@counterweight/runtime';
 import { repairQuantileCrossing } from '@counterweight/solvers';
 
 import { formatGridTime, inferenceWindows, loadStationData, readMappingFile, type AlignedTable } from '../data/index.js';
+import { jsonTextProblem, parseJsonBytes } from '../data/json-text.js';
 import { OnnxForecaster } from '../onnx/index.js';
 import { FORECAST_SPEC_KEY, type ForecastSpec } from './export-run.js';
 
@@ -54,12 +55,9 @@ export function modelForecastSpec(forecaster: Pick<OnnxForecaster, 'path' | 'met
       `has no forecast spec in its metadata (key "${FORECAST_SPEC_KEY}"): export a trained run with \`air-pollution export --run <out>/runs/<method>/seed-<r> --out model.onnx\``,
     );
   }
-  let spec: ForecastSpec;
-  try {
-    spec = JSON.parse(text) as ForecastSpec;
-  } catch (error) {
-    throw new DataFileError({ file }, `metadata "${FORECAST_SPEC_KEY}" is not JSON: ${(error as Error).message}`);
-  }
+  const problem = jsonTextProblem(Buffer.from(text));
+  if (problem !== undefined) throw new DataFileError({ file }, `metadata "${FORECAST_SPEC_KEY}": ${problem}`);
+  const spec = parseJsonBytes(Buffer.from(text)) as ForecastSpec;
   const bad = (what: string): never => {
     throw new DataFileError({ file }, `metadata "${FORECAST_SPEC_KEY}": ${what}`);
   };

@@ -38,6 +38,8 @@ export interface TrainedForecaster {
   readonly trainSeconds: number;
   /** The epoch (1-based) whose weights the model holds. */
   readonly bestEpoch: number;
+  /** When training picked up an interrupted run's checkpoint: its global step, and the steps of the whole training. */
+  readonly resumed?: { readonly step: number; readonly of: number };
 }
 
 /** What {@link trainForecaster} trains. */
@@ -168,7 +170,8 @@ export async function trainForecaster(windows: ForecastWindows, spec: Forecaster
       windowsPerSecond: Number.isFinite(e.samplesPerSecond) ? e.samplesPerSecond : 0,
     }));
     const best = result.bestEpoch ?? history.length - 1;
-    return { model, objective, history, taskWeights, trainSeconds: history.reduce((s, e) => s + e.seconds, 0), bestEpoch: best + 1 };
+    const resumed = result.resumedFromStep === undefined ? {} : { resumed: { step: result.resumedFromStep, of: result.globalStep } };
+    return { model, objective, history, taskWeights, trainSeconds: history.reduce((s, e) => s + e.seconds, 0), bestEpoch: best + 1, ...resumed };
   } catch (error) {
     model?.dispose();
     objective.dispose();

@@ -20,9 +20,10 @@ afterAll(async () => {
 });
 
 describe('OnnxForecaster errors', () => {
-  it('names the file when it is missing or the windows do not fit', async () => {
+  it('names the file when it is missing or a folder, or the windows do not fit', async () => {
     await expect(OnnxForecaster.load(join(dir, 'missing.onnx'))).rejects.toThrow(OnnxModelError);
-    await expect(OnnxForecaster.load(join(dir, 'missing.onnx'))).rejects.toThrow(/missing\.onnx: cannot read the model file/);
+    await expect(OnnxForecaster.load(join(dir, 'missing.onnx'))).rejects.toThrow(/missing\.onnx: file not found; give a model written by `air-pollution export`/);
+    await expect(OnnxForecaster.load(dir)).rejects.toThrow(`${dir}: is a folder, not an ONNX model file`);
     const model = createForecastModel({ kind: 'mlp', hidden: 4, layers: 1, headHidden: 3, kernelSize: 2 }, { history: 8, features: 5, weatherOutputs: 0, pollutantOutputs: 4 }, 1);
     const path = join(dir, 'small.onnx');
     try {

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+
 import { OnnxModelError, createOnnxSession } from '@counterweight/runtime/onnx';
 import * as ort from 'onnxruntime-node';
 
@@ -41,10 +43,13 @@ export class OnnxForecaster {
 
   /**
    * Loads and checks an exported forecaster.
-   * @throws OnnxModelError naming the path when the file is missing, unreadable or not a valid ONNX model, or it lacks
+   * @throws OnnxModelError naming the path when the file is missing, a folder, unreadable or not a valid ONNX model, or it lacks
    *   a float32 input `window` `[N, size]` or an output `forecast` `[N, outputs]` with static sizes.
    */
   static async load(path: string, options: OnnxForecasterOptions = {}): Promise<OnnxForecaster> {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (stat === undefined) throw new OnnxModelError(path, 'file not found; give a model written by `air-pollution export`');
+    if (stat.isDirectory()) throw new OnnxModelError(path, 'is a folder, not an ONNX model file; give a model written by `air-pollution export`');
     const { session, metadata } = await createOnnxSession(path, options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: options.intraOpNumThreads });
     try {
       const input = session.inputMetadata.find((m) => m.name === FORECAST_ONNX_INPUT);
