@@ -31,7 +31,7 @@ function domainList(value: string): string[] {
 const program = createProgram(
   'counterweight-summary',
   "The main job (npm start): runs the four apps' comparisons on their embedded data — imbalanced-vision, ctr-ranking, " +
-    'air-pollution, llm-reweighting, with the settings of their README sections — each writing its own report under ' +
+    'air-pollution, llm-reweighting, with the settings of tools/summary/README.md — each writing its own report under ' +
     '--runs (finished runs are reused, so a second run trains nothing), then writes summary.md and a self-contained ' +
     'summary.html to --out: per domain, the plain baseline against the weighted objectives on the metric that domain ' +
     'cares about, with seeds, 95 % intervals and one sentence of reading.',

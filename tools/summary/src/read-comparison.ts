@@ -130,7 +130,11 @@ export async function readComparison(dir: string): Promise<FinishedComparison> {
   try {
     parsed = JSON.parse(text) as Json;
   } catch (error) {
-    throw new DataFileError({ file: metricsFile }, `not valid JSON (${(error as Error).message})`);
+    // JSON.parse's own message quotes the text, which may be binary: say only where it went wrong.
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message)?.[1];
+    const why = /end of JSON input/.test(message) ? 'it ends early (a truncated file?)' : position === undefined ? 'not JSON text' : `unexpected text at character ${position}`;
+    throw new DataFileError({ file: metricsFile }, `not valid JSON: ${why}`);
   }
   const reader = new Reader(metricsFile);
   const root = reader.record(parsed, 'the file');
