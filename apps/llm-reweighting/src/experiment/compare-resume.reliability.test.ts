@@ -2,16 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { interruptionPlan, listFiles, runCommand, runWithInterruptions, sourceCli } from '@counterweight/reliability-kit';
+import { interruptionPlan, listFiles, runWithInterruptions, sourceCli, type Interruption } from '@counterweight/reliability-kit';
+import { initBackend } from '@counterweight/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { removeTempDirs, tempDir } from '../data/test-support/temp.js';
+import { compareStrategies } from './compare.js';
+import type { LmSettings } from './settings.js';
 
 // Kill-and-resume of `compare` on the embedded TinyShakespeare: a tiny GPT (1 layer, width 32, context 32), 40 steps
 // with an estimate and a checkpoint every 5, plain cross-entropy and linupper reweighting (on from step 0), one seed.
-// One uninterrupted run into A; into B, four runs each stopped by SIGINT or SIGKILL at a seeded random time after the
-// CLI is up ("backend: …", printed once modules are loaded), then one run to completion, which must report exactly A's
-// numbers.
+// One uninterrupted run into A (in this process: no CLI start-up); into B, through the CLI, four runs each stopped by
+// SIGINT or SIGKILL at a seeded random point after the CLI is up ("backend: …", printed once modules are loaded), then
+// one run to completion, which must report exactly A's numbers. The points are drawn relative to the reference's wall
+// time, so they land in training on an idle and on a loaded machine alike.
 
 const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
 const STEPS = 40;
@@ -21,8 +25,22 @@ const ARGS = [
   ...['--steps', String(STEPS), '--eval-every', '5', '--warmup', '5', '--eval-windows', '16'],
   ...['--strategies', 'linupper', '--reweighting-warmup', '0', '--seeds', '1', '--sample-tokens', '20', '--jobs', '1'],
 ];
-/** Seed of the interruption plan; signals alternate SIGINT / SIGKILL, delays 300–2,500 ms after the CLI is up. */
-const PLAN = interruptionPlan(20, 4, 300, 2_500);
+/** What `compare` makes of ARGS (the defaults: TinyShakespeare characters, nanoGPT's optimiser, seed 1). */
+const SETTINGS: LmSettings = {
+  corpus: { source: 'tinyshakespeare', field: 'text', tokenizer: 'char', bpeVocabulary: 512, trainFraction: 0.9 },
+  model: { layers: 1, heads: 2, width: 32, context: 32 },
+  training: { steps: STEPS, evalEvery: 5, batchSize: 8, evalWindows: 16, learningRate: 1e-3, minLearningRate: 1e-4, warmupSteps: 5, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, clip: 1 },
+  objectives: { temperature: null, reweightingWarmup: 0, ntlLambda: 0.3 },
+  samples: { prompt: '\n', tokens: 20, temperature: 0.8 },
+};
+/**
+ * The interruptions: seeded (signals alternate SIGINT / SIGKILL; seed 20), each at a point drawn in [0.2, 0.6) of the
+ * reference's wall time after the CLI is up — where this comparison trains, whatever the load on the machine (data
+ * preparation takes the first ~10 % of it, the report with the full-split evaluation the last ~30 %).
+ */
+function plan(referenceMs: number): Interruption[] {
+  return interruptionPlan(20, 4, 200, 600).map((step) => ({ ...step, afterMs: Math.round((step.afterMs / 1000) * referenceMs) }));
+}
 
 let root: string;
 beforeAll(async () => {
@@ -52,9 +70,13 @@ describe('llm-reweighting compare: kill and resume', () => {
   it('resumes after SIGINT and SIGKILL inside training with exactly the uninterrupted numbers, leaving no temp files', async () => {
     const a = join(root, 'A');
     const b = join(root, 'B');
-    const reference = await runCommand(...sourceCli(cli, [...ARGS, '--out', a]), { timeoutMs: 180_000 });
-    expect(reference.code, reference.stderr).toBe(0);
+    // The reference in this process (the CLI's settings for ARGS; metrics.json holds them, so a difference shows).
+    const started = performance.now();
+    await initBackend('wasm', { log: null });
+    await compareStrategies({ settings: SETTINGS, methods: ['uniform', 'linupper'], seed: 1, seeds: 1, jobs: 1, out: a, quiet: true });
+    const reference = { ms: performance.now() - started };
 
+    const PLAN = plan(reference.ms);
     const runs = await runWithInterruptions(...sourceCli(cli, [...ARGS, '--out', b]), PLAN, { whenOutput: /^backend: /m, timeoutMs: 180_000 });
     for (const run of runs.interrupted) expect(run.stderr).not.toMatch(/\n\s+at |Error/);
     expect(runs.completed.code, runs.completed.stderr).toBe(0);
