@@ -198,7 +198,7 @@ describe('prepareData: corpora too short for the context, prompts the vocabulary
     const path = write('short.txt', shakespeare.subarray(0, 40));
     const error = await rejection(prepareData(settingsOn(path)));
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toMatch(/^--context: .*short\.txt: the training split has 36 tokens, fewer than context \+ 1 = 65 needed/);
+    expect(error.message).toMatch(/^--context: .*short\.txt: the validation split has 4 tokens, fewer than context \+ 1 = 65 needed/);
   });
 
   it('a corpus whose validation split is shorter than the context says so', async () => {

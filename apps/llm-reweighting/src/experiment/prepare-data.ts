@@ -31,7 +31,7 @@ export const VALIDATION_SEED = 1337;
 function checkUsable(settings: LmSettings, loaded: LoadedCorpus): void {
   const { corpus, tokenizer } = loaded;
   const needed = settings.model.context + 1;
-  for (const [split, stream] of [['training', corpus.train], ['validation', corpus.validation]] as const) {
+  for (const [split, stream] of [['validation', corpus.validation], ['training', corpus.train]] as const) {
     if (stream.length < needed) {
       throw new ConfigError('--context', `${corpus.source}: the ${split} split has ${stream.length} tokens, fewer than context + 1 = ${needed} needed for one window (use a longer corpus or a smaller --context)`);
     }
