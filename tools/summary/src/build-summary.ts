@@ -62,7 +62,6 @@ export async function buildSummary(options: BuildSummaryOptions): Promise<Summar
     sections.push({
       spec,
       reportLink: link(options.outDir, comparison.report),
-      folderLink: link(options.outDir, comparison.dir),
       seeds,
       caption: `Mean [95 % t-interval] over ${seeds.length} seed${seeds.length === 1 ? '' : 's'}; Δ = method − \`${spec.baseline}\` paired by seed, in bold when its interval excludes zero`,
       table: domainTable(spec, summaries),

@@ -31,8 +31,6 @@ export interface DomainSection {
   readonly spec: DomainSpec;
   /** The app's report, relative to the summary's folder (a link). */
   readonly reportLink: string;
-  /** The comparison folder, relative to the summary's folder. */
-  readonly folderLink: string;
   /** Training seeds of the baseline's repetitions. */
   readonly seeds: readonly number[];
   /** What the table's numbers are, e.g. `mean [95 % interval] over 2 seeds; Δ = method − ce, paired by seed`. */
