@@ -53,6 +53,8 @@ function differencesChart(spec: DomainSpec, summaries: readonly MethodSummary[])
     groupTitle: 'method',
     valueTitle: `difference${unit}`,
     valueFormat: `.${Math.min(first.digits, 4)}~f`,
+    // Value labels stay readable up to a few bars; beyond that the axis and the table carry the numbers.
+    labels: bars.length <= 8,
   });
 }
 
