@@ -17,7 +17,7 @@ describe('domainReading', () => {
   it('names the best objective and says its interval excludes zero when the paired differences agree', () => {
     const reading = domainReading(ctr, ctrSummaries({ logloss: [0.9, 0.91, 0.92], welfare: [0.95, 0.961, 0.969], combined: [0.9, 0.92, 0.91] }));
     expect(reading).toMatch(/^`welfare` has the best welfare ratio, \+0\.0500 against `logloss`'s 0\.9100 \(95 % interval \+0\.\d{4} to \+0\.\d{4}, 3 paired seeds: the interval excludes zero\)/);
-    expect(reading).toContain('with an interval excluding zero: 1 of 2.');
+    expect(reading).toContain('with an interval excluding zero: 1 of 2 (`welfare`).');
   });
 
   it('says the interval includes zero when the best mean difference is not supported by the seeds', () => {
@@ -28,7 +28,7 @@ describe('domainReading', () => {
   it('says no objective improves when every mean difference is on the worse side, and counts the worse ones', () => {
     const reading = domainReading(ctr, ctrSummaries({ logloss: [0.9, 0.91], welfare: [0.8, 0.81], combined: [0.899, 0.905] }));
     expect(reading).toMatch(/^No objective improves on `logloss`'s 0\.9050 welfare ratio: the closest, `combined`, is −0\.0030 /);
-    expect(reading).toContain(': 0 of 2 (1 worse).');
+    expect(reading).toContain(': 0 of 2, worse: 1.');
   });
 
   it('reads a lower-is-better metric the other way and leaves the reference forecasters out', () => {

@@ -14,7 +14,7 @@ function intervalText(d: SeedStatistics, spec: DomainSpec): string {
  * The one sentence of reading of a domain, computed from the numbers of its first metric: which objective (a method
  * other than the baseline and the reference forecasters) does best against the baseline, by how much, whether that
  * difference's 95 % interval (paired by seed) excludes zero, and how many objectives are better or worse than the
- * baseline with intervals excluding zero. Method names are in backticks.
+ * baseline with intervals excluding zero (naming up to three better ones). Method names are in backticks.
  */
 export function domainReading(spec: DomainSpec, summaries: readonly MethodSummary[]): string {
   const metric = spec.metrics[0];
@@ -32,9 +32,10 @@ export function domainReading(spec: DomainSpec, summaries: readonly MethodSummar
   const best = others.reduce((a, b) => (sign * b.d.mean > sign * a.d.mean ? b : a), first);
   const diff = withUnit(formatSigned(best.d.mean, metric), metric.differenceUnit);
   const baseValue = `\`${spec.baseline}\`'s ${withUnit(formatValue(base.mean, metric), metric.unit)}`;
-  const better = objectives.filter((o) => significantlyBetter(o.d, metric)).length;
+  const better = objectives.filter((o) => significantlyBetter(o.d, metric));
   const worse = objectives.filter((o) => significantlyWorse(o.d, metric)).length;
-  const tally = `objectives better than \`${spec.baseline}\` with an interval excluding zero: ${better} of ${objectives.length}${worse > 0 ? ` (${worse} worse)` : ''}`;
+  const named = better.length > 0 && better.length <= 3 ? ` (${better.map((o) => `\`${o.method}\``).join(', ')})` : '';
+  const tally = `objectives better than \`${spec.baseline}\` with an interval excluding zero: ${better.length} of ${objectives.length}${named}${worse > 0 ? `, worse: ${worse}` : ''}`;
   if (!favours(best.d, metric)) {
     return `No objective improves on ${baseValue} ${metric.label}: the closest, \`${best.method}\`, is ${diff} (${intervalText(best.d, spec)}); ${tally}.`;
   }
