@@ -20,3 +20,13 @@ export async function readWeightLog(dir: string): Promise<WeightSample[]> {
 export async function writeWeightLog(dir: string, samples: readonly WeightSample[]): Promise<void> {
   await writeJsonAtomic(join(dir, WEIGHT_LOG_FILE), samples);
 }
+
+/**
+ * The log after the interval that began at step `start`: the samples logged for earlier steps, then `recorded` (this
+ * interval's samples). The log is written before the interval's checkpoint, so a run stopped between the two retrains
+ * the interval on resume and records its samples again; what an earlier attempt logged from `start` on is dropped
+ * instead of doubled.
+ */
+export function weightLogAfter(logged: readonly WeightSample[], recorded: readonly WeightSample[], start: number): WeightSample[] {
+  return [...logged.filter((sample) => sample.step < start), ...recorded];
+}
