@@ -20,27 +20,24 @@ beforeAll(async () => {
 });
 afterAll(removeTempDirs);
 
-interface Metrics {
-  provenance: unknown;
-  runs: Array<{ reused?: boolean; result: { trainSeconds?: number; history: Array<{ seconds?: number; candidatesPerSecond?: number }> } }>;
+/** Keys that differ between two identical computations: timings, the provenance, and whether a run was reused. */
+const NOT_COMPARED = /^(provenance|reused|trainSeconds|seconds|candidatesPerSecond)$/;
+
+/** `value` without the {@link NOT_COMPARED} keys, at any depth (a summary's `trainSeconds` metric included). */
+function withoutTimings(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTimings);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !NOT_COMPARED.test(key)).map(([key, v]) => [key, withoutTimings(v)]));
 }
 
 /**
  * metrics.json without what differs between two identical computations: the provenance (machine, versions, backend
- * string), each run's `reused` flag (true when an interrupted invocation had already finished it), `trainSeconds`,
- * and the per-epoch `seconds` and `candidatesPerSecond` of each run's history. Everything else — settings, seeds,
- * every test metric, every epoch's loss, the summaries with their intervals — must be equal.
+ * string), each run's `reused` flag (true when an interrupted invocation had already finished it), and every timing —
+ * `trainSeconds` (per run and as a summary metric), each epoch's `seconds` and `candidatesPerSecond`. Everything else
+ * — settings, seeds, every test metric, every epoch's loss, the summaries with their intervals — must be equal.
  */
 async function comparable(out: string): Promise<unknown> {
-  const metrics = JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')) as Metrics;
-  const { provenance: _provenance, ...rest } = metrics;
-  return {
-    ...rest,
-    runs: metrics.runs.map(({ reused: _reused, ...run }) => {
-      const { trainSeconds: _train, ...result } = run.result;
-      return { ...run, result: { ...result, history: result.history.map(({ seconds: _s, candidatesPerSecond: _c, ...epoch }) => epoch) } };
-    }),
-  };
+  return withoutTimings(JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')));
 }
 
 describe('ctr-ranking compare, interrupted', () => {
