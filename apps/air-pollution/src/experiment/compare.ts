@@ -1,6 +1,6 @@
 import { runComparison, workerModuleBeside, type Comparison, type ComparisonOptions, type MethodSummary } from '@counterweight/experiment';
 
-import type { AirData } from './prepare-data.js';
+import { prepareData, type AirData } from './prepare-data.js';
 import { summarizeAirRuns, writeAirReport, type ReportFiles } from './report.js';
 import { airRunner, type AirRunResult } from './run-one.js';
 import { airMethods, checkAirSettings, type AirMethodOptions, type AirSettings } from './settings.js';
@@ -22,12 +22,20 @@ export interface AirComparison extends Comparison<AirMethodOptions, AirData, Air
 /**
  * Runs every method on every repetition on the same windows with the experiment harness (run folders
  * `out/runs/<method>/seed-<r>`, reuse of finished runs, resume of interrupted ones, worker threads, settings guard),
- * then writes the report: `metrics.json`, `report.md` and the charts.
+ * then writes the report: `metrics.json`, `report.md` and the charts. Unless `quiet`, says on stderr how many windows
+ * each split has once the data are ready (`windows: 1234 training, 456 validation, 789 test (3 stations, hourly)`).
  * @throws ConfigError for bad settings or a folder of other settings; the data layer's errors; RunFailedError.
  */
 export async function compareObjectives(options: AirComparisonOptions): Promise<AirComparison> {
   const methods = airMethods(options.methods);
   checkAirSettings(options.settings);
+  const data = options.data ?? (await prepareData(options.settings));
+  if (options.quiet !== true) {
+    // One line once the table is read and windowed, before any run trains (also the mark the reliability suite times
+    // its interruptions from).
+    const w = data.windows;
+    process.stderr.write(`windows: ${w.train.count} training, ${w.validation.count} validation, ${w.test.count} test (${data.table.stations.length} stations, ${data.table.frequency})\n`);
+  }
   const comparison = await runComparison({
     app: 'air-pollution',
     out: options.out,
@@ -39,7 +47,7 @@ export async function compareObjectives(options: AirComparisonOptions): Promise<
     workerModule: workerModuleBeside(import.meta.url),
     jobs: options.jobs ?? 1,
     epochsOf: (task) => (task.options?.kind === 'objective' ? task.settings.training.epochs : 1),
-    ...(options.data === undefined ? {} : { data: options.data }),
+    data,
     ...(options.quiet === undefined ? {} : { quiet: options.quiet }),
   });
   const summaries = summarizeAirRuns(comparison.runs, methods.map((m) => m.name));
