@@ -208,6 +208,17 @@ describe('prepareData: corpora too short for the context, prompts the vocabulary
     expect(error.message).toMatch(/short-validation\.txt: the validation split has 60 tokens, fewer than context \+ 1 = 65/);
   });
 
+  it('a .jsonl.gz corpus without --format is read as JSON lines (the name says so), and its bad line is named', async () => {
+    const good = write('stories.jsonl.gz', gzipSync(storyLines(400).join('\n')));
+    expect((await prepareData(settingsOn(good))).corpus.documents).toBe(400);
+    const lines = storyLines(400);
+    lines[6] = '{"body": "Once upon a time"}';
+    const bad = write('stories-bad.jsonl.gz', gzipSync(lines.join('\n')));
+    const error = await rejection(prepareData(settingsOn(bad)));
+    expect(error).toBeInstanceOf(DataFileError);
+    expect(error.message).toBe(`${bad}, row 7, column "text": field "text" is missing`);
+  });
+
   it('a sample prompt with a character the corpus never uses stops before any training, naming --prompt and the character', async () => {
     const path = write('prompt.txt', shakespeare.subarray(0, 20_000));
     const error = await rejection(prepareData(settingsOn(path, 'ROMEO:\nWhere art thou — my love?')));

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 
-import { REFERENCE_CORPORA, readCorpus, resolveCorpus, tokenizeCorpus, trainTokenizer, type Corpus } from '../data/index.js';
+import { REFERENCE_CORPORA, readCorpus, resolveCorpus, tokenizeCorpus, trainTokenizer, type Corpus, type CorpusFormat } from '../data/index.js';
 import type { TokenCorpus } from '../data/token-windows.js';
 import type { Tokenizer } from '../data/tokenizer.js';
 import type { CorpusSettings } from './settings.js';
@@ -38,8 +38,14 @@ export function leadingText(corpus: Corpus, fraction: number): string[] {
   return kept;
 }
 
+/** The corpus format a file name implies when `--format` is not given: `jsonl` for `*.jsonl` and `*.jsonl.gz`, else `text`. */
+export function formatFromName(path: string): CorpusFormat {
+  return /\.jsonl(\.gz)?$/i.test(path) ? 'jsonl' : 'text';
+}
+
 /**
- * Reads the corpus of the settings (a reference corpus by name, or a file), builds the tokenizer (`char`: every
+ * Reads the corpus of the settings (a reference corpus by name, or a file — JSON lines when `format` says so or,
+ * without it, when the name ends in `.jsonl` / `.jsonl.gz`), builds the tokenizer (`char`: every
  * character of the whole text, as nanoGPT's prepare.py; `bpe`: merges learnt on the leading training share of the
  * text) and tokenises and splits it (first `trainFraction` of the tokens train).
  * @throws DataFileError / TokenizerError / ConfigError of the data layer, naming the file and line.
@@ -48,7 +54,7 @@ export async function loadTokenCorpus(settings: CorpusSettings): Promise<LoadedC
   const source = settings.source;
   const corpus = (REFERENCE_CORPORA as readonly string[]).includes(source)
     ? await resolveCorpus(source)
-    : await readCorpus(source, { ...(settings.format === undefined ? {} : { format: settings.format }), ...(settings.field === undefined ? {} : { field: settings.field }) });
+    : await readCorpus(source, { format: settings.format ?? formatFromName(source), ...(settings.field === undefined ? {} : { field: settings.field }) });
   const tokenizer =
     settings.tokenizer === 'char'
       ? trainTokenizer(corpus.documents, { kind: 'char' })
