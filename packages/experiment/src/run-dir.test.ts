@@ -169,4 +169,12 @@ describe('openRunDirectory', () => {
     await openRunDirectory(dir, { app: 'vision', mode: 'resume' });
     expect(await listFiles(dir)).toEqual(['metrics.json']);
   });
+
+  it('refuses a file given as the directory, in every mode, naming the option', async () => {
+    const file = join(root, 'a-file');
+    await writeFile(file, 'not a folder');
+    for (const mode of ['new', 'new-or-resume', 'resume'] as const) {
+      await expect(openRunDirectory(file, { app: 'vision', mode })).rejects.toThrow(`--out: ${file} is a file, not a directory; choose another --out`);
+    }
+  });
 });

@@ -181,6 +181,7 @@ async function makeDirectory(dir: string, mode: OpenMode, option: string, what: 
   if (mode === 'resume') {
     const found = await stat(dir).catch(() => undefined);
     if (found?.isDirectory() === true) return false;
+    if (found !== undefined) throw new ConfigError(option, `${dir} is a file, not a directory; choose another ${option}`);
     throw new ConfigError(option, `there is no ${what} to resume at ${dir}; check the name, or leave out --resume to start a new one`);
   }
   try {
@@ -188,6 +189,7 @@ async function makeDirectory(dir: string, mode: OpenMode, option: string, what: 
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if ((await stat(dir)).isDirectory() === false) throw new ConfigError(option, `${dir} is a file, not a directory; choose another ${option}`);
     if (mode === 'new') {
       throw new ConfigError(option, `${what} ${dir} exists already; add --resume to continue it, or choose another ${option}`);
     }

@@ -1,6 +1,10 @@
+/** Errors that say the input is wrong (a file, a flag, a model): running the same command again cannot help. */
+const INPUT_ERROR = /^(DataFileError|ConfigError|OnnxModelError|CheckpointError|[A-Za-z]+InputError): /;
+
 /**
  * One run of a comparison failed. Names the method and seed (and the repetition and run folder) and keeps the
- * cause; the run's checkpoints stay in its folder, so the same command resumes it.
+ * cause. When the cause is an input error (a bad file, flag or model, by its error name), the message is that error's
+ * own; otherwise it adds that the run's checkpoints stay in its folder, so the same command resumes it.
  */
 export class RunFailedError extends Error {
   override readonly name = 'RunFailedError';
@@ -18,6 +22,11 @@ export class RunFailedError extends Error {
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`run ${method} (seed ${seed}) failed: ${reason}; its checkpoints in ${dir} are kept, so the same command resumes it`, options);
+    super(
+      INPUT_ERROR.test(reason)
+        ? `run ${method} (seed ${seed}) failed: ${reason.replace(INPUT_ERROR, '')}`
+        : `run ${method} (seed ${seed}) failed: ${reason}; its checkpoints in ${dir} are kept, so the same command resumes it`,
+      options,
+    );
   }
 }

@@ -73,4 +73,13 @@ describe('atomic writes', () => {
     expect(seen).toMatch(/\.tmp-\d+$/);
     expect([existsSync(seen), existsSync(join(dir, 'interrupted'))]).toEqual([false, false]);
   });
+
+  it('names the path when it is a folder, and leaves the folder as it was', async () => {
+    const folder = join(dir, 'a-folder');
+    await mkdir(folder);
+    await writeFile(join(folder, 'kept.txt'), 'kept');
+    await expect(writeFileAtomic(folder, 'x')).rejects.toThrow(`${folder}: is a folder, so a file cannot be written there`);
+    expect(await readdir(folder)).toEqual(['kept.txt']);
+    expect((await readdir(dir)).filter((name) => name.includes('.tmp-'))).toEqual([]);
+  });
 });

@@ -3,6 +3,8 @@ import { rmSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
+import { DataFileError } from './errors.js';
+
 /** Temporary siblings this thread is writing right now (see {@link removeOwnTemporaries}). */
 const inFlight = new Set<string>();
 
@@ -60,6 +62,7 @@ export async function removeStaleTemporaries(dir: string): Promise<string[]> {
  * Writes `data` to `path` so that readers see either the old file or the complete new one, never a partial file:
  * the bytes go to a temporary sibling, are flushed to disk, and the sibling is renamed over `path`.
  * Missing parent directories are created.
+ * @throws DataFileError naming `path` when it is a folder.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
@@ -75,6 +78,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR' || code === 'ENOTEMPTY' || code === 'EEXIST') {
+      throw new DataFileError({ file: path }, 'is a folder, so a file cannot be written there; choose a file name', { cause: error });
+    }
     throw error;
   } finally {
     inFlight.delete(tmp);

@@ -148,7 +148,7 @@ describe('OnnxLanguageModel.load', () => {
     const broken = await edited('broken.onnx', GPT_ONNX_CONFIG_KEY, JSON.stringify({ ...config, heads: 5 }));
     await expect(OnnxLanguageModel.load(broken)).rejects.toThrow('config.width: must be a multiple of heads (5), got 32');
     const missing = join(dir, 'missing.onnx');
-    await expect(OnnxLanguageModel.load(missing)).rejects.toThrow(`${missing}: cannot read the model file`);
+    await expect(OnnxLanguageModel.load(missing)).rejects.toThrow(`${missing}: does not exist`);
   });
 
   it('checks ids, lengths and prompts, naming the argument', async () => {

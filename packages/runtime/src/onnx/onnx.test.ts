@@ -61,9 +61,10 @@ describe('OnnxGraphBuilder', () => {
 });
 
 describe('createOnnxSession', () => {
-  it('names the path for a missing, empty or invalid file and a bad thread count', async () => {
+  it('names the path for a missing, folder, empty or invalid file and a bad thread count', async () => {
     const missing = join(dir, 'missing.onnx');
-    await expect(createOnnxSession(missing)).rejects.toThrow(`${missing}: cannot read the model file (ENOENT)`);
+    await expect(createOnnxSession(missing)).rejects.toThrow(`${missing}: does not exist`);
+    await expect(createOnnxSession(dir)).rejects.toThrow(`${dir}: is a folder, not an ONNX model file`);
     const empty = join(dir, 'empty.onnx');
     await writeFile(empty, '');
     await expect(createOnnxSession(empty)).rejects.toThrow(`${empty}: is empty, not an ONNX model`);

@@ -42,7 +42,16 @@ export async function createOnnxSession(path: string, options: OnnxSessionOption
   try {
     bytes = await readFile(path);
   } catch (error) {
-    throw new OnnxModelError(path, `cannot read the model file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    const problem =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EISDIR'
+          ? 'is a folder, not an ONNX model file'
+          : code === 'EACCES'
+            ? 'cannot be read (permission denied)'
+            : `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))})`;
+    throw new OnnxModelError(path, problem, { cause: error });
   }
   if (bytes.length === 0) throw new OnnxModelError(path, 'is empty, not an ONNX model');
   let session: ort.InferenceSession;
