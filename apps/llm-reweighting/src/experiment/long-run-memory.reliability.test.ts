@@ -27,9 +27,10 @@ const WARM_UP = 3;
  * Most the mean resident memory of the last quarter of the samples may exceed the first quarter's (and the growth the
  * fitted slope predicts over the steady part). A leak of what one step allocates — the activations of 8 windows of 32
  * tokens at width 32 through one block, ≥ 0.5 MB — would add ≥ 100 MB over the ~200 steps between the quarters'
- * centres. Measured: 3–15 MB (more when the machine is loaded), all of it outside the V8 heap and the wasm heap, which
- * stay flat (checked below) — native memory of the process (compiled code, allocator arenas of the threads that write
- * checkpoints). 32 MB leaves room for that while staying far below a per-step leak.
+ * centres. Measured here: 3–15 MB, all of it outside the V8 heap and the wasm heap, which stay flat (checked below):
+ * native memory the process settles into in its first few hundred steps (compiled code, allocator arenas) — the same
+ * training run outside vitest for 600 steps held 202–206 MB from step 100 on. 32 MB leaves room for that while
+ * staying far below a per-step leak.
  */
 const RSS_MARGIN = 32 * 2 ** 20;
 /** Most the V8 heap in use may grow over the steady part: the curve and weight samples a run keeps grow by a few KB. */
