@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 
-import { addComparisonOptions, defaultJobs } from './program.js';
+import { addComparisonOptions, defaultJobs, inFlagTerms } from './program.js';
 import { runSourceCli } from './run-cli.js';
 
 const DEMO = resolve(import.meta.dirname, 'test-support', 'demo-cli.ts');
@@ -71,5 +71,16 @@ describe('runProgram on Ctrl-C', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('inFlagTerms', () => {
+  it("speaks of the flags a user typed instead of the API's option names", () => {
+    const program = new Command('vision');
+    program.command('compare').option('--n-max <n>').option('--imbalance-ratio <rho>').option('--epochs <n>');
+    expect(inFlagTerms('nMax: class 0 has 150 images; lower imbalanceRatio or validationPerClass, or raise nMax (after 3 epochs)', program)).toBe(
+      '--n-max: class 0 has 150 images; lower --imbalance-ratio or validationPerClass, or raise --n-max (after 3 epochs)',
+    );
+    expect(inFlagTerms('nMaxima and x-nMax stay', program)).toBe('nMaxima and x-nMax stay');
   });
 });

@@ -90,6 +90,27 @@ export function addComparisonOptions(command: Command, defaults: ComparisonOptio
   return command.addOption(backendOption()).addOption(quietOption());
 }
 
+/** Every option of `command` and its subcommands, by the camelCase name commander gives its value (`nMax` → `--n-max`). */
+function flagsByAttribute(command: Command, into = new Map<string, string>()): Map<string, string> {
+  for (const option of command.options) if (option.long !== undefined) into.set(option.attributeName(), option.long);
+  for (const sub of command.commands) flagsByAttribute(sub, into);
+  return into;
+}
+
+/**
+ * A configuration error raised by an app's API speaks of its options object (`nMax: class 0 has 150 images…`,
+ * `lower imbalanceRatio`); on the command line the user typed flags. Replaces each camelCase option name that is
+ * the value of a flag with the flag (`--n-max`, `--imbalance-ratio`); names of one lower-case word (`epochs`) are left,
+ * as they are also ordinary words.
+ */
+export function inFlagTerms(message: string, program: Command): string {
+  let text = message;
+  for (const [attribute, flag] of flagsByAttribute(program)) {
+    if (/[A-Z]/.test(attribute)) text = text.replace(new RegExp(`(?<![\\w-])${attribute}(?![\\w-])`, 'g'), flag);
+  }
+  return text;
+}
+
 /**
  * Parses `argv` and runs the command. Flag errors print one line (see {@link createProgram}); an error thrown by an
  * action prints `<name>: <message>` on one line and sets the exit code (default 1), never a stack trace for a typed
@@ -109,7 +130,8 @@ export async function runProgram(program: Command, options: { readonly argv?: re
   try {
     await program.parseAsync([...(options.argv ?? process.argv)]);
   } catch (error) {
-    process.stderr.write(`${program.name()}: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${program.name()}: ${error instanceof Error && error.name === 'ConfigError' ? inFlagTerms(message, program) : message}\n`);
     process.exitCode = options.failureCode ?? 1;
   } finally {
     process.off('SIGINT', onInterrupt);
