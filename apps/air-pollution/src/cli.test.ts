@@ -48,14 +48,12 @@ describe('air-pollution CLI on the embedded Beijing sample (real data, three sta
     expect(report).toMatch(/\| PRESTO \| 0\.\d{4} ± 0\.\d{4} \|/);
     expect(report).not.toMatch(/\/tmp\//);
 
-    // The same command again: every run is reused, the printed numbers are identical.
-    const again = await air(...args);
+    // The same command again: every run is reused, the printed numbers are identical. Beside it (both only read the
+    // run folder), export → ONNX; then predict the last 2 windows per station with onnxruntime-node.
+    const onnx = join(root, 'mae.onnx');
+    const [again, exported] = await Promise.all([air(...args), air('export', '--run', join(out, 'runs', 'mae', 'seed-0'), '--out', onnx)]);
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(compare.stdout);
-
-    // export → ONNX; predict the last 2 windows per station with onnxruntime-node
-    const onnx = join(root, 'mae.onnx');
-    const exported = await air('export', '--run', join(out, 'runs', 'mae', 'seed-0'), '--out', onnx);
     expect(exported.code).toBe(0);
     expect(exported.stdout).toMatch(/mae\.onnx: mae, \d+ nodes, opset 13, \d+ bytes/);
     const csv = join(root, 'forecasts.csv');
@@ -84,13 +82,16 @@ describe('air-pollution CLI on a pollutant-only table (wide layout, daily, no we
     await writeFile(mapping, JSON.stringify({ layout: 'wide', time: { column: 'day', format: 'DD/MM/YYYY' }, pollutant: 'PM10', units: { PM10: 'µg/m³' }, missing: ['-'] }));
     const out = join(root, 'wide');
     const common = ['compare', '--data', table, '--mapping', mapping, '--frequency', 'daily', '--variable', 'PM10', '--thresholds', '75', '--epochs', '2', '--seeds', '1', '--jobs', '1'];
-    const run = await air(...common, '--objectives', 'persistence,seasonal-naive,mae,fmae,lds', '--out', out);
+    // The comparison and the refused one side by side (separate output folders).
+    const [run, refused] = await Promise.all([
+      air(...common, '--objectives', 'persistence,seasonal-naive,mae,fmae,lds', '--out', out),
+      air(...common, '--methods', 'uncertainty', '--out', join(root, 'wide-uncertainty')),
+    ]);
     expect(run.stderr).toMatch(/^backend: wasm/m);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^lds +MAE PM10 /m);
     const report = await readFile(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/weather none \(pollutant-only table: no weather head\)/);
-    const refused = await air(...common, '--methods', 'uncertainty', '--out', join(root, 'wide-uncertainty'));
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/uncertainty.*needs a weather head/);
   });
@@ -101,12 +102,11 @@ describe('air-pollution CLI: bad input is named and leaves nothing in --out', ()
 
   it('names the flag of a horizon longer than the series and of a test period outside the data', async () => {
     const long = join(root, 'bad-horizon');
-    const horizon = await air(...sampleArgs(long, '--horizons', '40000'));
+    const outside = join(root, 'bad-period');
+    const [horizon, period] = await Promise.all([air(...sampleArgs(long, '--horizons', '40000')), air(...sampleArgs(outside, '--test-start', '2019-01-01', '--test-end', '2019-06-01'))]);
     expect(horizon.code).toBe(1);
     expect(horizon.stderr).toMatch(/^air-pollution: --horizons: 40000 steps is longer than the series allows/m);
     expect(existsSync(long)).toBe(false);
-    const outside = join(root, 'bad-period');
-    const period = await air(...sampleArgs(outside, '--test-start', '2019-01-01', '--test-end', '2019-06-01'));
     expect(period.code).toBe(1);
     expect(period.stderr).toMatch(/--test-start: 2019-01-01 is after the data's last time 2017-02-28 23:00/);
     expect(existsSync(outside)).toBe(false);
@@ -117,13 +117,15 @@ describe('air-pollution CLI: bad input is named and leaves nothing in --out', ()
     const mapping = join(root, 'long.json');
     await writeFile(mapping, JSON.stringify({ layout: 'long', station: 'site', time: { column: 'date', format: 'YYYY-MM-DD HH:mm' }, pollutants: ['pm25'], weather: ['temp'] }));
     const out = join(root, 'bad-cell');
-    const malformed = await air('compare', '--data', table, '--mapping', mapping, '--out', out, '--seeds', '1');
+    const unknown = join(root, 'unknown.json');
+    await writeFile(unknown, JSON.stringify({ layout: 'long', station: 'site', time: { column: 'date', format: 'YYYY-MM-DD HH:mm' }, pollutants: ['pm10'] }));
+    const [malformed, missing] = await Promise.all([
+      air('compare', '--data', table, '--mapping', mapping, '--out', out, '--seeds', '1'),
+      air('compare', '--data', table, '--mapping', unknown, '--out', out, '--seeds', '1'),
+    ]);
     expect(malformed.code).toBe(1);
     expect(malformed.stderr).toMatch(/stations\.csv, row 3, column "pm25": .*"1x2" is not a number/);
     expect(existsSync(out)).toBe(false);
-    const unknown = join(root, 'unknown.json');
-    await writeFile(unknown, JSON.stringify({ layout: 'long', station: 'site', time: { column: 'date', format: 'YYYY-MM-DD HH:mm' }, pollutants: ['pm10'] }));
-    const missing = await air('compare', '--data', table, '--mapping', unknown, '--out', out, '--seeds', '1');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/stations\.csv.*"pm10"/);
     expect(existsSync(out)).toBe(false);

@@ -67,12 +67,13 @@ describe('air-pollution shift on the embedded sample (Dongsi → Dingling)', () 
       [['--train-stations', 'Dongsi', '--test-stations', 'Atlantis'], /--test-stations: "Atlantis" is not a station of the data \(its stations: Changping, Dingling, Dongsi\)/],
       [['--train-years', '2013-2015', '--test-years', '2015-2016'], /--test-years: 2015-2016 overlaps --train-years 2013-2015/],
     ];
-    for (const [flags, message] of cases) {
-      const out = join(root, `bad-${flags.join('-')}`);
-      const run = await air('shift', ...TINY, ...flags, '--out', out);
-      expect(run.code).not.toBe(0);
-      expect(run.stderr).toMatch(message);
-      expect(existsSync(out)).toBe(false);
-    }
+    // Both at once: each fails on its own output folder.
+    const runs = await Promise.all(cases.map(([flags]) => air('shift', ...TINY, ...flags, '--out', join(root, `bad-${flags.join('-')}`))));
+    cases.forEach(([flags, message], i) => {
+      const run = runs[i];
+      expect(run?.code).not.toBe(0);
+      expect(run?.stderr).toMatch(message);
+      expect(existsSync(join(root, `bad-${flags.join('-')}`))).toBe(false);
+    });
   }, 120_000);
 });
