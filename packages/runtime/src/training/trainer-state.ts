@@ -126,13 +126,24 @@ export class TrainingState {
   /**
    * A fresh state, or, with `resume` and a checkpoint in `checkpoint.dir`, the checkpoint's: model weights, optimiser
    * state, early stopping and best weights are restored into the objects given.
-   * @throws CheckpointError when the checkpoint was not written by train() or with other run settings.
+   * @throws CheckpointError when the checkpoint is damaged, was not written by train() or with other run settings; the
+   *   message ends by saying which folder to delete to start the run over.
    */
   static async open(options: TrainingStateOptions): Promise<TrainingState> {
     const dir = options.checkpoint?.dir;
-    if (options.resume !== true || dir === undefined || (await latestCheckpoint(dir)) === undefined) {
-      return new TrainingState(options, undefined);
+    if (options.resume !== true || dir === undefined) return new TrainingState(options, undefined);
+    try {
+      if ((await latestCheckpoint(dir)) === undefined) return new TrainingState(options, undefined);
+      return await TrainingState.restore(options, dir);
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      const problem = error.message.slice(error.path.length + 2);
+      throw new CheckpointError(error.path, `${problem}; to start this run over instead, delete ${dir}`, { cause: error });
     }
+  }
+
+  /** {@link open}'s resume path: the latest checkpoint in `dir`, restored into the objects of `options`. */
+  private static async restore(options: TrainingStateOptions, dir: string): Promise<TrainingState> {
     const loaded = await loadCheckpoint<JsonSafe>(dir);
     try {
       const state = fromJsonSafe(loaded.state) as TrainerState;

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 import * as tf from '@tensorflow/tfjs-core';
@@ -269,8 +271,11 @@ describe('train() on cpu', () => {
     const dir = freshDir();
     await train({ ...base, epochs: 1, checkpoint: { dir } });
     await expect(train({ ...base, batchSize: 16, checkpoint: { dir }, resume: true })).rejects.toThrow(
-      /was saved with batchSize = 32 but this run has batchSize = 16/,
+      /was saved with batchSize = 32 but this run has batchSize = 16.*; to start this run over instead, delete /,
     );
+    // A damaged pointer to the latest checkpoint: named, with the folder to delete to start over.
+    await writeFile(join(dir, 'latest.json'), '{"step": 1, "pa');
+    await expect(train({ ...base, epochs: 1, checkpoint: { dir }, resume: true })).rejects.toThrow(`; to start this run over instead, delete ${dir}`);
     disposeModel(model);
   });
 });
