@@ -1,5 +1,5 @@
 // The part of the runtime that needs no tfjs — errors, atomic writes, progress bars, option checks, seeded random
-// numbers, downloads and the shared-data location — as its own entry, `@counterweight/runtime/base`, so that a
+// numbers, downloads, the shared-data location, and the text and JSON checks of data files — as its own entry, `@counterweight/runtime/base`, so that a
 // command line can parse its flags, report a bad flag or a bad file, and print its help without loading tfjs
 // (about 3 s of start-up). The main entry exports all of it too; the classes are the same (same modules).
 export {
@@ -15,3 +15,6 @@ export { QUIET_ENV, createProgress, quietFromEnv, type Progress, type ProgressOp
 export { SeededRandom, deriveSeed, type RandomState } from './random.js';
 export { describeDownloadFailure, downloadBytes, gitBlobSha1, sha256Hex, type DownloadOptions } from './data/download.js';
 export { SHARED_DATA_ENV, repositoryRoot, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
+export { describeNonText, firstNonTextByte, hexByte, isGzip, requireTextBytes, type NonTextByte, type NonTextKind, type TextScanOptions } from './data/text-bytes.js';
+export { jsonSyntaxError, parseJsonBytes, parseJsonText, type JsonParse, type JsonSyntaxError } from './data/json-syntax.js';
+export { quoteExcerpt } from './data/quote-excerpt.js';

@@ -114,6 +114,6 @@ describe('saveGpt / loadGpt', () => {
     await writeFile(path, JSON.stringify({ ...saved, config: { ...config, heads: 3 } }));
     await expect(loadGpt(folder)).rejects.toThrow(`${path}: has an invalid config.width: must be a multiple of heads (3), got 8`);
     await writeFile(path, '{ not json');
-    await expect(loadGpt(folder)).rejects.toThrow(`${path}: is not JSON`);
+    await expect(loadGpt(folder)).rejects.toThrow(`${path}: not valid JSON at line 1, column 3: expected a key in double quotes, found "n"`);
   });
 });

@@ -61,7 +61,11 @@ describe('writeModelFiles and readModelDescription', () => {
     await writeFile(path, '{ not json');
     const notJson = await readModelDescription(dir, FILES).catch((e: unknown) => e);
     expect(notJson).toBeInstanceOf(DataFileError);
-    expect(String(notJson)).toContain(`${path}: is not JSON (`);
+    expect(String(notJson)).toContain(`${path}: not valid JSON at line 1, column 3: expected a key in double quotes, found "n"`);
+    await writeFile(path, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x00, 0x22, 0x7d]));
+    await expect(readModelDescription(dir, FILES)).rejects.toThrow(`${path}: invalid UTF-8 at line 1, column 3, byte offset 2 (byte 0xff); expected the JSON description of a saved toy as UTF-8 text`);
+    await writeFile(path, '');
+    await expect(readModelDescription(dir, FILES)).rejects.toThrow(`${path}: is empty (0 bytes); expected the JSON description of a saved toy`);
     await writeFile(path, JSON.stringify({ format: 'other', version: 1, weights: [] }));
     await expect(readModelDescription(dir, FILES)).rejects.toThrow(`${path}: is not a saved toy (format other, version 1)`);
     await writeFile(path, JSON.stringify({ format: 'counterweight-toy', version: 2, weights: [] }));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { writeJsonAtomic } from '../atomic-write.js';
+import { parseJsonBytes } from '../data/json-syntax.js';
 import { DataFileError } from '../errors.js';
 import type { NamedVariable } from './model.js';
 import { readNamedWeights, writeNamedWeights } from './named-weights-file.js';
@@ -67,9 +68,10 @@ export async function writeModelFiles<F extends object>(
  * Reads and checks `files.description` of the folder `dir` (no weights are read): JSON, `format` equal to
  * `files.format`, `version` 1, a `weights` manifest (array), and an object under each name of `objects` (e.g.
  * `['config']`). The other fields are returned unchecked, for the caller to validate.
- * @throws DataFileError naming the file when it does not exist (with `files.missingHint`) or cannot be read, is not
- *   JSON, is not a description of this format (naming the format and version found), or lacks the weights manifest or
- *   one of `objects` (naming them).
+ * @throws DataFileError naming the file when it does not exist (with `files.missingHint`) or cannot be read; is
+ *   empty, binary, not UTF-8 or not JSON (line, column and reason, never the file's text: {@link parseJsonBytes}); is
+ *   not a description of this format (naming the format and version found); or lacks the weights manifest or one of
+ *   `objects` (naming them).
  */
 export async function readModelDescription(
   dir: string,
@@ -77,19 +79,17 @@ export async function readModelDescription(
   objects: readonly string[] = [],
 ): Promise<ModelDescription & { readonly [field: string]: unknown }> {
   const path = join(dir, files.description);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataFileError({ file: path }, code === 'ENOENT' ? `does not exist (${files.missingHint})` : `cannot be read (${String(code)})`, { cause: error });
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new DataFileError({ file: path }, `is not JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
-  }
+  // Empty, binary or not UTF-8, or where the JSON breaks: said without quoting the file (V8's message would).
+  const json = parseJsonBytes(bytes, `the JSON description of a ${files.kind}`);
+  if (json.problem !== undefined) throw new DataFileError({ file: path }, json.problem);
+  const parsed = json.value;
   const info = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   if (info['format'] !== files.format || info['version'] !== 1) {
     throw new DataFileError({ file: path }, `is not a ${files.kind} (format ${String(info['format'])}, version ${String(info['version'])})`);
