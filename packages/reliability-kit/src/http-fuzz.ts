@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 
-import { SeededRandom } from '@counterweight/runtime';
+import { SeededRandom } from '@counterweight/runtime/base';
 
 /** One request of a fuzzing batch: the exact bytes sent on a fresh connection, and the kind that made them. */
 export interface FuzzRequest {

@@ -4,3 +4,15 @@ export { filesAdded, listFiles } from './output-files.js';
 export { interruptionPlan, type Interruption } from './interruption-plan.js';
 export { runWithInterruptions, type InterruptedRuns } from './interrupted-run.js';
 export { residentMemoryBytes } from './resident-memory.js';
+export {
+  fuzzHttp,
+  httpRequest,
+  malformedRequests,
+  sendRaw,
+  type FuzzReport,
+  type FuzzRequest,
+  type FuzzTarget,
+  type GenericFuzzKind,
+  type RawResponse,
+} from './http-fuzz.js';
+export { openSlowClients, waitForSlowClients, type SlowClient, type SlowClientMode, type SlowClientOptions } from './slow-client.js';

@@ -1,4 +1,4 @@
-import { SeededRandom } from '@counterweight/runtime';
+import { SeededRandom } from '@counterweight/runtime/base';
 
 /** One planned interruption: which signal, and how long after the trigger to send it. */
 export interface Interruption {

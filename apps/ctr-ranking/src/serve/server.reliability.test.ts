@@ -7,13 +7,21 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
-import { RELIABILITY_ENV, residentMemoryBytes, sourceCli } from '@counterweight/reliability-kit';
+import {
+  fuzzHttp,
+  httpRequest,
+  malformedRequests,
+  openSlowClients,
+  RELIABILITY_ENV,
+  residentMemoryBytes,
+  sendRaw,
+  sourceCli,
+  waitForSlowClients,
+  type FuzzTarget,
+} from '@counterweight/reliability-kit';
 import { initBackend, SeededRandom } from '@counterweight/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// The kit's HTTP tools (the lead adds them to the kit's index; imported from their files until then).
-import { fuzzHttp, httpRequest, malformedRequests, sendRaw, type FuzzTarget } from '../../../../packages/reliability-kit/src/http-fuzz.js';
-import { openSlowClients, waitForSlowClients } from '../../../../packages/reliability-kit/src/slow-client.js';
 import { removeTempDirs, tempDir } from '../data/test-support/temp.js';
 import { createCtrModel } from '../models/index.js';
 import { TINY_SPEC } from '../models/test-support/synthetic.js';
