@@ -249,6 +249,16 @@ describe('readCsvTable on bad input', () => {
     await expect(read).rejects.toThrow('column not in the header; the header has "a", "b"');
   });
 
+  it('lists a wide header by its first twelve names and its count, on one short line', async () => {
+    const names = Array.from({ length: 90 }, (_, i) => `user_feature_${i}`);
+    const path = await file('wide.csv', `${names.join(',')}\n${names.map(() => '1').join(',')}\n`);
+    const read = readCsvTable(path, { columns: { target: 'float32' } });
+    await expect(read).rejects.toThrow('the header has "user_feature_0", "user_feature_1", "user_feature_2"');
+    await expect(read).rejects.toThrow('"user_feature_11", … (90 columns)');
+    const message = await read.catch((error: Error) => error.message);
+    expect(message.length).toBeLessThan(400);
+  });
+
   it('rejects NA in a non-nullable column, and accepts it as null when nullable', async () => {
     const path = await file('na.csv', 'x,name\n1.5,a\nNA,b\n2.5,\n');
     const read = readCsvTable(path, { columns: { x: 'float64' } });

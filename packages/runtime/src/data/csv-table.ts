@@ -482,7 +482,9 @@ export async function readCsvTable<const S extends CsvSchema>(
 function headerIndex(path: string, header: readonly string[], row: number, name: string): number {
   const index = header.indexOf(name);
   if (index < 0) {
-    const listed = header.map((column) => JSON.stringify(column)).join(', ');
+    // A wide header (Open Bandit has 90 columns) is listed by its first names and its count, to keep the message one line.
+    const shown = header.slice(0, 12).map((column) => JSON.stringify(column.length > 40 ? `${column.slice(0, 40)}…` : column));
+    const listed = header.length > shown.length ? `${shown.join(', ')}, … (${header.length} columns)` : shown.join(', ');
     throw new DataFileError({ file: path, row, column: name }, `column not in the header; the header has ${listed}`);
   }
   if (header.indexOf(name, index + 1) >= 0) {
