@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { constants as zlibConstants, gunzip, gzip } from 'node:zlib';
 
-import { ConfigError, DataFileError, writeFileAtomic } from '@counterweight/runtime';
+import { ConfigError, DataFileError, isGzip, writeFileAtomic } from '@counterweight/runtime';
 
 import type { LabeledImages } from './image-set.js';
 
@@ -125,11 +125,6 @@ export function encodeIdx(array: IdxArray): Uint8Array {
   array.shape.forEach((dim, d) => view.setUint32(4 + 4 * d, dim, false));
   out.set(array.data, header);
   return out;
-}
-
-/** True when `bytes` start with the gzip magic bytes `1f 8b`. */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
 /**

@@ -51,7 +51,6 @@ export {
   decodeIdx,
   encodeIdx,
   findIdxFiles,
-  isGzip,
   loadIdxDataset,
   maybeGunzip,
   readIdxFile,

@@ -60,13 +60,13 @@ const CASES: readonly ManifestCase[] = [
     name: 'invalid UTF-8 in a path (a Latin-1 é)',
     make: manifestText(Buffer.concat([Buffer.from('path,labels\nimages/0.png,Bag\nimages/caf'), Buffer.from([0xe9]), Buffer.from('.png,Bag\n')])),
     where: 'manifest.csv, row 3',
-    mention: 'invalid UTF-8 at column 11 (byte offset 39, byte 0xe9); save the file as UTF-8',
+    mention: 'invalid UTF-8 at column 11, byte offset 39 (byte 0xe9); expected a CSV manifest (path,labels) as UTF-8 text',
   },
   {
     name: 'invalid UTF-8 in a label (a cut multi-byte character)',
     make: manifestText(Buffer.concat([Buffer.from('path,labels\nimages/0.png,T-shirt'), Buffer.from([0xe2, 0x80]), Buffer.from('\n')])),
     where: 'manifest.csv, row 2',
-    mention: 'invalid UTF-8 at column 21 (byte offset 32, byte 0xe2)',
+    mention: 'invalid UTF-8 at column 21, byte offset 32 (byte 0xe2)',
   },
   {
     name: 'a PNG given as the manifest (binary)',
@@ -75,8 +75,8 @@ const CASES: readonly ManifestCase[] = [
       await writeFile(path, images.png[0]!);
       return path;
     },
-    where: 'images.csv',
-    mention: 'holds a NUL byte at byte offset 8: a binary file, expected a CSV manifest (path,labels)',
+    where: 'images.csv, row 1',
+    mention: 'invalid UTF-8 at column 1, byte offset 0 (byte 0x89); expected a CSV manifest (path,labels) as UTF-8 text',
   },
   { name: 'a zero-byte manifest', make: manifestText(''), where: 'manifest.csv', mention: 'is empty: a header row is required' },
   { name: 'a header without the labels column', make: manifestText('path,classes\nimages/0.png,Bag\n'), where: 'manifest.csv, row 1, column "labels"', mention: 'column not in the header; the header has "path", "classes"' },

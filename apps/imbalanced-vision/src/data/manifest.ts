@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
-import { ConfigError, DataFileError, readCsvTable } from '@counterweight/runtime';
+import { ConfigError, DataFileError, readCsvTable, requireTextBytes } from '@counterweight/runtime';
 
 import { readMaybeGzip } from './idx.js';
-import { checkTextBytes } from './text-bytes.js';
 import { decodeImages, validateImageSpec, type DecodeImagesOptions, type ImageSpec, type SkippedImage } from './decode-image.js';
 import type { MultiLabelImages } from './image-set.js';
 
@@ -76,7 +75,7 @@ export async function loadManifest(manifest: string, options: ManifestOptions): 
     }
   }
   // Binary content and invalid UTF-8 first: the CSV reader would turn them into U+FFFD and report damaged paths.
-  checkTextBytes((await readMaybeGzip(manifest)).bytes, manifest, 'a CSV manifest (path,labels)');
+  requireTextBytes((await readMaybeGzip(manifest)).bytes, manifest, 'a CSV manifest (path,labels)');
   const table = await readCsvTable(manifest, {
     columns: { path: 'utf8', labels: 'utf8' },
     naValues: [],

@@ -98,7 +98,7 @@ const RUN_CASES: readonly RunCase[] = [
       return dir;
     },
     names: TRAINED_MODEL,
-    mention: 'is not valid JSON (the file is empty)',
+    mention: 'is empty (0 bytes); expected the JSON description of a trained model',
   },
   {
     name: 'model.json cut in half',
@@ -109,7 +109,7 @@ const RUN_CASES: readonly RunCase[] = [
       return dir;
     },
     names: TRAINED_MODEL,
-    mention: /is not valid JSON \(truncated or corrupt(, at its end| at character \d+)\)/,
+    mention: /not valid JSON at line \d+, column \d+: (unterminated string|expected .*, found the end of the text)/,
   },
   {
     name: "another app's model.json (a result.json in its place)",

@@ -1,7 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { ConfigError, DataFileError, readNamedWeights, writeFileAtomic, writeNamedWeights } from '@counterweight/runtime';
+import { ConfigError, DataFileError, parseJsonBytes, readNamedWeights, writeFileAtomic, writeNamedWeights } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ChannelStats } from '../data/normalize.js';
@@ -144,26 +144,22 @@ function modelDescriptionProblem(value: unknown): string | undefined {
 /**
  * Loads a model saved by {@link saveTrainedModel} (a run directory of `compare`).
  * @throws DataFileError naming the path: the folder is missing or a file, the run is unfinished or not a run,
- *   `model.json` is not valid JSON or not a saved model (naming the field), the weights are missing, truncated or do
+ *   `model.json` is empty, binary or not valid JSON (line and column) or not a saved model (naming the field), the weights are missing, truncated or do
  *   not match.
  */
 export async function loadTrainedModel(dir: string): Promise<TrainedModel> {
   await requireRunFolder(dir);
   const descriptionPath = join(dir, TRAINED_MODEL);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(descriptionPath, 'utf8');
+    bytes = await readFile(descriptionPath);
   } catch (error) {
     throw new DataFileError({ file: descriptionPath }, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    const position = /position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
-    const where = text.trim() === '' ? 'the file is empty' : `truncated or corrupt${position === undefined ? ', at its end' : ` at character ${position}`}`;
-    throw new DataFileError({ file: descriptionPath }, `is not valid JSON (${where})`, { cause: error });
-  }
+  // Empty, binary, not UTF-8 or where the JSON breaks (line, column, reason), never quoting the file.
+  const json = parseJsonBytes(bytes, 'the JSON description of a trained model');
+  if (json.problem !== undefined) throw new DataFileError({ file: descriptionPath }, json.problem);
+  const parsed = json.value;
   const problem = modelDescriptionProblem(parsed);
   if (problem !== undefined) throw new DataFileError({ file: descriptionPath }, problem);
   const info = parsed as TrainedModelInfo;
