@@ -76,7 +76,7 @@ const CORPUS_CASES: readonly CorpusCase[] = [
     name: 'a multi-byte character cut off at the end of the file',
     make: () => {
       const body = shakespeare.subarray(0, 1_000);
-      return { path: write('cut-end.txt', Buffer.concat([body, Buffer.from([0xe2, 0x80])])), mentions: [`row ${lineOfByte(body, body.length)}`, `byte offset ${body.length}`, 'cut off'] };
+      return { path: write('cut-end.txt', Buffer.concat([body, Buffer.from([0xe2, 0x80])])), mentions: [`row ${lineOfByte(body, body.length)}`, `byte offset ${body.length}`, 'ends inside a multi-byte character'] };
     },
   },
   {

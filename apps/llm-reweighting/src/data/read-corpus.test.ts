@@ -68,7 +68,7 @@ describe('readCorpus: JSON lines', () => {
     const path = await writeBytes(dir, 'f.jsonl', '{"text":"ok"}\n{"text": oops}\n');
     const error = await failure(path, { format: 'jsonl' });
     expect(error.row).toBe(2);
-    expect(error.message).toMatch(/row 2: not valid JSON at column 10: unexpected character "o"/);
+    expect(error.message).toMatch(/row 2: not valid JSON at column 10: expected a JSON value, found "o"/);
   });
 
   it('names the line and field when the field is missing or not a string', async () => {

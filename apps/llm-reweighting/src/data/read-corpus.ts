@@ -3,9 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
-import { DataFileError } from '@counterweight/runtime';
-
-import { jsonSyntaxProblem } from './json-syntax.js';
+import { DataFileError, describeNonText, firstNonTextByte, jsonSyntaxError } from '@counterweight/runtime';
 
 /** A text corpus as read from a file: its documents in file order, with what they came from. */
 export interface Corpus {
@@ -51,34 +49,18 @@ function openBytes(path: string): Readable {
 }
 
 /**
- * Decodes one line's bytes as strict UTF-8. On invalid UTF-8, finds the first bad byte (a streaming fatal decoder fed
- * one byte at a time throws at it) and raises a DataFileError naming the line, column and byte offset in the file.
+ * Decodes one line's bytes as strict UTF-8. On invalid UTF-8 raises a DataFileError naming the line, and the column and
+ * byte offset in the file of the first bad byte ({@link firstNonTextByte}; NUL bytes were refused before). `last`: the
+ * line is the file's end, so a multi-byte character cut there is a cut file rather than a bad byte.
  */
-function decodeLine(bytes: Uint8Array, path: string, line: number, lineOffset: number): string {
+function decodeLine(bytes: Uint8Array, path: string, line: number, lineOffset: number, last: boolean): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const probe = new TextDecoder('utf-8', { fatal: true });
-    let decoded = '';
-    let bad = bytes.length;
-    for (let i = 0; i < bytes.length; i += 1) {
-      try {
-        decoded += probe.decode(bytes.subarray(i, i + 1), { stream: true });
-      } catch {
-        bad = i;
-        break;
-      }
-    }
-    const column = [...decoded].length + 1;
-    // The bad sequence starts at the first byte the decoder has not turned into text: a lead byte whose sequence the
-    // byte at `bad` breaks or the end cuts off, or `bad` itself.
-    const start = Buffer.byteLength(decoded, 'utf8');
-    const byte = bytes[start] ?? 0;
-    throw new DataFileError(
-      { file: path, row: line },
-      `invalid UTF-8 at column ${column}, byte offset ${lineOffset + start}` +
-        (bad === bytes.length ? ' (a multi-byte sequence is cut off at the end of the line)' : ` (byte 0x${byte.toString(16).padStart(2, '0')})`),
-    );
+  } catch (error) {
+    const found = firstNonTextByte(bytes, { binary: 'nul' });
+    if (found === undefined) throw error;
+    const kind = found.kind === 'cut-utf8' && !last ? 'not-utf8' : found.kind;
+    throw new DataFileError({ file: path, row: line }, describeNonText({ ...found, kind, offset: lineOffset + found.offset }), { cause: error });
   }
 }
 
@@ -107,7 +89,7 @@ async function forEachLine(path: string, onLine: (text: string, line: number) =>
       for (let newline = buffer.indexOf(10, start); newline >= 0; newline = buffer.indexOf(10, start)) {
         const part = buffer.subarray(start, newline);
         const whole = pending.length === 0 ? part : Buffer.concat([...pending, part]);
-        onLine(decodeLine(whole, path, line, pending.length === 0 ? bytes + start : pendingStart), line);
+        onLine(decodeLine(whole, path, line, pending.length === 0 ? bytes + start : pendingStart, false), line);
         pending = [];
         line += 1;
         start = newline + 1;
@@ -125,7 +107,7 @@ async function forEachLine(path: string, onLine: (text: string, line: number) =>
     const detail = code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR' ? 'not a valid gzip file' : 'cannot be read';
     throw new DataFileError({ file: path, row: line }, `${detail}: ${(error as Error).message}`, { cause: error });
   }
-  if (pending.length > 0) onLine(decodeLine(Buffer.concat(pending), path, line, pendingStart), line);
+  if (pending.length > 0) onLine(decodeLine(Buffer.concat(pending), path, line, pendingStart, true), line);
   return { bytes, endsWithNewline: lastByte === 10 };
 }
 
@@ -230,8 +212,9 @@ function jsonDocument(text: string, field: string, path: string, line: number): 
   try {
     value = JSON.parse(text);
   } catch {
-    const problem = jsonSyntaxProblem(text);
-    throw new DataFileError({ file: path, row: line }, `not valid JSON at column ${problem.column}: ${problem.reason} (expected one JSON object per line)`);
+    const problem = jsonSyntaxError(text);
+    const where = problem === undefined ? '' : ` at column ${problem.column}: ${problem.reason}`;
+    throw new DataFileError({ file: path, row: line }, `not valid JSON${where} (expected one JSON object per line)`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new DataFileError({ file: path, row: line }, `expected a JSON object, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);

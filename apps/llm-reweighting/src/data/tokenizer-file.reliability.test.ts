@@ -49,7 +49,7 @@ const TOKENIZER_CASES: readonly TokenizerCase[] = [
     name: 'truncated JSON (the char tokenizer cut in half)',
     make: () => {
       const bytes = readFileSync(charFile);
-      return { path: write('truncated.json', bytes.subarray(0, bytes.length >> 1)), mentions: [/not valid JSON at line \d+, column \d+: expected "," or "]", found the end of the text/] };
+      return { path: write('truncated.json', bytes.subarray(0, bytes.length >> 1)), mentions: [/not valid JSON at line \d+, column \d+: expected "," or "]" after a value, found the end of the text/] };
     },
   },
   {
@@ -65,7 +65,7 @@ const TOKENIZER_CASES: readonly TokenizerCase[] = [
     make: () => {
       const bytes = readFileSync(bpeFile);
       const at = bytes.indexOf('\u0120') + 1; // the second byte of "Ġ" (U+0120, two bytes), GPT-2's space
-      return { path: write('cut-character.json', bytes.subarray(0, at)), mentions: [`byte offset ${at - 1} (byte 0xc4: the file ends inside a multi-byte character`] };
+      return { path: write('cut-character.json', bytes.subarray(0, at)), mentions: [`byte offset ${at - 1} (byte 0xc4: the text ends inside a multi-byte character — cut short?)`] };
     },
   },
   { name: 'a zero-byte file', make: () => ({ path: write('zero.json', ''), mentions: ['is empty'] }) },
@@ -83,10 +83,10 @@ const TOKENIZER_CASES: readonly TokenizerCase[] = [
     make: () => {
       const path = join(dir, 'gzip.json');
       copyFileSync(sharedShakespeareGzipPath(), path);
-      return { path, mentions: [/invalid UTF-8 at line 1, column 2, byte offset 1 \(byte 0x8b\)/] };
+      return { path, mentions: ['binary data at line 1, column 1, byte offset 0 (byte 0x1f, not text)', '(the file is gzip-compressed)'] };
     },
   },
-  { name: 'the corpus text given as the tokenizer', make: () => ({ path: write('text.json', embeddedShakespeare().subarray(0, 4_000)), mentions: ['not valid JSON at line 1, column 1: unexpected character "F"'] }) },
+  { name: 'the corpus text given as the tokenizer', make: () => ({ path: write('text.json', embeddedShakespeare().subarray(0, 4_000)), mentions: ['not valid JSON at line 1, column 1: expected a JSON value, found "F"'] }) },
   {
     name: 'invalid UTF-8 inside a token (would read as U+FFFD)',
     make: () => {

@@ -1,11 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 
-import { DataFileError, writeJsonAtomic } from '@counterweight/runtime';
+import { DataFileError, parseJsonBytes, writeJsonAtomic } from '@counterweight/runtime';
 
 import { BYTE_TO_CHARACTER } from './byte-level.js';
 import { BpeTokenizer } from './bpe-tokenizer.js';
 import { CharTokenizer, END_OF_TEXT } from './char-tokenizer.js';
-import { jsonSyntaxProblem } from './json-syntax.js';
 import type { Tokenizer, TokenizerFile } from './tokenizer.js';
 
 /** The file name a tokenizer is saved under beside a run or a model. */
@@ -94,37 +93,11 @@ export async function saveTokenizer(path: string, tokenizer: Tokenizer): Promise
   await writeJsonAtomic(path, file);
 }
 
-/** 1-based line and column (in code points) of byte `offset` of UTF-8 `bytes` that decode cleanly up to it. */
-function bytePosition(bytes: Uint8Array, offset: number): { line: number; column: number } {
-  const before = new TextDecoder('utf-8').decode(bytes.subarray(0, offset));
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: [...before.slice(lineStart)].length + 1 };
-}
-
-/** The first byte offset at which `bytes` stop being UTF-8 (the start of the broken sequence), or undefined. */
-function invalidUtf8Offset(bytes: Uint8Array): number | undefined {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let decoded = 0;
-  for (let i = 0; i < bytes.length; i += 1) {
-    try {
-      decoded += Buffer.byteLength(decoder.decode(bytes.subarray(i, i + 1), { stream: true }), 'utf8');
-    } catch {
-      return decoded;
-    }
-  }
-  try {
-    decoder.decode();
-    return undefined;
-  } catch {
-    return decoded;
-  }
-}
-
 /**
  * Reads and validates a `tokenizer.json` (see {@link tokenizerFromFile}): strict UTF-8 (a bad byte would silently
  * become U+FFFD in a token), JSON, then the fields.
- * @throws DataFileError naming the file when it is missing, a folder, empty, not UTF-8 (byte offset, line, column),
- *   not JSON (line, column and what was expected), or a field is wrong (the field).
+ * @throws DataFileError naming the file when it is missing, a folder, empty, binary or not UTF-8 (line, column, byte
+ *   offset), not JSON (line, column and what was expected), or a field is wrong (the field).
  */
 export async function loadTokenizer(path: string): Promise<Tokenizer> {
   let bytes: Buffer;
@@ -136,26 +109,10 @@ export async function loadTokenizer(path: string): Promise<Tokenizer> {
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataFileError({ file: path }, code === 'ENOENT' ? 'tokenizer file not found' : `cannot be read: ${(error as Error).message}`, { cause: error });
   }
-  if (bytes.length === 0) throw new DataFileError({ file: path }, 'is empty, expected a tokenizer as JSON');
-  const bad = invalidUtf8Offset(bytes);
-  if (bad !== undefined) {
-    const { line, column } = bytePosition(bytes, bad);
-    const cut = bytes.length - bad <= 3 && (bytes[bad] ?? 0) >= 0xc0;
-    throw new DataFileError(
-      { file: path },
-      `invalid UTF-8 at line ${line}, column ${column}, byte offset ${bad} (byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, '0')}` +
-        `${cut ? ': the file ends inside a multi-byte character — cut short?' : ''}); expected a tokenizer as JSON`,
-    );
-  }
-  const text = bytes.toString('utf8');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    const problem = jsonSyntaxProblem(text);
-    throw new DataFileError({ file: path }, `not valid JSON at line ${problem.line}, column ${problem.column}: ${problem.reason}`);
-  }
-  return tokenizerFromFile(value, path);
+  // Empty, binary or not UTF-8 (a bad byte would silently become U+FFFD in a token), or where the JSON breaks.
+  const json = parseJsonBytes(bytes, 'a tokenizer as JSON');
+  if (json.problem !== undefined) throw new DataFileError({ file: path }, json.problem);
+  return tokenizerFromFile(json.value, path);
 }
 
 /**

@@ -2,10 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import { ConfigError, DataFileError } from '@counterweight/runtime';
+import { ConfigError, DataFileError, jsonSyntaxError } from '@counterweight/runtime';
 
 import { TOKENIZER_FILE_NAME, checkTokenizerFits, loadTokenizer, saveTokenizer } from '../data/index.js';
-import { jsonSyntaxProblem } from '../data/json-syntax.js';
 import { GPT_MODEL_FILE, GPT_TOKENIZER_FILE, loadGpt } from '../models/index.js';
 import { exportGptOnnx } from '../onnx/index.js';
 
@@ -33,8 +32,9 @@ async function methodOf(run: string): Promise<string> {
     try {
       parsed = JSON.parse(text) as { run?: { method?: unknown } };
     } catch {
-      const problem = jsonSyntaxProblem(text);
-      throw new DataFileError({ file: result }, `not valid JSON at line ${problem.line}, column ${problem.column}: ${problem.reason} (the run did not finish writing it?)`);
+      const problem = jsonSyntaxError(text);
+      const where = problem === undefined ? '' : ` at line ${problem.line}, column ${problem.column}: ${problem.reason}`;
+      throw new DataFileError({ file: result }, `not valid JSON${where} (the run did not finish writing it?)`);
     }
     if (typeof parsed.run?.method === 'string') return parsed.run.method;
   }
