@@ -70,7 +70,7 @@ describe('air-pollution compare: kill and resume', () => {
 
     // Interrupted runs that had trained part of a run resume from its checkpoint, as the app announces.
     const resumes = [...runs.interrupted.slice(1), runs.completed].flatMap((run) =>
-      [...run.stderr.matchAll(/run (\S+): resumed from its checkpoint at step (\d+) of (\d+)/g)].map((m) => ({ run: m[1], step: Number(m[2]), of: Number(m[3]) })),
+      [...run.stderr.matchAll(/run (\S+): resuming from its checkpoint at step (\d+) of (\d+)/g)].map((m) => ({ run: m[1], step: Number(m[2]), of: Number(m[3]) })),
     );
     console.log(
       `kill-and-resume: ${runs.survived}/${PLAN.length} interruptions took effect (${PLAN.map((p) => `${p.signal}@${p.afterMs}ms`).join(', ')}); ` +

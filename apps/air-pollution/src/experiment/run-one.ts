@@ -120,9 +120,9 @@ export async function runObjective(task: RunTask<AirSettings, AirMethodOptions>,
     data.windows,
     { objective: options.objective, model: settings.model, training: settings.training, seed: task.seed, dir: task.dir },
     onEpoch,
+    // One line on stderr when an interrupted run picks up its checkpoint: the user sees the work was kept.
+    (step, steps) => process.stderr.write(`run ${task.method}/seed-${task.repetition}: resuming from its checkpoint at step ${step} of ${steps}\n`),
   );
-  // One line on stderr when an interrupted run picked up its checkpoint: the user sees the work was kept.
-  if (trained.resumed !== undefined) process.stderr.write(`run ${task.method}/seed-${task.repetition}: resumed from its checkpoint at step ${trained.resumed.step} of ${trained.resumed.of}\n`);
   try {
     const validation = forecastSplit(trained.model, trained.objective, data.windows, data.windows.validation);
     const test = calibrated(data.windows, validation, forecastSplit(trained.model, trained.objective, data.windows, data.windows.test));

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { EpochProgress } from '@counterweight/experiment';
-import { createDataset, createOptimizer, train, withExtras, writeJsonAtomic, type InMemoryDataset, type LossFunction, type TrainableModel } from '@counterweight/runtime';
+import { createDataset, createOptimizer, latestCheckpoint, train, withExtras, writeJsonAtomic, type InMemoryDataset, type LossFunction, type TrainableModel } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ForecastWindows, WindowSplit } from '../data/forecast-windows.js';
@@ -38,8 +38,6 @@ export interface TrainedForecaster {
   readonly trainSeconds: number;
   /** The epoch (1-based) whose weights the model holds. */
   readonly bestEpoch: number;
-  /** When training picked up an interrupted run's checkpoint: its global step, and the steps of the whole training. */
-  readonly resumed?: { readonly step: number; readonly of: number };
 }
 
 /** What {@link trainForecaster} trains. */
@@ -114,10 +112,16 @@ function withObjectiveVariables(model: TrainableModel, objective: Objective): Tr
  * Trains a forecaster with `spec.objective` on the training windows, validating on the validation windows each epoch
  * with {@link validationMae} (early stopping on it with `patience`, keeping the best epoch's weights), checkpointing every epoch
  * so an interrupted run resumes where it stopped. The weights of a task weighter are recorded after every epoch (and
- * its `onEpochEnd` called, which IGB needs for its base losses).
+ * its `onEpochEnd` called, which IGB needs for its base losses). `onResume(step, steps)` is called before training
+ * when a checkpoint of an interrupted run is found (its global step, and the steps of the whole training).
  * @throws the objective's and model's argument errors; TrainingError for a non-finite loss.
  */
-export async function trainForecaster(windows: ForecastWindows, spec: ForecasterSpec, onEpoch?: (progress: EpochProgress) => void): Promise<TrainedForecaster> {
+export async function trainForecaster(
+  windows: ForecastWindows,
+  spec: ForecasterSpec,
+  onEpoch?: (progress: EpochProgress) => void,
+  onResume?: (step: number, steps: number) => void,
+): Promise<TrainedForecaster> {
   const objective = createObjective(spec.objective, windows);
   let model: ForecastModel | undefined;
   const optimizer = createOptimizer({ name: 'adam', learningRate: spec.training.learningRate });
@@ -127,6 +131,8 @@ export async function trainForecaster(windows: ForecastWindows, spec: Forecaster
       { history: windows.history, features: windows.features.length, weatherOutputs: objective.weatherOutputs, pollutantOutputs: objective.pollutantOutputs },
       spec.seed,
     );
+    const saved = await latestCheckpoint(join(spec.dir, 'checkpoints'));
+    if (saved !== undefined) onResume?.(saved.step, Math.ceil(windows.train.count / spec.training.batchSize) * spec.training.epochs);
     const taskWeights = await readTaskWeights(spec.dir);
     await restoreIgbBase(spec.dir, objective);
     const weighter = objective.weighter;
@@ -170,8 +176,7 @@ export async function trainForecaster(windows: ForecastWindows, spec: Forecaster
       windowsPerSecond: Number.isFinite(e.samplesPerSecond) ? e.samplesPerSecond : 0,
     }));
     const best = result.bestEpoch ?? history.length - 1;
-    const resumed = result.resumedFromStep === undefined ? {} : { resumed: { step: result.resumedFromStep, of: result.globalStep } };
-    return { model, objective, history, taskWeights, trainSeconds: history.reduce((s, e) => s + e.seconds, 0), bestEpoch: best + 1, ...resumed };
+    return { model, objective, history, taskWeights, trainSeconds: history.reduce((s, e) => s + e.seconds, 0), bestEpoch: best + 1 };
   } catch (error) {
     model?.dispose();
     objective.dispose();
