@@ -15,6 +15,6 @@ export { QUIET_ENV, createProgress, quietFromEnv, type Progress, type ProgressOp
 export { SeededRandom, deriveSeed, type RandomState } from './random.js';
 export { describeDownloadFailure, downloadBytes, gitBlobSha1, sha256Hex, type DownloadOptions } from './data/download.js';
 export { SHARED_DATA_ENV, repositoryRoot, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
-export { describeNonText, firstNonTextByte, hexByte, isGzip, requireTextBytes, type NonTextByte, type NonTextKind, type TextScanOptions } from './data/text-bytes.js';
+export { describeNonText, describeNonTextLine, firstNonTextByte, hexByte, isGzip, requireTextBytes, type NonTextByte, type NonTextKind, type TextScanOptions } from './data/text-bytes.js';
 export { jsonSyntaxError, parseJsonBytes, parseJsonText, type JsonParse, type JsonSyntaxError } from './data/json-syntax.js';
 export { quoteExcerpt } from './data/quote-excerpt.js';

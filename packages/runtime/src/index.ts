@@ -36,7 +36,7 @@ export { readArrowFile, writeArrowFile } from './data/arrow-file.js';
 export { describeDownloadFailure, downloadBytes, gitBlobSha1, sha256Hex, type DownloadOptions } from './data/download.js';
 export { fitStandardizer, type Standardizer } from './data/standardizer.js';
 export { SHARED_DATA_ENV, repositoryRoot, sharedDataDir, type SharedDataDirOptions } from './data/shared-data.js';
-export { describeNonText, firstNonTextByte, hexByte, isGzip, requireTextBytes, type NonTextByte, type NonTextKind, type TextScanOptions } from './data/text-bytes.js';
+export { describeNonText, describeNonTextLine, firstNonTextByte, hexByte, isGzip, requireTextBytes, type NonTextByte, type NonTextKind, type TextScanOptions } from './data/text-bytes.js';
 export { jsonSyntaxError, parseJsonBytes, parseJsonText, type JsonParse, type JsonSyntaxError } from './data/json-syntax.js';
 export { quoteExcerpt } from './data/quote-excerpt.js';
 export {

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 import { DataFileError } from '../errors.js';
-import { describeNonText, firstNonTextByte, isGzip, requireTextBytes } from './text-bytes.js';
+import { describeNonText, describeNonTextLine, firstNonTextByte, isGzip, requireTextBytes } from './text-bytes.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 const bytes = (...parts: Array<string | number[]>): Uint8Array =>
@@ -60,6 +60,15 @@ describe('describeNonText', () => {
     expect(binary && describeNonText(binary)).toBe('binary data at column 1, byte offset 0 (byte 0x1f, not text)');
     const cut = firstNonTextByte(Uint8Array.from([0x7b, 0xf0, 0x9f]));
     expect(cut && describeNonText(cut)).toBe('invalid UTF-8 at column 2, byte offset 1 (byte 0xf0: the text ends inside a multi-byte character — cut short?)');
+  });
+});
+
+describe('describeNonTextLine', () => {
+  it('finds U+FFFD (what a replacing decoder makes of invalid UTF-8) and binary control characters by column', () => {
+    expect(describeNonTextLine('a\tb;c\r\u000b\u000c\u001b[0m µg/m³ 😀')).toBeUndefined();
+    expect(describeNonTextLine(new TextDecoder().decode(bytes('😀ab', [0xff], 'c')))).toBe('invalid UTF-8 at column 4');
+    expect(describeNonTextLine('1,2,\u0000')).toBe('binary data at column 5 (U+0000, not text)');
+    expect(describeNonTextLine(new TextDecoder().decode(gzipSync('x')))).toBe('binary data at column 1 (U+001F, not text)');
   });
 });
 

@@ -111,6 +111,24 @@ export function describeNonText(found: NonTextByte, withLine = false): string {
   return `invalid UTF-8 ${at} (byte ${byte})`;
 }
 
+/** Control characters text does not hold (as {@link TextScanOptions.binary} `control`), and U+FFFD. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+const NON_TEXT_CHARACTER = /[\u0000-\u0008\u000e-\u001a\u001c-\u001f\u007f\ufffd]/;
+
+/**
+ * The same check for a line already decoded with replacement (a streaming reader that yields strings, as node's
+ * readline does), where invalid UTF-8 shows as U+FFFD: `invalid UTF-8 at column 3` or `binary data at column 7 (U+0000,
+ * not text)` (columns 1-based, in characters), or undefined for text. Prefer {@link firstNonTextByte} when the bytes
+ * are at hand: it names the byte and its offset, and a U+FFFD the file really holds is not mistaken for a bad byte.
+ */
+export function describeNonTextLine(line: string): string | undefined {
+  const match = NON_TEXT_CHARACTER.exec(line);
+  if (match === null) return undefined;
+  const column = [...line.slice(0, match.index)].length + 1;
+  const code = match[0].charCodeAt(0);
+  return code === 0xfffd ? `invalid UTF-8 at column ${column}` : `binary data at column ${column} (U+${code.toString(16).toUpperCase().padStart(4, '0')}, not text)`;
+}
+
 /** True when `bytes` start with the gzip magic 0x1F 0x8B. */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b;
