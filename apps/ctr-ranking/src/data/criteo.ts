@@ -1,10 +1,9 @@
-import { ConfigError, DataFileError, SeededRandom } from '@counterweight/runtime';
+import { ConfigError, DataFileError, SeededRandom, describeNonTextLine, quoteExcerpt } from '@counterweight/runtime';
 
 import type { AuctionSet } from './auction-set.js';
 import { CategoryCounter, Vocabulary, checkBuckets, hashBucket, type VocabularyJson } from './encoding.js';
 import { assembleAuctions, fixedSizeGroups } from './grouping.js';
 import { readLines } from './line-reader.js';
-import { binaryLineProblem, quoteExcerpt } from './text-check.js';
 
 /** The 13 integer fields of the Criteo Display Advertising Challenge format. */
 export const CRITEO_INTEGER_FIELDS: readonly string[] = Array.from({ length: 13 }, (_, i) => `I${i + 1}`);
@@ -87,7 +86,7 @@ interface ParsedLine {
 
 /** Parses one line, or returns [column, reason] of the first problem. */
 function parseLine(text: string): ParsedLine | readonly [string, string] {
-  const binary = binaryLineProblem(text);
+  const binary = describeNonTextLine(text);
   if (binary !== undefined) return ['', `is not text: ${binary}; expected tab-separated label, I1–I13, C1–C26`];
   const parts = text.split('\t');
   if (parts.length !== CRITEO_COLUMNS) return ['', `has ${parts.length} tab-separated columns, expected ${CRITEO_COLUMNS} (label, I1–I13, C1–C26)`];

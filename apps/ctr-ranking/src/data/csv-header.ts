@@ -1,7 +1,6 @@
-import { DataFileError } from '@counterweight/runtime';
+import { DataFileError, quoteExcerpt } from '@counterweight/runtime';
 
 import { readLines } from './line-reader.js';
-import { quoteExcerpt } from './text-check.js';
 
 /** The column names of a CSV's header line (BOM and surrounding quotes removed). */
 export async function readCsvHeader(path: string, delimiter: string): Promise<string[]> {

@@ -176,9 +176,9 @@ const mappingCase = (content: string | Buffer | null) => async (dir: string) => 
 corpus(
   'readColumnMapping',
   [
-    { name: 'a mapping that is not JSON', make: mappingCase('{"label": "click",'), mentions: ['not valid JSON'] },
-    { name: 'a mapping of binary bytes', make: mappingCase(binaryBytes(300)), mentions: ['not valid JSON'] },
-    { name: 'a zero-byte mapping', make: mappingCase(''), mentions: ['not valid JSON'] },
+    { name: 'a mapping that is not JSON', make: mappingCase('{"label": "click",'), mentions: ['not valid JSON at line 1, column 19: expected a key in double quotes, found the end of the text'] },
+    { name: 'a mapping of binary bytes', make: mappingCase(binaryBytes(300)), mentions: ['line 1', 'byte offset', 'expected a JSON column-mapping file as UTF-8 text'] },
+    { name: 'a zero-byte mapping', make: mappingCase(''), mentions: ['is empty (0 bytes)'] },
     { name: 'a mapping that is a folder', make: mappingCase(null), mentions: ['is a folder'] },
     { name: 'a mapping with an unknown key', make: mappingCase(JSON.stringify({ ...csvMapping, lable: 'click' })), mentions: ['column "lable"', 'unknown key'] },
     { name: 'a mapping without a label', make: mappingCase(JSON.stringify({ numeric: ['propensity_score'] })), mentions: ['column "label"'] },

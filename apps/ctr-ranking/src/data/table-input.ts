@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 
-import { ConfigError, DataFileError, readArrowFile, readCsvTable, type CsvSchema } from '@counterweight/runtime';
+import { ConfigError, DataFileError, parseJsonBytes, quoteExcerpt, readArrowFile, readCsvTable, type CsvSchema } from '@counterweight/runtime';
 import { Table, Utf8, makeVector, vectorFromArray, type Vector } from 'apache-arrow';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 
@@ -10,8 +10,7 @@ import { checkBuckets, hashBucket } from './encoding.js';
 import { assembleAuctions, fixedSizeGroups, groupsByKey } from './grouping.js';
 import { describeColumns, readCsvHeader } from './csv-header.js';
 import { requireInputFile } from './input-file.js';
-import { describeJsonSyntaxError } from './json-text.js';
-import { quoteExcerpt, requireTextFile } from './text-check.js';
+import { requireTextFile } from './text-check.js';
 
 /**
  * Which columns of a user table are what (a JSON file of this shape):
@@ -68,14 +67,10 @@ export function validateColumnMapping(json: unknown, where: string): ColumnMappi
 /** Reads and validates a column-mapping JSON file. */
 export async function readColumnMapping(path: string): Promise<ColumnMapping> {
   await requireInputFile(path, 'a JSON column-mapping file');
-  const text = await readFile(path, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new DataFileError({ file: path }, `not valid JSON: ${describeJsonSyntaxError(error, text)}`, { cause: error });
-  }
-  return validateColumnMapping(json, path);
+  // Empty, binary, not UTF-8 or where the JSON breaks, never quoting the file.
+  const json = parseJsonBytes(await readFile(path), 'a JSON column-mapping file');
+  if (json.problem !== undefined) throw new DataFileError({ file: path }, json.problem);
+  return validateColumnMapping(json.value, path);
 }
 
 function mappedColumns(mapping: ColumnMapping): string[] {

@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { ConfigError, loadCheckpoint, restoreCheckpoint, writeJsonAtomic } from '@counterweight/runtime';
+import { ConfigError, loadCheckpoint, parseJsonBytes, restoreCheckpoint, writeJsonAtomic } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { FeatureSpec } from '../data/auction-set.js';
 import { inputFileProblem } from '../data/input-file.js';
-import { describeJsonSyntaxError } from '../data/json-text.js';
 import { createCtrModel, type CtrModel, type CtrModelConfig } from '../models/index.js';
 import { exportCtrModel, type CtrExportResult } from '../onnx/index.js';
 
@@ -38,12 +37,9 @@ export async function loadTrainedModel(dir: string): Promise<{ model: CtrModel; 
   if (problem !== undefined) {
     throw new ConfigError('--run', `${dir} has no ${TRAINED_MODEL_FILE} (${problem}): not a finished ctr-ranking compare run (expected <out>/runs/<method>/seed-<r>)`);
   }
-  let info: TrainedModelInfo;
-  try {
-    info = JSON.parse(await readFile(file, 'utf8')) as TrainedModelInfo;
-  } catch (error) {
-    throw new ConfigError('--run', `${file} is not valid JSON (${describeJsonSyntaxError(error)}); the run folder is damaged: run compare again to redo it`);
-  }
+  const json = parseJsonBytes(await readFile(file), 'a trained-model file');
+  if (json.problem !== undefined) throw new ConfigError('--run', `${file}: ${json.problem}; the run folder is damaged: run compare again to redo it`);
+  const info = json.value as TrainedModelInfo;
   if (info === null || typeof info !== 'object' || info.format !== 'counterweight-ctr-trained-model') {
     throw new ConfigError('--run', `${file} is not a ctr-ranking trained-model file (no "format": "counterweight-ctr-trained-model")`);
   }

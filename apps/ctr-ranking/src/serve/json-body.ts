@@ -1,4 +1,4 @@
-import { describeJsonSyntaxError } from '../data/json-text.js';
+import { describeNonText, firstNonTextByte, jsonSyntaxError } from '@counterweight/runtime';
 
 /** Keys a request body may not hold anywhere: they could reach an object's prototype in careless code downstream. */
 export const FORBIDDEN_JSON_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
@@ -31,8 +31,9 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Parses a request body as JSON: strict UTF-8 (an invalid byte sequence is refused, not replaced), `JSON.parse`
  * (numbers beyond ±1.8e308 become ±Infinity and are refused later by the request checks), then no forbidden key
- * anywhere. Returns the value or a one-line problem that never echoes the body: `body is not valid UTF-8 (byte 12)`,
- * `body is not valid JSON: unexpected character "N" at character 5`, `forbidden key "__proto__" at candidates[0]`.
+ * anywhere. Returns the value or a one-line problem that never echoes the body: `body has invalid UTF-8 at line 1,
+ * column 23, byte offset 22 (byte 0xc3)`, `body is not valid JSON at line 1, column 5: expected a JSON
+ * value, found "N"`, `forbidden key "__proto__" at candidates[0]`.
  */
 export function parseJsonBody(body: Buffer | string): { readonly value: unknown } | { readonly problem: string } {
   let text: string;
@@ -41,15 +42,17 @@ export function parseJsonBody(body: Buffer | string): { readonly value: unknown 
     try {
       text = UTF8.decode(body);
     } catch {
-      return { problem: `body is not valid UTF-8 (first bad byte at offset ${firstInvalidUtf8(body)})` };
+      const found = firstNonTextByte(body, { binary: 'nul' });
+      return { problem: found === undefined ? 'body is not valid UTF-8' : `body has ${describeNonText(found, true)}` };
     }
   }
   if (text.trim() === '') return { problem: 'body is empty; expected a JSON object { "candidates": [...] }' };
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    return { problem: `body is not valid JSON: ${describeJsonSyntaxError(error, text)}` };
+  } catch {
+    const error = jsonSyntaxError(text);
+    return { problem: `body is not valid JSON${error === undefined ? '' : ` at line ${error.line}, column ${error.column}: ${error.reason}`}` };
   }
   const forbidden = findForbiddenKey(value);
   if (forbidden !== undefined) {
@@ -59,30 +62,4 @@ export function parseJsonBody(body: Buffer | string): { readonly value: unknown 
     return { problem: `forbidden key ${JSON.stringify(key)} at ${where}` };
   }
   return { value };
-}
-
-/** Byte offset of the first invalid UTF-8 sequence in `bytes` (its length when there is none). */
-function firstInvalidUtf8(bytes: Buffer): number {
-  let lo = 0;
-  let hi = bytes.length;
-  // The longest prefix that decodes in streaming mode (a character cut at the end is pending, not an error), so
-  // validity is monotone in the length and bisection applies.
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
-  }
-  // The prefix may end inside a character that the bad byte interrupts: the bad sequence starts at that lead byte.
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, lo));
-    return lo;
-  } catch {
-    let start = lo - 1;
-    while (start > 0 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start -= 1;
-    return start;
-  }
 }

@@ -105,12 +105,12 @@ describe('ctr-ranking serve: named bad requests', () => {
   it.each([
     ['a __proto__ key in a candidate', `{"candidates":[{"__proto__":{"polluted":true},"id":"a","bid":1,"numeric":[0,0,0],"categorical":[1,1]}]}`, 'forbidden key "__proto__" at candidates[0]'],
     ['a constructor key at the top', `{"constructor":{"prototype":{}},"candidates":[]}`, 'forbidden key "constructor" at the top level'],
-    ['NaN as a number', `{"candidates":[{"id":"a","bid":NaN,"numeric":[0,0,0],"categorical":[1,1]}]}`, 'body is not valid JSON: unexpected character "N"'],
-    ['a body cut after a comma', `{"candidates":[{"id":"a","bid":1,`, 'body is not valid JSON: it ends before the JSON value is complete'],
+    ['NaN as a number', `{"candidates":[{"id":"a","bid":NaN,"numeric":[0,0,0],"categorical":[1,1]}]}`, 'body is not valid JSON at line 1, column 32: expected a JSON value, found "N"'],
+    ['a body cut after a comma', `{"candidates":[{"id":"a","bid":1,`, 'body is not valid JSON at line 1, column 34: expected a key in double quotes, found the end of the text'],
     ['an unknown field', JSON.stringify({ candidates: [{ ...first, price: 2 }] }), 'body/candidates/0 must NOT have additional properties (found "price")'],
     ['a category past its table', JSON.stringify({ candidates: [{ ...first, categorical: [1, 9] }] }), 'candidate 0 (id "a"): categorical field "ad" must be an integer in [0, 6], got 9'],
     ['an infinite bid', `{"candidates":[{"id":"a","bid":1e999,"numeric":[0,0,0],"categorical":[1,1]}]}`, 'body/candidates/0/bid must be number'],
-    ['a truncated body', `{"candidates":[{"id":"a","bid":1`, 'body is not valid JSON: it ends before the JSON value is complete'],
+    ['a truncated body', `{"candidates":[{"id":"a","bid":1`, 'body is not valid JSON at line 1, column 33: expected "," or "}" after a value, found the end of the text'],
     ['a feature beyond float32', `{"candidates":[{"id":"a","bid":1,"numeric":[0,1e308,0],"categorical":[1,1]}]}`, 'candidate 0 (id "a"): numeric feature "x1" is outside the float32 range (±3.4e38), got 1e+308'],
   ])('answers %s with a 400 naming it', async (_, body, message) => {
     const response = await sendRaw(port, httpRequest('POST', '/rank', body));
@@ -121,7 +121,7 @@ describe('ctr-ranking serve: named bad requests', () => {
   it('answers invalid UTF-8 with a 400 giving the byte offset, and a normal request with a ranking', async () => {
     const bytes = Buffer.concat([Buffer.from('{"candidates":[{"id":"'), Buffer.from([0xc3, 0x28]), Buffer.from('","bid":1,"numeric":[0,0,0],"categorical":[1,1]}]}')]);
     const response = await sendRaw(port, httpRequest('POST', '/rank', bytes));
-    expect([response.status, (JSON.parse(response.body) as { message: string }).message]).toEqual([400, 'body is not valid UTF-8 (first bad byte at offset 22)']);
+    expect([response.status, (JSON.parse(response.body) as { message: string }).message]).toEqual([400, 'body has invalid UTF-8 at line 1, column 23, byte offset 22 (byte 0xc3)']);
     const ok = await rank(validBody(SeededRandom.fromSeed(1)));
     expect(ok.status).toBe(200);
   });
@@ -151,7 +151,7 @@ describe('ctr-ranking serve under fuzzing and slow clients', () => {
       // Every message says which part of the request is wrong.
       expect(body.message, request.kind).toMatch(/body|candidate|content-type|route|request|header|Content-Length|method|URL|forbidden key/);
       if (request.kind === 'proto-key') expect(body.message).toMatch(/^forbidden key "__proto__" at /);
-      if (request.kind === 'invalid-utf8') expect(body.message).toMatch(/^body is not valid UTF-8/);
+      if (request.kind === 'invalid-utf8') expect(body.message).toMatch(/^body has invalid UTF-8 at line \d+, column \d+, byte offset \d+ \(byte 0x[0-9a-f]{2}/);
       if (request.kind === 'oversized-body') expect(response.status).toBe(413);
     }
     // Resident memory: after the warm-up batch has grown V8's heap and fastify's caches, another 1,000 requests may

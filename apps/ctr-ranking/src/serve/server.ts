@@ -1,7 +1,6 @@
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError, quoteExcerpt } from '@counterweight/runtime';
 import fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 
-import { quoteExcerpt } from '../data/text-check.js';
 import { loadCtrOnnx, type CtrOnnxModel } from '../onnx/index.js';
 import { clientErrorHandler } from './client-error.js';
 import { parseJsonBody } from './json-body.js';
