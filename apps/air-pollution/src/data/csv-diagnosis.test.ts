@@ -48,8 +48,8 @@ describe('diagnoseCsv', () => {
     expect(await diagnosis('cut.csv.gz', gz.subarray(0, 12))).toBe('cut.csv.gz: is not a complete gzip file: it ends before the compressed stream does (truncated)');
     expect(await diagnosis('empty.csv.gz', gzipSync('\n'))).toBe('empty.csv.gz: has no content (not even a header line)');
     expect(await diagnosis('latin1.csv', Buffer.concat([Buffer.from('a,b\n1,M'), Buffer.from([0xfc]), Buffer.from('nchen\n')]))).toBe(
-      'latin1.csv, row 2: byte 0xFC is not UTF-8 text at byte 7; a station table is UTF-8 CSV text',
+      'latin1.csv, row 2: invalid UTF-8 at column 4, byte offset 7 (byte 0xfc); a station table is UTF-8 CSV text',
     );
-    expect(await diagnosis('nul.csv', 'a,b\n1,\u0000\n')).toBe('nul.csv, row 2: byte 0x00 (binary data, not text) at byte 6; a station table is UTF-8 CSV text');
+    expect(await diagnosis('nul.csv', 'a,b\n1,\u0000\n')).toBe('nul.csv, row 2: binary data at column 3, byte offset 6 (byte 0x00, not text); a station table is UTF-8 CSV text');
   });
 });

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
-import { DataFileError } from '@counterweight/runtime';
+import { DataFileError, describeNonText, firstNonTextByte, isGzip } from '@counterweight/runtime';
 
-import { firstNonTextByte, isGzip } from './text-bytes.js';
 
 /** Delimiters tried when a mapping gives none (DuckDB's own candidates). */
 const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -42,7 +41,7 @@ const shown = (d: string): string => (d === '\t' ? 'tab' : JSON.stringify(d));
  * - a `.gz` name on bytes that are not gzip, or a gzip stream that is truncated or corrupt;
  * - gzip bytes under a name without `.gz`;
  * - no content at all (not even a header line);
- * - a byte that is not UTF-8 text, or a control byte of binary data (its row and byte offset, never the bytes);
+ * - a byte that is not UTF-8 text, or a control byte of binary data (its row, column and byte offset, never the bytes);
  * - a record with another number of fields than the header (RFC 4180 quoting, `"` doubled inside quotes), a quote
  *   never closed, or text after a closing quote — with the record's first line as its row (header = row 1).
  * Undefined when none of these is found (the caller keeps the reader's own message).
@@ -70,7 +69,7 @@ export function diagnoseCsv(file: string, delimiter?: string): DataFileError | u
     return new DataFileError({ file }, 'has no content (not even a header line)');
   }
   const notText = firstNonTextByte(bytes);
-  if (notText !== undefined) return new DataFileError({ file, row: notText.line }, `${notText.problem} at byte ${notText.offset}; a station table is UTF-8 CSV text`);
+  if (notText !== undefined) return new DataFileError({ file, row: notText.line }, `${describeNonText(notText)}; a station table is UTF-8 CSV text`);
 
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   const firstBreak = text.search(/\r?\n/);

@@ -1,9 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError, parseJsonBytes } from '@counterweight/runtime';
 
-import { jsonTextProblem, parseJsonBytes } from './json-text.js';
 
 /**
  * How the time of a row is written: one column with a strict format, or separate year/month/day(/hour) columns.
@@ -271,8 +270,8 @@ export function mappingWeather(mapping: StationTableMapping): readonly string[] 
 
 /**
  * Reads and validates a mapping JSON file ({@link parseMapping}); errors name the file's base name and the key path.
- * @throws ConfigError naming the file when it is missing, a folder, empty, not UTF-8 text (the offending byte and line,
- *   never the bytes themselves), or not valid JSON (line, column and what was expected there), or the mapping is
+ * @throws ConfigError naming the file when it is missing, a folder, empty, not UTF-8 text (the offending byte's line,
+ *   column and offset, never the bytes themselves), or not valid JSON (line, column and what was expected there), or the mapping is
  *   invalid (the JSON key path).
  */
 export function readMappingFile(path: string): StationTableMapping {
@@ -286,7 +285,7 @@ export function readMappingFile(path: string): StationTableMapping {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(name, `cannot read the mapping file ${path}: ${code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
   }
-  const problem = jsonTextProblem(bytes);
-  if (problem !== undefined) throw new ConfigError(name, `${problem} (a mapping is a JSON object; see data/README.md)`);
-  return parseMapping(parseJsonBytes(bytes), name);
+  const json = parseJsonBytes(bytes, 'a JSON object');
+  if (json.problem !== undefined) throw new ConfigError(name, `${json.problem} (a mapping is a JSON object; see data/README.md)`);
+  return parseMapping(json.value, name);
 }

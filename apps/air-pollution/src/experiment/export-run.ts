@@ -2,10 +2,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { DataFileError, writeJsonAtomic } from '@counterweight/runtime';
+import { DataFileError, parseJsonBytes, writeJsonAtomic } from '@counterweight/runtime';
 
 import type { ForecastWindows, Scaling } from '../data/forecast-windows.js';
-import { jsonTextProblem, parseJsonBytes } from '../data/json-text.js';
 import { FORECAST_MODEL_FILE, loadForecastModel, saveForecastModel } from '../models/index.js';
 import type { ObjectiveName } from '../objectives/objective.js';
 import { exportForecastModel } from '../onnx/index.js';
@@ -74,7 +73,7 @@ export async function writeTrainedForecaster(dir: string, trained: TrainedForeca
  * Checks that `dir` is a folder and that the JSON files of its saved forecaster (`forecast-spec.json`,
  * `forecaster.json`) are UTF-8 JSON, before anything parses them.
  * @throws DataFileError naming the folder (missing, or a file) or the file (empty, binary or not UTF-8 with the byte's
- *   line and offset, or a JSON syntax error with line and column).
+ *   line, column and offset, or a JSON syntax error with line and column).
  */
 function checkRunFolder(dir: string): void {
   const stat = statSync(dir, { throwIfNoEntry: false });
@@ -83,7 +82,7 @@ function checkRunFolder(dir: string): void {
   for (const name of [FORECAST_SPEC_FILE, FORECAST_MODEL_FILE]) {
     const file = join(dir, name);
     if (!existsSync(file)) continue;
-    const problem = jsonTextProblem(readFileSync(file));
+    const { problem } = parseJsonBytes(readFileSync(file));
     if (problem !== undefined) throw new DataFileError({ file }, problem);
   }
 }
@@ -95,7 +94,9 @@ export async function readForecastSpec(dir: string): Promise<ForecastSpec> {
   if (!existsSync(file)) {
     throw new DataFileError({ file }, 'no trained forecaster here (baselines and ordinal-aqi runs have none, nor does a run that has not finished; give a run folder of a trained objective)');
   }
-  const spec = parseJsonBytes(await readFile(file)) as ForecastSpec | null;
+  const json = parseJsonBytes(await readFile(file));
+  if (json.problem !== undefined) throw new DataFileError({ file }, json.problem);
+  const spec = json.value as ForecastSpec | null;
   if (spec === null || typeof spec !== 'object' || spec.format !== 'counterweight-air-pollution-forecast-spec') throw new DataFileError({ file }, 'is not an air-pollution forecast spec');
   return spec;
 }

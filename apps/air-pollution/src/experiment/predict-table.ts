@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-import { ConfigError, DataFileError } from '@counterweight/runtime';
+import { ConfigError, DataFileError, parseJsonBytes } from '@counterweight/runtime';
 import { repairQuantileCrossing } from '@counterweight/solvers';
 
 import { formatGridTime, inferenceWindows, loadStationData, readMappingFile, type AlignedTable } from '../data/index.js';
-import { jsonTextProblem, parseJsonBytes } from '../data/json-text.js';
 import { OnnxForecaster } from '../onnx/index.js';
 import { FORECAST_SPEC_KEY, type ForecastSpec } from './export-run.js';
 
@@ -55,9 +54,9 @@ export function modelForecastSpec(forecaster: Pick<OnnxForecaster, 'path' | 'met
       `has no forecast spec in its metadata (key "${FORECAST_SPEC_KEY}"): export a trained run with \`air-pollution export --run <out>/runs/<method>/seed-<r> --out model.onnx\``,
     );
   }
-  const problem = jsonTextProblem(Buffer.from(text));
-  if (problem !== undefined) throw new DataFileError({ file }, `metadata "${FORECAST_SPEC_KEY}": ${problem}`);
-  const spec = parseJsonBytes(Buffer.from(text)) as ForecastSpec;
+  const json = parseJsonBytes(Buffer.from(text), 'a JSON forecast spec');
+  if (json.problem !== undefined) throw new DataFileError({ file }, `metadata "${FORECAST_SPEC_KEY}": ${json.problem}`);
+  const spec = json.value as ForecastSpec;
   const bad = (what: string): never => {
     throw new DataFileError({ file }, `metadata "${FORECAST_SPEC_KEY}": ${what}`);
   };

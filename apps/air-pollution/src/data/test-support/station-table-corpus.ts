@@ -89,7 +89,7 @@ export async function writeStationTableCorpus(dir: string): Promise<CorpusCase[]
   await csv('blank-station.csv', 'row 13 has no station name', edited(at(13, (l) => setField(l, COL.station, '""'))), ['row 13', 'column "station"', 'no station name']);
   await csv('bad-wind.csv', 'wd of row 14 is "NORTH"', edited(at(14, (l) => setField(l, COL.wd, '"NORTH"'))), ['row 14', 'column "wd"', 'compass']);
   await csv('unterminated-quote.csv', 'the station cell of row 30 opens a quote it never closes', edited(at(30, (l) => l.replace(/"Dongsi"$/, '"Dongsi'))), ['row 30', 'not closed']);
-  await csv('invalid-utf8.csv', 'the station name of row 3 holds bytes 0xFF 0xFE (not UTF-8)', invalidUtf8(header, rows), ['row 3', 'not UTF-8', /at byte \d+/]);
+  await csv('invalid-utf8.csv', 'the station name of row 3 holds bytes 0xFF 0xFE (not UTF-8)', invalidUtf8(header, rows), ['row 3', 'invalid UTF-8', /column \d+, byte offset \d+ \(byte 0xff\)/]);
   await csv('binary.csv', 'the real .csv.gz bytes, named .csv', realGz, ['gzip-compressed binary data, not CSV text']);
   await csv('truncated.csv.gz', 'the real .csv.gz cut at half its bytes', realGz.subarray(0, Math.floor(realGz.length / 2)), ['not a complete gzip file', 'truncated']);
   await csv('all-missing-station.csv', 'every PM2.5 of the slice is NA', edited((d) => d.map((l) => setField(l, COL.pm25, 'NA'))), ['column "PM2.5"', 'station "Dongsi" has no value']);
@@ -143,8 +143,8 @@ export async function writeStationTableCorpus(dir: string): Promise<CorpusCase[]
   await map('zero-byte.json', 'an empty file (0 bytes)', '', ['is empty (0 bytes)']);
   await map('cut.json', 'a valid mapping cut at half its characters', text.slice(0, Math.floor(text.length / 2)), ['not valid JSON', /line \d+, column \d+/, 'unterminated string']);
   await map('mapping.yaml', 'the same mapping written as YAML', 'layout: long\nstation: station\npollutants: [PM2.5]\n', ['not valid JSON', 'line 1, column 1']);
-  await map('binary.json', 'the real .csv.gz bytes, named .json', realGz, ['line 1', 'binary data, not text', 'gzip-compressed']);
-  await map('invalid-utf8.json', 'a valid mapping whose station column name holds bytes 0xFF 0xFE', Buffer.concat([Buffer.from(text.slice(0, text.indexOf('"station"', 12) + 1)), Buffer.from([0xff, 0xfe]), Buffer.from(text.slice(text.indexOf('"station"', 12) + 1))]), ['line 3', 'not UTF-8']);
+  await map('binary.json', 'the real .csv.gz bytes, named .json', realGz, ['line 1', 'binary data at', 'gzip-compressed']);
+  await map('invalid-utf8.json', 'a valid mapping whose station column name holds bytes 0xFF 0xFE', Buffer.concat([Buffer.from(text.slice(0, text.indexOf('"station"', 12) + 1)), Buffer.from([0xff, 0xfe]), Buffer.from(text.slice(text.indexOf('"station"', 12) + 1))]), ['line 3', 'invalid UTF-8']);
   await map('array.json', 'a JSON array instead of an object', '[1, 2]', ['(root)', 'must be a JSON object']);
   await map('unknown-key.json', 'the mapping with a misspelt key "polutants"', JSON.stringify({ ...beijingJson, polutants: ['PM2.5'] }), ['polutants', 'unknown key']);
   await map('bad-format.json', 'a time column with the format "YYYY-MM-DD hh"', JSON.stringify({ ...beijingJson, time: { column: 'year', format: 'YYYY-MM-DD hh' } }), ['time.format', 'unexpected "h"']);

@@ -52,13 +52,13 @@ export async function writeModelFileCorpus(dir: string, run: string, onnx: strin
   await runCase('no-spec', `${FORECAST_SPEC_FILE} deleted`, (c) => rm(join(c, FORECAST_SPEC_FILE)), [FORECAST_SPEC_FILE, 'no trained forecaster']);
   await runCase('spec-cut', `${FORECAST_SPEC_FILE} cut at half its characters`, (c) => writeFile(join(c, FORECAST_SPEC_FILE), spec.slice(0, Math.floor(spec.length / 2))), [FORECAST_SPEC_FILE, 'not valid JSON', /line \d+, column \d+/]);
   await runCase('spec-empty', `${FORECAST_SPEC_FILE} of 0 bytes`, (c) => writeFile(join(c, FORECAST_SPEC_FILE), ''), [FORECAST_SPEC_FILE, 'is empty (0 bytes)']);
-  await runCase('spec-binary', `the real .csv.gz bytes as ${FORECAST_SPEC_FILE}`, (c) => writeFile(join(c, FORECAST_SPEC_FILE), realGz), [FORECAST_SPEC_FILE, 'binary data, not text']);
+  await runCase('spec-binary', `the real .csv.gz bytes as ${FORECAST_SPEC_FILE}`, (c) => writeFile(join(c, FORECAST_SPEC_FILE), realGz), [FORECAST_SPEC_FILE, 'binary data at line 1', 'gzip-compressed']);
   await runCase('spec-other', `${FORECAST_SPEC_FILE} replaced by the run's result.json`, async (c) => writeFile(join(c, FORECAST_SPEC_FILE), await readFile(join(c, 'result.json'))), [FORECAST_SPEC_FILE, 'is not an air-pollution forecast spec']);
   await runCase('description-cut', 'forecaster.json cut at half its characters', async (c) => {
     const text = await readFile(join(c, 'forecaster.json'), 'utf8');
     await writeFile(join(c, 'forecaster.json'), text.slice(0, Math.floor(text.length / 2)));
   }, ['forecaster.json', 'not valid JSON', /line \d+, column \d+/]);
-  await runCase('description-binary', 'the real .csv.gz bytes as forecaster.json', (c) => writeFile(join(c, 'forecaster.json'), realGz), ['forecaster.json', 'binary data, not text']);
+  await runCase('description-binary', 'the real .csv.gz bytes as forecaster.json', (c) => writeFile(join(c, 'forecaster.json'), realGz), ['forecaster.json', 'binary data at line 1', 'gzip-compressed']);
   await runCase('weights-cut', 'forecaster-weights.bin cut at half its bytes', async (c) => {
     const bytes = await readFile(join(c, 'forecaster-weights.bin'));
     await writeFile(join(c, 'forecaster-weights.bin'), bytes.subarray(0, Math.floor(bytes.length / 2)));
