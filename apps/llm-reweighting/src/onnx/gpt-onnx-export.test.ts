@@ -147,6 +147,11 @@ describe('OnnxLanguageModel.load', () => {
     await expect(OnnxLanguageModel.load(bidirectional)).rejects.toThrow(`${bidirectional}: holds a bidirectional model`);
     const broken = await edited('broken.onnx', GPT_ONNX_CONFIG_KEY, JSON.stringify({ ...config, heads: 5 }));
     await expect(OnnxLanguageModel.load(broken)).rejects.toThrow('config.width: must be a multiple of heads (5), got 32');
+    // a configuration cut short: where it breaks, never its text (V8's message would quote it)
+    const cut = await edited('cut.onnx', GPT_ONNX_CONFIG_KEY, '{"vocabularySize": 65, "cont');
+    await expect(OnnxLanguageModel.load(cut)).rejects.toThrow(
+      `${cut}: has an unreadable "${GPT_ONNX_CONFIG_KEY}" metadata entry (not valid JSON at line 1, column 29: unterminated string)`,
+    );
     const missing = join(dir, 'missing.onnx');
     await expect(OnnxLanguageModel.load(missing)).rejects.toThrow(`${missing}: does not exist`);
   });

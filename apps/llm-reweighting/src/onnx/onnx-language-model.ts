@@ -1,4 +1,4 @@
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError, parseJsonText } from '@counterweight/runtime';
 import { OnnxModelError, createOnnxSession, type OnnxSessionOptions } from '@counterweight/runtime/onnx';
 import * as ort from 'onnxruntime-node';
 
@@ -40,9 +40,12 @@ export class OnnxLanguageModel {
       if (metadata[GPT_ONNX_FORMAT_KEY] !== GPT_ONNX_FORMAT) {
         throw new OnnxModelError(path, `has format ${String(metadata[GPT_ONNX_FORMAT_KEY])}; this version reads format ${GPT_ONNX_FORMAT}`);
       }
+      // V8's JSON.parse message would quote the metadata: say where it breaks instead.
+      const json = parseJsonText(configText);
+      if (json.problem !== undefined) throw new OnnxModelError(path, `has an unreadable "${GPT_ONNX_CONFIG_KEY}" metadata entry (${json.problem})`);
       let config: GptConfig;
       try {
-        config = checkGptConfig(JSON.parse(configText) as unknown, 'config');
+        config = checkGptConfig(json.value, 'config');
       } catch (error) {
         throw new OnnxModelError(path, `has an unreadable "${GPT_ONNX_CONFIG_KEY}" metadata entry (${error instanceof Error ? error.message : String(error)})`, {
           cause: error,
