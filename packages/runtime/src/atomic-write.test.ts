@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -47,8 +46,9 @@ describe('atomic writes', () => {
   it('removes the temporaries of processes that are gone, at any depth, and keeps those of running ones', async () => {
     const root = join(dir, 'stale');
     await mkdir(join(root, 'runs', 'ce'), { recursive: true });
-    // The pid of a process that has exited: a child that is already gone.
-    const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' }).stdout.trim();
+    // No process has this pid: Linux pids are at most 2^22. (The pid of an exited child is no proof: a busy machine
+    // reuses it within seconds.)
+    const gone = 2 ** 22 + 1;
     const staleFile = join(root, 'runs', 'ce', `.result.json.ab12cd.tmp-${gone}`);
     const staleDir = join(root, `.0123abcd.tmp-${gone}`);
     const live = join(root, `.4567ef.tmp-${process.pid}`);
