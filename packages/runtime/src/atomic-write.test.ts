@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -60,6 +61,24 @@ describe('atomic writes', () => {
     expect((await removeStaleTemporaries(root)).sort()).toEqual([staleDir, staleFile].sort());
     expect([existsSync(live), existsSync(join(root, 'runs', 'ce', 'result.json'))]).toEqual([true, true]);
     expect(await removeStaleTemporaries(join(dir, 'absent'))).toEqual([]);
+  });
+
+  it('removes a temporary whose pid now belongs to a process started after it was written (a reused pid)', async () => {
+    const root = join(dir, 'reused');
+    await mkdir(root);
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    try {
+      const old = join(root, `.aa11.tmp-${other.pid}`);
+      const fresh = join(root, `.bb22.tmp-${other.pid}`);
+      await writeFile(old, 'written by an earlier process of this pid');
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      await utimes(old, hourAgo, hourAgo);
+      await writeFile(fresh, 'may be being written by it');
+      expect(await removeStaleTemporaries(root)).toEqual([old]);
+      expect(existsSync(fresh)).toBe(true);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 
   it('removes the temporary of a write in progress when asked (what a signal handler does before exiting)', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { readFileSync, rmSync } from 'node:fs';
+import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 import { DataFileError } from './errors.js';
@@ -27,19 +27,40 @@ export function removeOwnTemporaries(): void {
   inFlight.clear();
 }
 
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
+/** Seconds since the epoch at which process `pid` started, from /proc (Linux); undefined where /proc says nothing. */
+function processStartSeconds(pid: number): number | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime, in clock ticks after boot) counts from after the command name, which may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const bootTime = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    const ticks = Number(fields[19]);
+    // Linux reports starttime in USER_HZ, which is 100 on every architecture Node runs on.
+    return bootTime === null || !Number.isFinite(ticks) ? undefined : Number(bootTime[1]) + ticks / 100;
+  } catch {
+    return undefined;
   }
 }
 
 /**
+ * Whether the process that wrote a temporary (its pid in the name, the file last modified at `modifiedMs`) may still be
+ * writing it: a process with that pid runs and did not start after the file was last written — so a pid the system
+ * has since given to another process does not keep a stale temporary alive.
+ */
+function writerMayRun(pid: number, modifiedMs: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const started = processStartSeconds(pid);
+  return started === undefined || started * 1000 <= modifiedMs + 1000;
+}
+
+/**
  * Removes the temporary siblings (`.<name>.tmp-<pid>`, files or folders) that atomic writes of processes no longer
- * running left anywhere under `dir` — what a killed run (SIGKILL, power loss) leaves; call it when reopening a folder
+ * running (no process of that pid, or one started after the temporary was last written) left anywhere under `dir` — what a killed run (SIGKILL, power loss) leaves; call it when reopening a folder
  * to resume. Temporaries of running processes are kept. Returns the paths removed; a missing `dir` removes nothing.
  */
 export async function removeStaleTemporaries(dir: string): Promise<string[]> {
@@ -48,7 +69,7 @@ export async function removeStaleTemporaries(dir: string): Promise<string[]> {
   for (const entry of entries) {
     const path = join(dir, entry.name);
     const match = TEMPORARY_NAME.exec(entry.name);
-    if (match !== null && !isRunning(Number(match[1]))) {
+    if (match !== null && !writerMayRun(Number(match[1]), (await lstat(path)).mtimeMs)) {
       await rm(path, { recursive: true, force: true });
       removed.push(path);
     } else if (entry.isDirectory()) {
