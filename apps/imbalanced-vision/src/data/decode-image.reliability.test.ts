@@ -88,7 +88,7 @@ describe(`image decoder: ${CASES.length} bad inputs made from real Fashion-MNIST
     expect(message.startsWith(`${path}: `), message).toBe(true);
     if (typeof c.mention === 'string') expect(message).toContain(c.mention);
     else expect(message).toMatch(c.mention);
-    expect(message).not.toMatch(/\n|\uFFFD|undefined|unsupported image format|\bE[A-Z]{3,}\b/);
+    expect(message).not.toMatch(/\n|\uFFFD|undefined|unsupported image format|\bE(ACCES|ISDIR|NOENT|NOTDIR|EXIST|PERM|NOTEMPTY|MFILE|IO|INVAL)\b/);
     expect(message.length).toBeLessThan(400);
   });
 
