@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { sharedDataDir } from '@counterweight/runtime';
+import { isGzip, sharedDataDir } from '@counterweight/runtime/base';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { fileContent, isGzip, verifyBytes, verifyFile } from './file-content.js';
+import { fileContent, verifyBytes, verifyFile } from './file-content.js';
 import { removeTempDirs, tempDir } from './test-support/index.js';
 
 afterAll(removeTempDirs);

@@ -2,16 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 
-import { DataFileError } from '@counterweight/runtime';
+import { DataFileError, isGzip } from '@counterweight/runtime/base';
 
 import { checkContent, type ContentCheck } from './content-check.js';
 
 const gunzipAsync = promisify(gunzip);
-
-/** True when `bytes` start with the gzip magic number (1f 8b). */
-export function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
 
 /**
  * The content of a data file's bytes: decompressed when they are gzip, else as they are.

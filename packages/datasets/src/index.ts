@@ -18,7 +18,7 @@ export {
   type LocalCopyPlace,
 } from './data-locations.js';
 export { DownloadSession, type DownloadSessionOptions } from './download-session.js';
-export { fileContent, isGzip, verifyBytes, verifyFile } from './file-content.js';
+export { fileContent, verifyBytes, verifyFile } from './file-content.js';
 export { fetchDataset, fetchDatasets, type FetchDatasetOptions, type FileOutcome, type FileResult } from './fetch-dataset.js';
 export { formatResultsTable, summarizeResults } from './results-table.js';
 export { extractZipEntry } from './zip.js';

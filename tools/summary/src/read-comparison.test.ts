@@ -57,8 +57,8 @@ describe('readComparison', () => {
   const bad: Array<[string, (json: { summaries: unknown[]; runs: unknown[] }) => string | undefined, boolean, RegExp]> = [
     ['no metrics.json', () => undefined, true, /metrics\.json: no such file: the comparison has not finished/],
     ['no report.md', (j) => JSON.stringify(j), false, /report\.md: no such file: the comparison has not finished/],
-    ['truncated JSON', () => '{"summaries": [', true, /metrics\.json: not valid JSON: it ends early \(a truncated file\?\)$/],
-    ['binary bytes', () => '\u0000\u0001PK\u0003\u00ff', true, /metrics\.json: not valid JSON: (not JSON text|unexpected text at character 0)$/],
+    ['truncated JSON', () => '{"summaries": [', true, /metrics\.json: not valid JSON at line 1, column 16: .*the end of the text$/],
+    ['binary bytes', () => '\u0000\u0001PK\u0003\u00ff', true, /metrics\.json: binary data at line 1, column 1, byte offset 0 \(byte 0x00, not text\); expected an app's metrics\.json as UTF-8 text$/],
     ['no summaries', (j) => JSON.stringify({ runs: j.runs }), true, /metrics\.json: summaries: expected an array$/],
     ['empty summaries', () => JSON.stringify({ summaries: [] }), true, /metrics\.json: summaries: expected at least one method$/],
     ['a mean that is a string', (j) => JSON.stringify(j).replace(/"mean":([-\d.e]+)/, '"mean":"$1"'), true, /metrics\.json: summaries\[0\]\.metrics\["validationLoss"\]\.mean: expected a finite number$/],

@@ -2,7 +2,7 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { Interval, MethodSummary, SeedStatistics } from '@counterweight/experiment';
-import { DataFileError } from '@counterweight/runtime/base';
+import { DataFileError, parseJsonBytes } from '@counterweight/runtime/base';
 
 /** One validation estimate of a run's learning curve (LLM runs): the loss after `step` optimiser steps. */
 export interface CurvePoint {
@@ -124,20 +124,12 @@ export async function readComparison(dir: string): Promise<FinishedComparison> {
       error.code === 'ENOENT' ? "no such file: the comparison has not finished (run the app's compare, or npm start)" : `cannot read it (${error.code ?? error.message})`;
     throw new DataFileError({ file }, reason);
   };
-  const text = await readFile(metricsFile, 'utf8').catch(unreadable(metricsFile));
+  const bytes = await readFile(metricsFile).catch(unreadable(metricsFile));
   await access(report).catch(unreadable(report));
-  let parsed: Json;
-  try {
-    parsed = JSON.parse(text) as Json;
-  } catch (error) {
-    // JSON.parse's own message quotes the text, which may be binary: say only where it went wrong.
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message)?.[1];
-    const why = /end of JSON input/.test(message) ? 'it ends early (a truncated file?)' : position === undefined ? 'not JSON text' : `unexpected text at character ${position}`;
-    throw new DataFileError({ file: metricsFile }, `not valid JSON: ${why}`);
-  }
+  const parsed = parseJsonBytes(bytes, "an app's metrics.json");
+  if (parsed.problem !== undefined) throw new DataFileError({ file: metricsFile }, parsed.problem);
   const reader = new Reader(metricsFile);
-  const root = reader.record(parsed, 'the file');
+  const root = reader.record(parsed.value, 'the file');
   const summaries = reader.array(root['summaries'], 'summaries').map((s, i) => reader.summary(s, `summaries[${i}]`));
   if (summaries.length === 0) reader.fail('summaries', 'at least one method');
   const runs = root['runs'] === undefined ? [] : reader.array(root['runs'], 'runs');
