@@ -14,7 +14,8 @@ export const sharedTestConfig: ViteUserConfig = {
     pool: 'forks',
     // Test files share their worker's module cache instead of each loading tfjs, the wasm binary and the workspace
     // sources anew (the import phase was ~40 % of the CPU time of `npm test`). Safe here because no test mocks a
-    // module or edits process.env, and every test that needs a backend selects it itself.
+    // module or edits process.env, and every test that needs a backend selects it itself. A test that must start the
+    // wasm backend with several threads needs a fresh process: llm-reweighting runs its *.threaded.test.ts isolated.
     isolate: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,

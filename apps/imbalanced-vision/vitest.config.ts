@@ -1,4 +1,4 @@
 import { defineConfig } from 'vitest/config';
 import { sharedTestConfig } from '../../vitest.shared.js';
 
-export default defineConfig({ ...sharedTestConfig, test: { ...sharedTestConfig.test, isolate: true } });
+export default defineConfig(sharedTestConfig);
