@@ -4,6 +4,7 @@ export { filesAdded, listFiles } from './output-files.js';
 export { interruptionPlan, type Interruption } from './interruption-plan.js';
 export { runWithInterruptions, type InterruptedRuns } from './interrupted-run.js';
 export { residentMemoryBytes } from './resident-memory.js';
+export { readComparableJson, withoutKeys } from './comparable-json.js';
 export {
   fuzzHttp,
   httpRequest,

@@ -5,10 +5,9 @@
 // the data are windowed and training starts ("windows: …"), at 12–35 % of the reference run's training time (its
 // progress line gives it): each interrupted run keeps the epochs checkpointed before it, so the four stay inside the
 // training, on an idle machine and on a loaded one alike.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { interruptionPlan, listFiles, runCommand, runWithInterruptions, sourceCli, type CommandRun } from '@counterweight/reliability-kit';
+import { interruptionPlan, listFiles, readComparableJson, runCommand, runWithInterruptions, sourceCli, type CommandRun } from '@counterweight/reliability-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { removeTempDirs, tempDir } from '../data/test-support/temp.js';
@@ -37,22 +36,13 @@ function trainingMs(run: CommandRun): number {
   return Number(seconds) * 1000;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 /**
  * metrics.json without what may differ between an interrupted and an uninterrupted run: timings (`trainSeconds`, each
  * epoch's `seconds` and `windowsPerSecond`), the run folder's path (`runs[].dir`), whether a run was reused
  * (`runs[].reused`) and the machine's provenance (`provenance`: host, versions, start time).
  */
-function comparable(file: string): Json {
-  const metrics = JSON.parse(readFileSync(file, 'utf8')) as { [key: string]: Json };
-  const strip = (value: Json, keys: readonly string[]): Json => {
-    if (Array.isArray(value)) return value.map((v) => strip(v, keys));
-    if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)).map(([k, v]) => [k, strip(v, keys)]));
-  };
-  const { provenance: _provenance, ...rest } = metrics;
-  return strip(rest, ['dir', 'reused', 'trainSeconds', 'seconds', 'windowsPerSecond']);
+function comparable(file: string): Promise<unknown> {
+  return readComparableJson(file, ['provenance', 'dir', 'reused', 'trainSeconds', 'seconds', 'windowsPerSecond']);
 }
 
 describe('air-pollution compare: kill and resume', () => {
@@ -81,7 +71,7 @@ describe('air-pollution compare: kill and resume', () => {
     expect(resumes.length, 'no interruption left a checkpoint inside a run').toBeGreaterThanOrEqual(1);
     for (const r of resumes) expect(r.step).toBeLessThanOrEqual(r.of);
 
-    expect(comparable(join(b, 'metrics.json'))).toEqual(comparable(join(a, 'metrics.json')));
+    expect(await comparable(join(b, 'metrics.json'))).toEqual(await comparable(join(a, 'metrics.json')));
     const files = [...listFiles(b).keys()];
     expect(files.filter((path) => /\.tmp/.test(path))).toEqual([]);
     expect(files.sort()).toEqual([...listFiles(a).keys()].sort());

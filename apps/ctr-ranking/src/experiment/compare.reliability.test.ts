@@ -4,10 +4,9 @@
  * its results must equal those of an uninterrupted run of the same command, and no temp file may be left behind.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import { RELIABILITY_ENV, interruptionPlan, listFiles, runWithInterruptions, sourceCli } from '@counterweight/reliability-kit';
+import { RELIABILITY_ENV, interruptionPlan, listFiles, readComparableJson, runWithInterruptions, sourceCli } from '@counterweight/reliability-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { removeTempDirs, tempDir } from '../data/test-support/temp.js';
@@ -41,24 +40,14 @@ function referenceRun(args: readonly string[]): Promise<{ code: number | null; s
   });
 }
 
-/** Keys that differ between two identical computations: timings, the provenance, and whether a run was reused. */
-const NOT_COMPARED = /^(provenance|reused|trainSeconds|seconds|candidatesPerSecond)$/;
-
-/** `value` without the {@link NOT_COMPARED} keys, at any depth (a summary's `trainSeconds` metric included). */
-function withoutTimings(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutTimings);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !NOT_COMPARED.test(key)).map(([key, v]) => [key, withoutTimings(v)]));
-}
-
 /**
  * metrics.json without what differs between two identical computations: the provenance (machine, versions, backend
  * string), each run's `reused` flag (true when an interrupted invocation had already finished it), and every timing —
  * `trainSeconds` (per run and as a summary metric), each epoch's `seconds` and `candidatesPerSecond`. Everything else
  * — settings, seeds, every test metric, every epoch's loss, the summaries with their intervals — must be equal.
  */
-async function comparable(out: string): Promise<unknown> {
-  return withoutTimings(JSON.parse(await readFile(join(out, 'metrics.json'), 'utf8')));
+function comparable(out: string): Promise<unknown> {
+  return readComparableJson(join(out, 'metrics.json'), ['provenance', 'reused', 'trainSeconds', 'seconds', 'candidatesPerSecond']);
 }
 
 describe('ctr-ranking compare, interrupted', () => {

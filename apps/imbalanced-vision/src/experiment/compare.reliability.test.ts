@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import { interruptionPlan, listFiles, runCommand, runWithInterruptions, sourceCli } from '@counterweight/reliability-kit';
+import { interruptionPlan, listFiles, readComparableJson, runCommand, runWithInterruptions, sourceCli } from '@counterweight/reliability-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { removeTempDirs, tempDir } from '../data/test-support/fixtures.js';
@@ -20,16 +19,10 @@ const COMMON = [...ARGS, '--jobs', '1', '--seed', '5'];
  * The fields of metrics.json that measure time rather than results, left out of the comparison: each run's
  * `trainSeconds` and `imagesPerSecond`, and each epoch's `seconds` and `imagesPerSecond` in its `history`.
  */
-const TIMING_FIELDS = new Set(['trainSeconds', 'imagesPerSecond', 'seconds']);
+const TIMING_FIELDS = ['trainSeconds', 'imagesPerSecond', 'seconds'];
 
-function withoutTimings(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutTimings);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !TIMING_FIELDS.has(key)).map(([key, v]) => [key, withoutTimings(v)]));
-}
-
-async function metrics(dir: string): Promise<unknown> {
-  return withoutTimings(JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')));
+function metrics(dir: string): Promise<unknown> {
+  return readComparableJson(join(dir, 'metrics.json'), TIMING_FIELDS);
 }
 
 let root: string;

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { interruptionPlan, listFiles, runWithInterruptions, sourceCli, type Interruption } from '@counterweight/reliability-kit';
+import { interruptionPlan, listFiles, readComparableJson, runWithInterruptions, sourceCli, type Interruption } from '@counterweight/reliability-kit';
 import { initBackend } from '@counterweight/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -48,22 +47,13 @@ beforeAll(async () => {
 });
 afterAll(removeTempDirs);
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 /**
  * metrics.json without what may differ between an interrupted and an uninterrupted run: timings (`trainSeconds`,
  * `tokensPerSecond` of runs and summaries, each estimate's `seconds` and `tokensPerSecond`), the run folder's path
  * (`runs[].dir`), whether a run was reused (`runs[].reused`) and the machine's provenance (`provenance`).
  */
-function comparable(file: string): Json {
-  const metrics = JSON.parse(readFileSync(file, 'utf8')) as { [key: string]: Json };
-  const strip = (value: Json, keys: readonly string[]): Json => {
-    if (Array.isArray(value)) return value.map((v) => strip(v, keys));
-    if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)).map(([k, v]) => [k, strip(v, keys)]));
-  };
-  const { provenance: _provenance, ...rest } = metrics;
-  return strip(rest, ['dir', 'reused', 'trainSeconds', 'tokensPerSecond', 'seconds']);
+function comparable(file: string): Promise<unknown> {
+  return readComparableJson(file, ['provenance', 'dir', 'reused', 'trainSeconds', 'tokensPerSecond', 'seconds']);
 }
 
 describe('llm-reweighting compare: kill and resume', () => {
@@ -94,7 +84,7 @@ describe('llm-reweighting compare: kill and resume', () => {
     expect(runs.survived).toBeGreaterThanOrEqual(2);
     expect(inside.length).toBeGreaterThanOrEqual(1);
 
-    expect(comparable(join(b, 'metrics.json'))).toEqual(comparable(join(a, 'metrics.json')));
+    expect(await comparable(join(b, 'metrics.json'))).toEqual(await comparable(join(a, 'metrics.json')));
     const leftovers = [...listFiles(b).keys()].filter((path) => /\.tmp-\d+/.test(path));
     expect(leftovers).toEqual([]);
     expect([...listFiles(b).keys()].sort()).toEqual([...listFiles(a).keys()].sort());
