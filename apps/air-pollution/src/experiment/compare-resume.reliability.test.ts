@@ -53,7 +53,9 @@ describe('air-pollution compare: kill and resume', () => {
     expect(reference.code, reference.stderr).toBe(0);
 
     const training = trainingMs(reference);
-    const PLAN = interruptionPlan(PLAN_SEED, 4, Math.round(0.12 * training), Math.round(0.35 * training));
+    // Each run trains 2 methods × 3 epochs with a checkpoint per epoch (1/6 of the training each): a delay of at least
+    // 0.2 of the training passes a checkpoint even when the interrupted run is somewhat slower than the reference.
+    const PLAN = interruptionPlan(PLAN_SEED, 4, Math.round(0.2 * training), Math.round(0.6 * training));
     const runs = await runWithInterruptions(...sourceCli(CLI, [...ARGS, '--out', b]), PLAN, { whenOutput: /^windows: /m, timeoutMs: 240_000 });
     for (const run of runs.interrupted) expect(run.stderr).not.toMatch(/\n\s+at |Error/);
     expect(runs.completed.code, runs.completed.stderr).toBe(0);
