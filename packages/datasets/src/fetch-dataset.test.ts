@@ -203,7 +203,7 @@ describe('fetchDataset: Fashion-MNIST, read as one folder (Debian’s real files
 describe('fetchDataset: files inside an archive (Bank Marketing’s zip of zips)', () => {
   it('extracts the member from the nested zips once the archive checks, and rejects an archive that does not', async () => {
     const csv = await raw('uci-bank-marketing', 'bank-additional.csv.gz');
-    const zip = makeZip({ 'bank.zip': Buffer.from('x'), 'bank-additional.zip': makeZip({ 'bank-additional/bank-additional.csv': csv }) });
+    const zip = makeZip([{ name: 'bank.zip', data: Buffer.from('x') }, { name: 'bank-additional.zip', data: makeZip([{ name: 'bank-additional/bank-additional.csv', data: csv }]) }]);
     const server = await startLocalServer((path) => (path === 'bank.zip' ? zip : undefined));
     const file = BANK_MARKETING.files[1];
     if (file === undefined) throw new Error('bank-additional.csv is not in the registry');

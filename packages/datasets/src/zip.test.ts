@@ -11,8 +11,8 @@ import { extractZipEntry } from './zip.js';
 describe('extractZipEntry', () => {
   it('reads nested deflate members (real bank-additional.csv bytes) and names missing ones and non-archives', async () => {
     const csv = gunzipSync(await readFile(join(sharedDataDir(), 'uci-bank-marketing', 'bank-additional.csv.gz')));
-    const inner = makeZip({ 'bank-additional/bank-additional.csv': csv });
-    const outer = makeZip({ 'bank.zip': Buffer.from('x'), 'bank-additional.zip': inner });
+    const inner = makeZip([{ name: 'bank-additional/bank-additional.csv', data: csv }]);
+    const outer = makeZip([{ name: 'bank.zip', data: Buffer.from('x') }, { name: 'bank-additional.zip', data: inner }]);
     const extracted = extractZipEntry(extractZipEntry(outer, 'bank-additional.zip', 'outer.zip'), 'bank-additional/bank-additional.csv', 'inner');
     expect(extracted.equals(csv)).toBe(true);
     expect(() => extractZipEntry(outer, 'nope', 'outer.zip')).toThrow('outer.zip: has no member "nope"; members: "bank.zip", "bank-additional.zip"');

@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
+import { makeZip } from '@counterweight/datasets/test-support';
 import { SeededRandom, initBackend, sharedDataDir, writeArrowFile } from '@counterweight/runtime';
 import { Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { parquetWriteFile } from 'hyparquet-writer';
@@ -18,7 +19,7 @@ import { loadBankMarketing } from './bank-marketing.js';
 import { CRITEO_COLUMNS, loadCriteo } from './criteo.js';
 import { loadOpenBandit } from './open-bandit.js';
 import { loadTableInput } from './table-input.js';
-import { binaryBytes, judgeBadInput, withCell, withInvalidUtf8, withLine, writeInput, zipArchive, type BadInput, type BadInputOutcome } from './test-support/bad-inputs.js';
+import { binaryBytes, judgeBadInput, withCell, withInvalidUtf8, withLine, writeInput, type BadInput, type BadInputOutcome } from './test-support/bad-inputs.js';
 import { removeTempDirs, tempDir } from './test-support/temp.js';
 import { extractZipEntry } from './zip.js';
 
@@ -244,14 +245,14 @@ corpus(
 
 // ------------------------------------------------------------------------------------------------------------ zip
 const member = 'bank-additional/bank-additional.csv';
-const zipCase = (change: (zip: Buffer) => Buffer) => file('bank.zip', () => change(zipArchive([{ name: member, data: Buffer.from(bank) }, { name: 'readme.txt', data: Buffer.from('hi'), deflate: false }])));
+const zipCase = (change: (zip: Buffer) => Buffer) => file('bank.zip', () => change(makeZip([{ name: member, data: Buffer.from(bank) }, { name: 'readme.txt', data: Buffer.from('hi'), deflate: false }])));
 corpus(
   'extractZipEntry',
   [
     { name: 'a zero-byte archive', make: zipCase(() => Buffer.alloc(0)), mentions: ['not a ZIP archive'] },
     { name: 'a binary file', make: zipCase(() => binaryBytes(4000)), mentions: ['not a ZIP archive'] },
     { name: 'a truncated archive', make: zipCase((z) => z.subarray(0, z.length >> 1)), mentions: ['not a ZIP archive'] },
-    { name: 'a missing member', make: file('bank.zip', () => zipArchive([{ name: 'other.csv', data: Buffer.from('x') }])), mentions: [member, 'other.csv'] },
+    { name: 'a missing member', make: file('bank.zip', () => makeZip([{ name: 'other.csv', data: Buffer.from('x') }])), mentions: [member, 'other.csv'] },
     { name: 'corrupt deflate data', make: zipCase((z) => { const c = Buffer.from(z); c.fill(0xff, 40, 80); return c; }), mentions: [member] },
     { name: 'a central directory offset past the end', make: zipCase((z) => { const c = Buffer.from(z); c.writeUInt32LE(0x7fffffff, c.length - 6); return c; }), mentions: [/byte \d+/] },
   ],

@@ -1,3 +1,3 @@
 export { startLocalServer, unreachableUrl, type Answer, type LocalServer } from './local-server.js';
-export { makeZip } from './make-zip.js';
+export { makeZip, type ZipMember } from './make-zip.js';
 export { removeTempDirs, tempDir } from './temp-dirs.js';
