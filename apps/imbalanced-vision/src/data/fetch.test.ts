@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
+import { startLocalServer, unreachableUrl, type LocalServer } from '@counterweight/datasets/test-support';
 import { DataFileError } from '@counterweight/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,47 +11,12 @@ import { DEFAULT_IDX_DIR } from './idx.js';
 import { removeTempDirs, tempDir } from './test-support/fixtures.js';
 
 /**
- * A local HTTP server (no real network): it serves Debian's files. The fetcher's own cases (corrupt mirror,
- * timeout, HTTP errors) are tested in packages/datasets; these check the app's view of it.
+ * A local HTTP server (no real network) serving Debian's files. The fetcher's own cases (corrupt mirror, timeout, HTTP
+ * errors) are tested in packages/datasets; these check the app's view of it.
  */
-async function serve(): Promise<{ url: string; hits: string[]; close: () => Promise<void> }> {
-  const hits: string[] = [];
-  const server: Server = createServer((request, response) => {
-    const name = (request.url ?? '/').slice(1);
-    hits.push(name);
-    const file = FASHION_MNIST_FILES.find((f) => f.name === name);
-    if (file === undefined) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    readFile(join(DEFAULT_IDX_DIR, name)).then(
-      (bytes) => {
-        response.writeHead(200, { 'content-length': String(bytes.length) }).end(bytes);
-      },
-      // A missing source file answers at once (the test then fails on the status), never leaves the request open.
-      (error: unknown) => response.writeHead(500).end(String(error)),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A local URL nothing listens on: connections are refused at once. */
-async function unreachableUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/`;
+async function serve(): Promise<LocalServer> {
+  const bytes = new Map(await Promise.all(FASHION_MNIST_FILES.map(async (f) => [f.name, await readFile(join(DEFAULT_IDX_DIR, f.name))] as const)));
+  return startLocalServer((name) => bytes.get(name));
 }
 
 const silent = { log: () => undefined, quiet: true } as const;
