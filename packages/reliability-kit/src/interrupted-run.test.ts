@@ -35,6 +35,20 @@ describe('runWithInterruptions', () => {
     expect(readFileSync(file, 'utf8')).toBe('8');
   });
 
+  it("triggers an entry with whenFile when that path appears, whatever the options' whenOutput", async () => {
+    const file = join(dir, 'progress-by-file');
+    const marker = `${file}.3`;
+    // The same job, also leaving a marker file at its third step.
+    const marked = job.replace('fs.writeFileSync(file, String(done));', 'fs.writeFileSync(file, String(done)); if (done === 3) fs.writeFileSync(file + ".3", "");');
+    const result = await runWithInterruptions(process.execPath, ['-e', marked, file], [{ signal: 'SIGKILL', afterMs: 0, whenFile: marker }], {
+      whenOutput: /never printed/,
+    });
+    expect(result.survived).toBe(1);
+    expect(result.interrupted[0]?.signal).toBe('SIGKILL');
+    expect(result.interrupted[0]?.stdout).toBe('');
+    expect(result.completed.stdout).toBe('total 8\n');
+  });
+
   it('counts a run that finished before its signal as not interrupted', async () => {
     const result = await runWithInterruptions(process.execPath, ['-e', 'console.log("quick")'], [{ signal: 'SIGKILL', afterMs: 5_000 }]);
     expect(result.survived).toBe(0);

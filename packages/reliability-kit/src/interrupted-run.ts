@@ -19,7 +19,8 @@ function stoppedBy(run: CommandRun, signal: Interruption['signal']): boolean {
 
 /**
  * Runs `command args` once per entry of `plan`, interrupting each run with the entry's signal `afterMs` after the
- * spawn (or after the first output matching `whenOutput`), then once more to completion — the kill-and-resume check:
+ * spawn — or after the first output matching `whenOutput`, or, for an entry with `whenFile`, after that path exists
+ * (the entry's own trigger wins) — then once more to completion — the kill-and-resume check:
  * compare `completed`'s results with an uninterrupted run's. A run that ends otherwise than by its signal or by
  * finishing (a crash, a hang) is returned as is; check `interrupted[i].code`/`.signal`.
  */
@@ -33,7 +34,8 @@ export async function runWithInterruptions(
   const interrupted: CommandRun[] = [];
   let survived = 0;
   for (const step of plan) {
-    const interrupt = { signal: step.signal, afterMs: step.afterMs, ...(whenOutput === undefined ? {} : { whenOutput }) };
+    const trigger = step.whenFile !== undefined ? { whenFile: step.whenFile } : whenOutput !== undefined ? { whenOutput } : {};
+    const interrupt = { signal: step.signal, afterMs: step.afterMs, ...trigger };
     const run = await runCommand(command, args, { ...runOptions, interrupt });
     if (stoppedBy(run, step.signal)) survived += 1;
     interrupted.push(run);

@@ -4,6 +4,11 @@ import { SeededRandom } from '@counterweight/runtime/base';
 export interface Interruption {
   readonly signal: 'SIGINT' | 'SIGKILL';
   readonly afterMs: number;
+  /**
+   * This interruption's own trigger: a path the command writes as it progresses (a checkpoint); the signal goes
+   * `afterMs` after it exists. Without it, the trigger of {@link runWithInterruptions}'s options applies.
+   */
+  readonly whenFile?: string;
 }
 
 /**
@@ -19,4 +24,17 @@ export function interruptionPlan(seed: number, count: number, minMs: number, max
     signal: (i + first) % 2 === 0 ? 'SIGINT' : 'SIGKILL',
     afterMs: Math.round(minMs + random.uniform() * (maxMs - minMs)),
   }));
+}
+
+/**
+ * `count` interruptions triggered by checkpoints: `count` of `checkpoints` (paths the command writes as it trains, in
+ * the order it writes them) drawn without replacement and kept in that order, each with a delay drawn from
+ * [0, maxDelayMs) and a signal as in {@link interruptionPlan}. Each interrupted run then gets further than the one
+ * before, and the next run's trigger is still ahead of it — so every signal lands inside training, however fast or
+ * loaded the machine. Same seed, same plan.
+ */
+export function checkpointInterruptions(seed: number, count: number, checkpoints: readonly string[], maxDelayMs = 40): Interruption[] {
+  if (checkpoints.length < count) throw new RangeError(`checkpointInterruptions: need at least count (${count}) checkpoints, got ${checkpoints.length}`);
+  const chosen = [...SeededRandom.fromSeed(seed, 'checkpoints').permutation(checkpoints.length).slice(0, count)].sort((x, y) => x - y);
+  return interruptionPlan(seed, count, 0, maxDelayMs).map((interruption, i) => ({ ...interruption, whenFile: checkpoints[chosen[i] as number] as string }));
 }

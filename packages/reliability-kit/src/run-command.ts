@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 /** What {@link runCommand} observed of one child process. */
 export interface CommandRun {
@@ -25,10 +26,13 @@ export interface RunCommandOptions {
   /** Bytes written to the child's standard input, which is then closed (default: stdin closed at once). */
   readonly input?: string | Uint8Array;
   /**
-   * Send `signal` once `afterMs` have passed since the spawn — or, with `whenOutput`, that long after the first
-   * chunk of stdout or stderr matching it — to interrupt the command deliberately (see {@link interruptionPlan}).
+   * Send `signal` once `afterMs` have passed since the trigger, to interrupt the command deliberately (see
+   * {@link interruptionPlan}). The trigger is the spawn; with `whenOutput`, the first chunk of stdout or stderr
+   * matching it; with `whenFile`, the moment that path exists (checked every 10 ms) — a file the command writes as it
+   * progresses, such as a checkpoint, so the point does not depend on how fast the machine is. With both, whichever
+   * comes first.
    */
-  readonly interrupt?: { readonly signal: NodeJS.Signals; readonly afterMs: number; readonly whenOutput?: RegExp };
+  readonly interrupt?: { readonly signal: NodeJS.Signals; readonly afterMs: number; readonly whenOutput?: RegExp; readonly whenFile?: string };
 }
 
 /** The environment every reliability run adds: the wasm backend, no progress bars, no colour. */
@@ -59,7 +63,16 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     if (interrupt === undefined || interruptTimer !== undefined) return;
     interruptTimer = setTimeout(() => child.kill(interrupt.signal), interrupt.afterMs);
   };
-  if (interrupt !== undefined && interrupt.whenOutput === undefined) armInterrupt();
+  if (interrupt !== undefined && interrupt.whenOutput === undefined && interrupt.whenFile === undefined) armInterrupt();
+  const whenFile = interrupt?.whenFile;
+  const filePoll =
+    whenFile === undefined
+      ? undefined
+      : setInterval(() => {
+          if (!existsSync(whenFile)) return;
+          clearInterval(filePoll);
+          armInterrupt();
+        }, 10);
   const watch = (chunks: Buffer[]) => (chunk: Buffer) => {
     chunks.push(chunk);
     if (interrupt?.whenOutput !== undefined && interrupt.whenOutput.test(chunk.toString('utf8'))) armInterrupt();
@@ -76,11 +89,13 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     child.on('error', (error) => {
       clearTimeout(limit);
       clearTimeout(interruptTimer);
+      clearInterval(filePoll);
       reject(error);
     });
     child.on('close', (code, signal) => {
       clearTimeout(limit);
       clearTimeout(interruptTimer);
+      clearInterval(filePoll);
       resolve({
         code,
         signal,
