@@ -16,6 +16,7 @@ export { serveRunner } from './serve-runner.js';
 export { workerModuleBeside } from './worker-module.js';
 export { CONFIG_FILE, RESULT_FILE, RUNS_FOLDER, runFolder } from './layout.js';
 export { consecutiveSeeds, derivedSeeds, trainingSeeds, type SeedRule } from './seeds.js';
+export { announceResume } from './resume-notice.js';
 export { RunFailedError } from './run-failed-error.js';
 export { RunFileError, type RunFileLocation } from './run-file-error.js';
 export { seedStatistics, summarizeRuns, type Interval, type MethodSummary, type SeedStatistics, type SummarizedRun, type SummarizeOptions } from './summary.js';

@@ -144,6 +144,12 @@ export interface TrainOptions {
    */
   readonly weightPerturbation?: WeightPerturbation;
   readonly callbacks?: {
+    /**
+     * Once, before the first step, when the run continues from a checkpoint (`resume`): the checkpoint's global step
+     * and the run's total (`stepsPerEpoch × epochs`; early stopping may end it sooner) — for a line telling the user
+     * the earlier work was kept.
+     */
+    readonly onResume?: (info: { readonly globalStep: number; readonly totalSteps: number }) => void | Promise<void>;
     readonly onStepEnd?: (info: StepEndInfo) => void | Promise<void>;
     /**
      * After an epoch's last training step, before validation and `onEpochEnd`: the place for per-epoch weight

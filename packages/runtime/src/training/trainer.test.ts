@@ -108,13 +108,16 @@ describe.each(TEST_BACKENDS)('train() on %s', (backend) => {
     const resumed = handWrittenMlp(6, 8, 99); // other initial weights: everything must come from the checkpoint
     const resumedOptions = options(dir);
     const steps: number[] = [];
+    const resumes: { globalStep: number; totalSteps: number; stepsSeen: number }[] = [];
     const history = await train({
       ...resumedOptions,
       model: resumed,
       resume: true,
-      callbacks: { onStepEnd: (info) => void steps.push(info.globalStep) },
+      callbacks: { onStepEnd: (info) => void steps.push(info.globalStep), onResume: (info) => void resumes.push({ ...info, stepsSeen: steps.length }) },
     });
     expect(history.resumedFromStep).toBe(60);
+    // Told once, before any step, with the run's total (75 steps: 3 epochs of 25).
+    expect(resumes).toEqual([{ globalStep: 60, totalSteps: 75, stepsSeen: 0 }]);
     expect(steps).toEqual(Array.from({ length: 15 }, (_, i) => 61 + i));
     expect(readVariables(resumed)).toEqual(readVariables(reference));
     const strip = (h: typeof history) => h.epochs.map(({ seconds: _s, samplesPerSecond: _r, ...rest }) => rest);

@@ -221,6 +221,7 @@ export async function train(options: TrainOptions): Promise<TrainingHistory> {
       ...(options.resume === undefined ? {} : { resume: options.resume }),
       ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     });
+    if (state.resumedFromStep !== undefined) await options.callbacks?.onResume?.({ globalStep: state.resumedFromStep, totalSteps: stepsPerEpoch * epochs });
     strategy = await gradientStrategy(options, state.random);
     const run: RunContext = {
       state,
