@@ -1,4 +1,4 @@
-import type { EpochProgress, Runner, RunTask } from '@counterweight/experiment';
+import { announceResume, type EpochProgress, type Runner, type RunTask } from '@counterweight/experiment';
 
 import type { ForecastWindows } from '../data/forecast-windows.js';
 import { evaluateForecasts, persistenceForecast, seasonalNaiveForecast, type ForecastEvaluation } from '../evaluation/index.js';
@@ -121,7 +121,7 @@ export async function runObjective(task: RunTask<AirSettings, AirMethodOptions>,
     { objective: options.objective, model: settings.model, training: settings.training, seed: task.seed, dir: task.dir },
     onEpoch,
     // One line on stderr when an interrupted run picks up its checkpoint: the user sees the work was kept.
-    (step, steps) => process.stderr.write(`run ${task.method}/seed-${task.repetition}: resuming from its checkpoint at step ${step} of ${steps}\n`),
+    (step, steps) => announceResume(task, step, steps),
   );
   try {
     const validation = forecastSplit(trained.model, trained.objective, data.windows, data.windows.validation);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import type { EpochProgress, Runner, RunTask } from '@counterweight/experiment';
+import { announceResume, type EpochProgress, type Runner, type RunTask } from '@counterweight/experiment';
 import { createOptimizer, train, type OptimizerConfig } from '@counterweight/runtime';
 import { fitMultiplicativeCalibration } from '@counterweight/solvers';
 import * as tf from '@tensorflow/tfjs-core';
@@ -58,6 +58,8 @@ export interface TrainCtrModelOptions {
   readonly teacher?: ArrayLike<number>;
   /** Called after every epoch (progress). */
   readonly onEpoch?: (progress: EpochProgress) => void;
+  /** Called once, before training, when the run continues from its checkpoint: its step and the run's total. */
+  readonly onResume?: (step: number, steps: number) => void;
 }
 
 function optimizerConfig(name: OptimizerName, learningRate: number): OptimizerConfig {
@@ -94,9 +96,10 @@ export async function trainCtrModel(
       checkpoint: { dir: join(spec.dir, 'checkpoints'), keep: 1 },
       resume: true,
       progress: { quiet: true },
-      ...(options.onEpoch === undefined
-        ? {}
-        : { callbacks: { onEpochEnd: (e: { epoch: number; loss: number }) => options.onEpoch?.({ epoch: e.epoch + 1, epochs: spec.epochs, loss: e.loss }) } }),
+      callbacks: {
+        onResume: (r) => options.onResume?.(r.globalStep, r.totalSteps),
+        onEpochEnd: (e) => options.onEpoch?.({ epoch: e.epoch + 1, epochs: spec.epochs, loss: e.loss }),
+      },
     });
     const history = result.epochs.map((e) => {
       const perSecond = e.samplesPerSecond * data.train.slots;
@@ -142,6 +145,8 @@ export async function runCtrMethod(
   const { model, history, trainSeconds } = await trainCtrModel(data, spec, {
     ...(needsTeacher(objective) ? { teacher: teacher as Float32Array } : {}),
     ...(onEpoch === undefined ? {} : { onEpoch }),
+    // One line on stderr when an interrupted run picks up its checkpoint: the user sees the work was kept.
+    onResume: (step, steps) => announceResume(task, step, steps),
   });
   try {
     const validation = predictProbabilities(model, data.validation);

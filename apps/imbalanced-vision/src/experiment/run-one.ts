@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { applyMaxNorm, maxNormThreshold } from '@counterweight/core-losses';
-import type { RunContext, Runner, RunTask } from '@counterweight/experiment';
+import { announceResume, type RunContext, type Runner, type RunTask } from '@counterweight/experiment';
 import {
   ConfigError,
   activeBackend,
@@ -203,6 +203,12 @@ export async function runOne(task: VisionTask, data: ExperimentData, harness: Ru
           // The harness draws one bar for the whole comparison; no per-epoch lines from the trainer.
           progress: { quiet: true },
           callbacks: {
+            // One line on stderr when an interrupted run picks up a stage's checkpoint, in steps of the whole run
+            // (every stage has the same steps per epoch); a stage already finished says nothing.
+            onResume: ({ globalStep, totalSteps }) => {
+              const perEpoch = totalSteps / stage.epochs;
+              if (globalStep < totalSteps) announceResume(task, offset * perEpoch + globalStep, totalEpochs * perEpoch);
+            },
             onTrainPhaseEnd: () => {
               if (threshold !== undefined && kernel !== undefined) applyMaxNorm(kernel.variable, threshold);
             },

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 import { median } from '@counterweight/bench-kit';
-import type { EpochProgress, Runner, RunTask } from '@counterweight/experiment';
+import { announceResume, type EpochProgress, type Runner, type RunTask } from '@counterweight/experiment';
 import { ConfigError, SeededRandom, withExtras, writeJsonAtomic, type LossFunction } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -125,7 +125,7 @@ export async function runLanguageModel(task: RunTask<LmSettings, LmMethodOptions
       validation,
       validationLoss: objective.causal ? plainCrossEntropy() : elboInNats(objective),
       // One line on stderr when an interrupted run picks up its checkpoint: the user sees the work was kept.
-      onResume: (step) => process.stderr.write(`run ${task.method}/seed-${task.repetition}: resuming from its checkpoint at step ${step} of ${settings.training.steps}\n`),
+      onResume: (step) => announceResume(task, step, settings.training.steps),
       onInterval: async (point) => {
         const recorded = recorder.drain().filter((sample) => sample.step < point.step);
         if (recorded.length > 0) {
