@@ -3,6 +3,7 @@ export { cleanFailureProblems, type CleanFailureExpectation } from './clean-fail
 export { filesAdded, listFiles } from './output-files.js';
 export { checkpointInterruptions, interruptionPlan, type Interruption } from './interruption-plan.js';
 export { runWithInterruptions, type InterruptedRuns } from './interrupted-run.js';
+export { loadedModules, type LoadedModules } from './loaded-modules.js';
 export { residentMemoryBytes } from './resident-memory.js';
 export { readComparableJson, withoutKeys } from './comparable-json.js';
 export {
