@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-import { formatNumber } from '@counterweight/reports';
-import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
 import {
   addComparisonOptions,
   addExportCommand,
@@ -15,13 +13,12 @@ import {
 } from '@counterweight/experiment/cli';
 import { InvalidArgumentError, Option } from 'commander';
 
-import { defaultFetchDir, fetchFashionMnist } from './data/fetch.js';
-import { embeddedSampleDir } from './data/sample.js';
-import { compare } from './experiment/compare.js';
-import { exportRun } from './experiment/export-run.js';
-import { COMPARE_DEFAULTS, type CompareOptions, type Task } from './experiment/options.js';
-import { predictImages } from './experiment/predict-images.js';
-import { RECIPES } from './recipes/index.js';
+// Only tfjs-free modules at the top: `--help` and flag errors answer without loading tfjs, sharp, onnxruntime or the
+// chart renderer (seconds of start-up). The training, data and ONNX code loads inside each action.
+import { defaultFetchDir } from './data/default-fetch-dir.js';
+import { COMPARE_DEFAULTS } from './experiment/compare-defaults.js';
+import type { CompareOptions, Task } from './experiment/options.js';
+import { RECIPE_NAMES } from './recipes/recipe-names.js';
 
 const ratio = numberAtLeastArgument(1, 'ρ = n_max / n_min');
 
@@ -34,8 +31,7 @@ function classOrder(value: string): 'natural' | 'shuffled' | number[] {
   return ids;
 }
 
-const recipeHelp = (task: Task): string =>
-  [...RECIPES.values()].filter((r) => r.task === task).map((r) => r.name).join(', ');
+const recipeHelp = (task: Task): string => RECIPE_NAMES[task].join(', ');
 
 const DEFAULT_SINGLE = ['ce', 'cb-focal', 'ldam-drw', 'la-loss', 'la-posthoc', 'vs', 'wb-two-stage', 'ce-sam'];
 const DEFAULT_MULTI = ['bce', 'focal-ml', 'asl'];
@@ -96,6 +92,13 @@ addComparisonOptions(compareCommand, {
   seedsHelp: 'repetitions (training seeds --seed, --seed + 1, …)',
 })
   .action(async (flags: CompareFlags) => {
+    // Loaded here, not at the top: tfjs and the training code are needed only to run the comparison.
+    const [{ initBackend, resolveBackendRequest }, { formatNumber }, { compare }, { embeddedSampleDir }] = await Promise.all([
+      import('@counterweight/runtime'),
+      import('@counterweight/reports'),
+      import('./experiment/compare.js'),
+      import('./data/sample.js'),
+    ]);
     await initBackend(resolveBackendRequest(flags.backend));
     const options: CompareOptions = {
       task: flags.task,
@@ -142,6 +145,8 @@ program
   .option('--timeout <ms>', 'time allowed per file', integer(1), 120_000)
   .addOption(quietOption())
   .action(async (flags: { dir: string; timeout: number; quiet?: boolean }) => {
+    // Loaded here, not at the top: the fetcher's modules load the runtime with tfjs.
+    const { fetchFashionMnist } = await import('./data/fetch.js');
     const result = await fetchFashionMnist({ dir: flags.dir, timeoutMs: flags.timeout, quiet: isQuiet(flags.quiet) });
     process.stdout.write(`${result.dir} (${result.source})\n`);
   });
@@ -149,6 +154,8 @@ program
 addExportCommand(program, {
   description: 'Write the trained model of a compare run (DIR = <out>/runs/<recipe>/seed-<r>) as ONNX; it takes raw 0–255 pixels.',
   exportRun: async (run, out) => {
+    // Loaded here, not at the top: the model and the ONNX writer need tfjs.
+    const { exportRun } = await import('./experiment/export-run.js');
     const r = await exportRun(run, out);
     return { path: r.path, method: r.recipe, nodes: r.nodes, opset: r.opset, bytes: r.bytes };
   },
@@ -163,6 +170,8 @@ program
   .option('--skip-unreadable', 'skip (and list) images that cannot be decoded instead of failing')
   .addOption(quietOption())
   .action(async (images: string[], flags: { model: string; json?: boolean; skipUnreadable?: boolean; quiet?: boolean }) => {
+    // Loaded here, not at the top: sharp and onnxruntime-node are needed only to classify images.
+    const [{ formatNumber }, { predictImages }] = await Promise.all([import('@counterweight/reports'), import('./experiment/predict-images.js')]);
     const result = await predictImages(flags.model, images, { skipUnreadable: flags.skipUnreadable === true, quiet: isQuiet(flags.quiet) });
     for (const p of result.predictions) {
       if (flags.json === true) {

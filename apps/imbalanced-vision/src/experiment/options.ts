@@ -5,6 +5,8 @@ import { ARCHITECTURES, type Architecture } from '../models/options.js';
 import { parseRecipes } from '../recipes/index.js';
 import type { Recipe } from '../recipes/recipe.js';
 
+export { COMPARE_DEFAULTS } from './compare-defaults.js';
+
 /** What a comparison learns: one class per image (long-tailed), or a label set per image (mosaics). */
 export type Task = Recipe['task'];
 
@@ -60,22 +62,6 @@ export interface CompareOptions extends ExperimentSettings {
   readonly teacher?: string;
   readonly quiet?: boolean;
 }
-
-/** Defaults of the settings a caller may leave out. */
-export const COMPARE_DEFAULTS = {
-  task: 'single-label',
-  imbalanceRatio: 100,
-  profile: 'exponential',
-  splitSeed: 0,
-  trainMosaics: 12_000,
-  testMosaics: 2_000,
-  arch: 'cnn',
-  epochs: 30,
-  augmentPadding: 2,
-  augmentFlip: true,
-  seeds: 3,
-  seed: 0,
-} as const;
 
 function positiveInteger(value: unknown, option: string, min = 1): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
