@@ -12,19 +12,14 @@ import {
   runProgram,
   type ComparisonFlags,
 } from '@counterweight/experiment/cli';
-import { formatNumber } from '@counterweight/reports';
-import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
 import { InvalidArgumentError, Option } from 'commander';
 
-import { compareNumberTokenLoss } from './experiment/arithmetic-compare.js';
+// Only tfjs-free modules load here, so that --help and flag errors answer in well under a second: tfjs, the wasm
+// kernels, the chart renderer and onnxruntime load inside the actions (`await import(...)`), when a command runs.
 import { NTL_CHOICES, type ArithmeticSettings } from './experiment/arithmetic-settings.js';
-import { compareStrategies } from './experiment/compare.js';
-import { exportRun } from './experiment/export-run.js';
-import { generateFromOnnx } from './experiment/generate-command.js';
-import { headlineColumns } from './experiment/report.js';
 import { NANOGPT_CPU_TRAINING, type LmSettings, type LmTrainingSettings } from './experiment/settings.js';
 import { NANOGPT_CPU_CONFIG } from './models/gpt-config.js';
-import { OBJECTIVE_NAMES } from './objectives/index.js';
+import { OBJECTIVE_NAMES } from './objectives/objective-names.js';
 
 const program = createProgram('llm-reweighting', 'Small GPT-style language models: loss-based sample reweighting, number-token loss and spherical / log-partition losses against plain cross-entropy.');
 
@@ -149,6 +144,13 @@ const compare = program
 addModelOptions(compare, NANOGPT_CPU_CONFIG);
 addTrainingOptions(compare, NANOGPT_CPU_TRAINING);
 addComparisonOptions(compare, { seed: 1, seeds: 3 }).action(async (flags: CompareFlags) => {
+  // tfjs, the training code and the chart renderer load here, not at the top: --help and flag errors answer without them.
+  const [{ initBackend, resolveBackendRequest }, { compareStrategies }, { headlineColumns }, { formatNumber }] = await Promise.all([
+    import('@counterweight/runtime'),
+    import('./experiment/compare.js'),
+    import('./experiment/report.js'),
+    import('@counterweight/reports'),
+  ]);
   await initBackend(resolveBackendRequest(flags.backend));
   const settings = compareSettings(flags);
   const result = await compareStrategies({ settings, methods: flags.objectives ?? flags.strategies, seed: flags.seed, seeds: flags.seeds, jobs: flags.jobs, out: flags.out, quiet: isQuiet(flags.quiet) });
@@ -196,6 +198,12 @@ const arithmetic = program
 addModelOptions(arithmetic, ARITHMETIC_MODEL);
 addTrainingOptions(arithmetic, ARITHMETIC_TRAINING);
 addComparisonOptions(arithmetic, { seed: 1, seeds: 3 }).action(async (flags: ArithmeticFlags) => {
+  // tfjs, the training code and the chart renderer load here, not at the top: --help and flag errors answer without them.
+  const [{ initBackend, resolveBackendRequest }, { compareNumberTokenLoss }, { formatNumber }] = await Promise.all([
+    import('@counterweight/runtime'),
+    import('./experiment/arithmetic-compare.js'),
+    import('@counterweight/reports'),
+  ]);
   await initBackend(resolveBackendRequest(flags.backend));
   const settings = arithmeticSettings(flags);
   const result = await compareNumberTokenLoss({ settings, methods: flags.ntl, seed: flags.seed, seeds: flags.seeds, jobs: flags.jobs, out: flags.out, quiet: isQuiet(flags.quiet) });
@@ -207,7 +215,8 @@ addComparisonOptions(arithmetic, { seed: 1, seeds: 3 }).action(async (flags: Ari
 
 addExportCommand(program, {
   description: 'Write the trained causal model of a compare or arithmetic run (DIR = <out>/runs/<method>/seed-<r>) as ONNX: input "ids" int64 [batch, tokens ≤ context], output "logits" [batch, tokens, vocabulary]; tokenizer.json is written beside it.',
-  exportRun: async (run, out) => exportRun(run, out),
+  // The ONNX exporter (and the tfjs model it reads) loads when the command runs, not at start-up.
+  exportRun: async (run, out) => (await import('./experiment/export-run.js')).exportRun(run, out),
 });
 
 program
@@ -220,6 +229,8 @@ program
   .option('--top-k <k>', 'sample among the k most likely tokens only', integer(1))
   .option('--seed <n>', 'sampling seed', integer(0), 1)
   .action(async (flags: { model: string; prompt: string; tokens: number; temperature: number; topK?: number; seed: number }) => {
+    // onnxruntime-node loads here, not at the top: --help and flag errors answer without it.
+    const { generateFromOnnx } = await import('./experiment/generate-command.js');
     const text = await generateFromOnnx({ model: flags.model, prompt: flags.prompt, tokens: flags.tokens, temperature: flags.temperature, seed: flags.seed, ...(flags.topK === undefined ? {} : { topK: flags.topK }) });
     process.stdout.write(`${flags.prompt}${text}\n`);
   });

@@ -1,5 +1,5 @@
 import type { Method } from '@counterweight/experiment';
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError } from '@counterweight/runtime/base';
 
 import type { GptConfig } from '../models/gpt-config.js';
 import { checkTrainingSettings, type LmTrainingSettings } from './settings.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError } from '@counterweight/runtime/base';
 
 import type { TokenizerKind } from '../data/tokenizer.js';
 import type { GptConfig } from '../models/gpt-config.js';

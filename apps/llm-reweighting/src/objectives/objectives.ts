@@ -1,5 +1,6 @@
 import { ConfigError } from '@counterweight/runtime';
 
+import { OBJECTIVE_NAMES, type ObjectiveName } from './objective-names.js';
 import type { LmObjective } from './objective.js';
 import { NTL_VARIANTS, type ObjectiveOptions } from './objective-options.js';
 import { buildLogPartitionObjective } from './log-partition.js';
@@ -9,10 +10,7 @@ import { DEFAULT_TEMPERATURES, buildReweightingObjective } from './reweighting.j
 import { buildSphericalZObjective } from './spherical-z.js';
 import { buildUniformObjective } from './uniform.js';
 
-/** Every objective of the app, the baseline `uniform` first. */
-export const OBJECTIVE_NAMES = ['uniform', 'linupper', 'quadratic', 'extremes', 'ntl-was', 'ntl-mse', 'z-loss', 'log-partition', 'md4'] as const;
-/** One of {@link OBJECTIVE_NAMES}. */
-export type ObjectiveName = (typeof OBJECTIVE_NAMES)[number];
+export { OBJECTIVE_NAMES, type ObjectiveName } from './objective-names.js';
 
 /** One entry of {@link OBJECTIVES}. */
 export interface ObjectiveEntry {
