@@ -13,18 +13,18 @@ import {
   runProgram,
   type ComparisonFlags,
 } from '@counterweight/experiment/cli';
-import { formatNumber } from '@counterweight/reports';
-import { initBackend, resolveBackendRequest } from '@counterweight/runtime';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
-import { defaultAirPollutionFetchDir, fetchBeijingData } from './data/index.js';
-import { compareObjectives } from './experiment/compare.js';
-import { exportRun } from './experiment/export-run.js';
-import { predictTable } from './experiment/predict-table.js';
-import { headlineColumns } from './experiment/report.js';
+import { defaultAirPollutionFetchDir } from './data/fetch-dir.js';
 import { METHOD_NAMES, type AirSettings } from './experiment/settings.js';
-import { compareWeightings, parseYearRange, WEIGHTING_NAMES, type ShiftSettings } from './shift/index.js';
-import { DEFAULT_FORECAST_MODEL, FORECAST_MODEL_KINDS, type ForecastModelKind } from './models/index.js';
+import { DEFAULT_FORECAST_MODEL } from './models/default-forecast-model.js';
+import { FORECAST_MODEL_KINDS, type ForecastModelKind } from './models/forecast-model-config.js';
+import type { ShiftSettings } from './shift/shift-settings.js';
+import { WEIGHTING_NAMES } from './shift/weighting-names.js';
+import { parseYearRange } from './shift/year-range.js';
+
+// Only tfjs-free modules above: --help, every subcommand's --help and flag errors answer without tfjs, the wasm
+// kernels, the chart renderer, Arrow, DuckDB or onnxruntime (about 2 s of start-up). Each action loads what it runs.
 
 const program = createProgram('air-pollution', 'Pollutant forecasts that get the smog spikes right: weighted, multi-task and quantile objectives against MAE and persistence.');
 
@@ -165,6 +165,13 @@ const compare = addWindowOptions(
   ]);
 addForecasterOptions(compare, { validation: 'validation loss', scored: 'extremes are scored' });
 addComparisonOptions(compare, { seed: 1, seeds: 3 }).action(async (flags: CompareFlags) => {
+  // Loaded here, not at the top: tfjs and the training code are needed only to run (see the imports).
+  const [{ formatNumber }, { initBackend, resolveBackendRequest }, { compareObjectives }, { headlineColumns }] = await Promise.all([
+    import('@counterweight/reports'),
+    import('@counterweight/runtime'),
+    import('./experiment/compare.js'),
+    import('./experiment/report.js'),
+  ]);
   await initBackend(resolveBackendRequest(flags.backend));
   const settings = compareSettings(flags);
   const result = await compareObjectives({
@@ -246,6 +253,12 @@ const shift = addWindowOptions(
   .option('--dw-rank <r>', 'rank cap of the double-weighting kernel factor', integer(1), 200);
 addForecasterOptions(shift, { validation: 'source validation loss', scored: 'errors are scored and attributed' });
 addComparisonOptions(shift, { seed: 1, seeds: 3 }).action(async (flags: ShiftFlags) => {
+  // Loaded here, not at the top: tfjs and the training code are needed only to run (see the imports).
+  const [{ formatNumber }, { initBackend, resolveBackendRequest }, { compareWeightings }] = await Promise.all([
+    import('@counterweight/reports'),
+    import('@counterweight/runtime'),
+    import('./shift/shift-experiment.js'),
+  ]);
   await initBackend(resolveBackendRequest(flags.backend));
   const settings = shiftSettings(flags);
   const result = await compareWeightings({ settings, weightings: flags.weights, seed: flags.seed, seeds: flags.seeds, jobs: flags.jobs, out: flags.out, quiet: flags.quiet === true });
@@ -270,6 +283,8 @@ program
   .option('--offline', 'do not try the network')
   .addOption(quietOption())
   .action(async (flags: { dir: string; offline?: boolean; quiet?: boolean }) => {
+    // Loaded here, not at the top: the fetcher comes with the whole runtime, tfjs included (see the imports).
+    const { fetchBeijingData } = await import('./data/fetch.js');
     const files = await fetchBeijingData({ dir: flags.dir, offline: flags.offline === true, quiet: flags.quiet === true });
     for (const f of files) process.stdout.write(`${f.source.padEnd(8)} ${f.station}${f.path === undefined ? `  (${f.failures.at(-1) ?? 'unavailable'})` : `  → ${f.path}`}\n`);
     const missing = files.filter((f) => f.source === 'missing').length;
@@ -279,6 +294,8 @@ program
 addExportCommand(program, {
   description: 'Write the trained forecaster of a compare run (DIR = <out>/runs/<method>/seed-<r>) as ONNX: input "window" [N, history·features] (normalised), output "forecast"; scaling and names in its metadata.',
   exportRun: async (run, out) => {
+    // Loaded here, not at the top: the exporter needs tfjs and the forecaster (see the imports).
+    const { exportRun } = await import('./experiment/export-run.js');
     const result = await exportRun(run, out);
     return { ...result, method: result.objective };
   },
@@ -294,6 +311,8 @@ program
   .option('--variables <list>', 'only these variables (default: all the model forecasts)', listArgument)
   .requiredOption('--out <forecasts.csv>', 'output CSV (written atomically)')
   .action(async (flags: { model: string; data: string; mapping?: string; last?: number; variables?: string[]; out: string }) => {
+    // Loaded here, not at the top: onnxruntime-node and the table readers are needed only to run (see the imports).
+    const { predictTable } = await import('./experiment/predict-table.js');
     const written = await predictTable({
       model: flags.model,
       source: flags.data,

@@ -1,5 +1,5 @@
 import type { Method } from '@counterweight/experiment';
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError } from '@counterweight/runtime/base';
 
 import type { Frequency } from '../data/aligned-table.js';
 import type { ForecastModelConfig } from '../models/forecast-model-config.js';

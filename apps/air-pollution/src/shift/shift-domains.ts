@@ -3,8 +3,9 @@ import { ConfigError } from '@counterweight/runtime';
 import type { AlignedTable } from '../data/aligned-table.js';
 import { defaultPeriods, type Period, type SplitName } from '../data/windows.js';
 
-/** An inclusive range of calendar years, `[first, last]`. */
-export type YearRange = readonly [number, number];
+import type { YearRange } from './year-range.js';
+
+export { parseYearRange, type YearRange } from './year-range.js';
 
 /**
  * The two domains of a shift experiment as the flags give them (JSON data: part of the settings). Stations by name
@@ -35,19 +36,6 @@ export interface ShiftDomains {
 
 const DAY_MS = 86_400_000;
 const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-/**
- * Parses `2016` or `2013-2015` into an inclusive year range.
- * @throws ConfigError naming `option` for anything else or a reversed range.
- */
-export function parseYearRange(text: string, option: string): YearRange {
-  const m = /^(\d{4})(?:-(\d{4}))?$/.exec(text.trim());
-  if (m === null) throw new ConfigError(option, `expected a year (2016) or a range of years (2013-2015), got "${text}"`);
-  const first = Number(m[1]);
-  const last = m[2] === undefined ? first : Number(m[2]);
-  if (last < first) throw new ConfigError(option, `the range ${text} runs backwards`);
-  return [first, last];
-}
 
 function checkStations(names: readonly string[], known: readonly string[], option: string): void {
   if (names.length === 0) throw new ConfigError(option, 'names no station: the domain would be empty');

@@ -2,11 +2,9 @@ import { doubleWeighting, fitClassifierDensityRatio, fitKliep, type Matrix } fro
 import { ConfigError, SeededRandom } from '@counterweight/runtime';
 
 import { effectiveSampleSize } from './effective-sample-size.js';
+import type { WeightingName } from './weighting-names.js';
 
-/** The importance weightings of `shift` (`--weights`). */
-export const WEIGHTING_NAMES = ['none', 'classifier', 'kliep', 'dw'] as const;
-/** One of {@link WEIGHTING_NAMES}. */
-export type WeightingName = (typeof WEIGHTING_NAMES)[number];
+export { WEIGHTING_NAMES, type WeightingName } from './weighting-names.js';
 
 /** Options of {@link shiftWeights}. */
 export interface ShiftWeightOptions {
