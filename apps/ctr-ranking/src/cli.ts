@@ -13,25 +13,20 @@ import {
   unitIntervalArgument as unit,
   type ComparisonFlags,
 } from '@counterweight/experiment/cli';
-import { formatNumber } from '@counterweight/reports';
-import { ConfigError, initBackend, resolveBackendRequest } from '@counterweight/runtime';
+import { ConfigError } from '@counterweight/runtime/base';
 import { InvalidArgumentError, Option } from 'commander';
 
-import { defaultCtrFetchDir, fetchCtrData } from './data/fetch.js';
+import { defaultCtrFetchDir } from './data/fetch-dir.js';
 import type { ObdCampaign } from './data/open-bandit.js';
-import { compareObjectives } from './experiment/compare.js';
-import { exportRun } from './experiment/export-run.js';
-import { checkObjective, OBJECTIVES, type ObjectiveName } from './experiment/objectives.js';
+import { checkObjective, OBJECTIVES, type ObjectiveName } from './experiment/objective-names.js';
 import type { DataSource } from './experiment/prepare-data.js';
 import type { CtrSettings, OptimizerName } from './experiment/settings.js';
-import { CTR_MODEL_KINDS, type CtrModelKind } from './models/index.js';
-import {
-  DEFAULT_BODY_LIMIT,
-  DEFAULT_HEADERS_TIMEOUT_MS,
-  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  startServer,
-} from './serve/index.js';
+import type { CtrModelKind } from './models/config.js';
+import { CTR_MODEL_KINDS } from './models/model-kinds.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS } from './serve/serve-defaults.js';
+
+// Only tfjs-free modules above (and type-only imports, which vanish at run time): --help and flag errors answer
+// without tfjs, the wasm kernels, onnxruntime, fastify or the chart renderer. Each action loads what it runs.
 
 const objectives = parsedListArgument(checkObjective);
 const lambdas = parsedListArgument(unit);
@@ -153,6 +148,12 @@ const compare = program
   .option('--temperature <tau>', 'τ of the welfare rank loss, in units of the batch mean bid', positive, 0.05);
 addComparisonOptions(compare, { seed: 1, seeds: 3, seedsHelp: 'repetitions (training seeds derived from --seed, which also seeds the data and splits)' }).action(
   async (flags: CompareFlags) => {
+    // tfjs, the training code and the report renderer load here, not at the top (see the imports).
+    const [{ initBackend, resolveBackendRequest }, { compareObjectives }, { formatNumber }] = await Promise.all([
+      import('@counterweight/runtime'),
+      import('./experiment/compare.js'),
+      import('@counterweight/reports'),
+    ]);
     await initBackend(resolveBackendRequest(flags.backend));
     const result = await compareObjectives({
       settings: compareSettings(flags),
@@ -184,6 +185,8 @@ program
   .option('--json', 'one JSON object per file instead of the table')
   .addOption(quietOption())
   .action(async (flags: { dir: string; offline?: boolean; json?: boolean; quiet?: boolean }) => {
+    // The data-set registry (which loads the runtime, tfjs included) loads here, not at the top.
+    const { fetchCtrData } = await import('./data/fetch.js');
     const files = await fetchCtrData({ dir: flags.dir, offline: flags.offline === true, quiet: flags.quiet === true });
     for (const f of files) {
       if (flags.json === true) process.stdout.write(`${JSON.stringify(f)}\n`);
@@ -196,6 +199,8 @@ program
 addExportCommand(program, {
   description: 'Write the trained model of a compare run (DIR = <out>/runs/<method>/seed-<r>) as ONNX, with its feature spec in the metadata.',
   exportRun: async (run, out) => {
+    // The model and ONNX code (tfjs) loads here, not at the top.
+    const { exportRun } = await import('./experiment/export-run.js');
     const result = await exportRun(run, out);
     return { ...result, method: result.objective };
   },
@@ -213,6 +218,8 @@ program
   .option('--keep-alive-timeout <ms>', 'how long an idle keep-alive connection stays open', integer(1), DEFAULT_KEEP_ALIVE_TIMEOUT_MS)
   .action(
     async (flags: { model: string; port: number; host: string; bodyLimit: number; requestTimeout: number; headersTimeout?: number; keepAliveTimeout: number }) => {
+      // fastify and onnxruntime-node load here, not at the top.
+      const { startServer } = await import('./serve/server.js');
       const server = await startServer({
         modelPath: flags.model,
         port: flags.port,

@@ -4,7 +4,6 @@ import {
   OBD_BASE_URL,
   OPEN_BANDIT,
   checkContent,
-  defaultDataDir,
   fetchDataset,
   DownloadSession,
   type ContentCheck,
@@ -13,7 +12,10 @@ import {
 } from '@counterweight/datasets';
 import { ConfigError } from '@counterweight/runtime';
 
+import { defaultCtrFetchDir } from './fetch-dir.js';
+
 export { BANK_MARKETING_URL, BANK_MARKETING_ZIP_BLOB, OBD_BASE_URL, type ContentCheck } from '@counterweight/datasets';
+export { defaultCtrFetchDir } from './fetch-dir.js';
 
 /** One data file {@link fetchCtrData} provides (a view of `@counterweight/datasets`' Open Bandit and Bank Marketing files). */
 export interface CtrDataFile {
@@ -48,14 +50,6 @@ export const CTR_DATA_FILES: readonly CtrDataFile[] = CTR_DATASETS.flatMap((data
 /** Checks content against a {@link ContentCheck}; undefined when it matches, else the reason (`SHA-256 <hex>, expected <hex>`). */
 export function verifyContent(content: Uint8Array, check: ContentCheck): string | undefined {
   return checkContent(content, check);
-}
-
-/**
- * The data directory `npm run fetch-data` (and {@link fetchCtrData}) fills: `$XDG_CACHE_HOME/counterweight/data` (else
- * `~/.cache/…`), holding `open-bandit-dataset/…` and `uci-bank-marketing/…`.
- */
-export function defaultCtrFetchDir(env: NodeJS.ProcessEnv = process.env): string {
-  return defaultDataDir(env);
 }
 
 /** Options of {@link fetchCtrData}. */

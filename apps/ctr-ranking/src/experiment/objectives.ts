@@ -5,22 +5,12 @@ import {
   welfareRankLoss,
   type WelfareRankLossOptions,
 } from '@counterweight/core-losses';
-import { ConfigError, withExtras, type LossFunction, type LossInputs } from '@counterweight/runtime';
+import { withExtras, type LossFunction, type LossInputs } from '@counterweight/runtime';
 import type * as tf from '@tensorflow/tfjs-core';
 
-/**
- * The training objectives `compare` knows:
- *
- * - `logloss` — binary cross-entropy on the clicks of every valid candidate (the baseline);
- * - `pairwise-logistic` — TF-Ranking's RankNet loss on the clicks inside each auction (no bids);
- * - `softmax-listwise` — TF-Ranking's listwise softmax cross-entropy on the clicks inside each auction (no bids);
- * - `welfare` — the welfare-weighted rank loss on clicks (eCPM space, gap weights; core-losses' defaults);
- * - `welfare-log` — the same on log-eCPM differences (the ablation the research note warns about);
- * - `welfare-teacher` — the welfare rank loss with a teacher's CTRs as outcomes (teacher-calibrated form);
- * - `combined` — `λ·logloss + (1 − λ)·welfare` (one run per λ of `--lambdas`).
- */
-export const OBJECTIVES = ['logloss', 'pairwise-logistic', 'softmax-listwise', 'welfare', 'welfare-log', 'welfare-teacher', 'combined'] as const;
-export type ObjectiveName = (typeof OBJECTIVES)[number];
+import type { ObjectiveName } from './objective-names.js';
+
+export { OBJECTIVES, checkObjective, type ObjectiveName } from './objective-names.js';
 
 /** Settings shared by the welfare objectives. */
 export interface ObjectiveSettings {
@@ -44,14 +34,6 @@ export type AuctionExtra = (typeof AUCTION_EXTRAS)[number];
 /** True when the objective needs a teacher's CTR (the `teacher` extra column). */
 export function needsTeacher(objective: ObjectiveName): boolean {
   return objective === 'welfare-teacher';
-}
-
-/** @throws ConfigError naming `--losses` for an unknown objective. */
-export function checkObjective(name: string): ObjectiveName {
-  if (!(OBJECTIVES as readonly string[]).includes(name)) {
-    throw new ConfigError('--losses', `unknown loss "${name}"; known: ${OBJECTIVES.join(', ')}`);
-  }
-  return name as ObjectiveName;
 }
 
 /** The extra columns each objective reads. */

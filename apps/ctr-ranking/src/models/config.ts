@@ -1,5 +1,9 @@
 import { ConfigError, finiteNumberOption, integerOption } from '@counterweight/runtime';
 
+import { CTR_MODEL_KINDS } from './model-kinds.js';
+
+export { CTR_MODEL_KINDS } from './model-kinds.js';
+
 /** Logistic regression on hashed features (see `logisticLogits`). */
 export interface LogisticConfig {
   readonly kind: 'logistic';
@@ -38,9 +42,6 @@ export type CtrModelConfig = LogisticConfig | FmConfig | DnnConfig;
 
 /** The model kinds of {@link CtrModelConfig}. */
 export type CtrModelKind = CtrModelConfig['kind'];
-
-/** Every CTR model kind. */
-export const CTR_MODEL_KINDS: readonly CtrModelKind[] = ['logistic', 'fm', 'dnn'];
 
 /** A {@link CtrModelConfig} with every default filled in (JSON; stored in ONNX metadata). */
 export type ResolvedCtrModelConfig =

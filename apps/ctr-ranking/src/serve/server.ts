@@ -5,17 +5,21 @@ import { loadCtrOnnx, type CtrOnnxModel } from '../onnx/index.js';
 import { clientErrorHandler } from './client-error.js';
 import { parseJsonBody } from './json-body.js';
 import { findRankRequestProblem, rankByEcpm, rankRequestSchema, type RankRequest, type RankResponse } from './rank-request.js';
+import {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_CANDIDATES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from './serve-defaults.js';
 
-/** Default request body limit: 1 MiB (about 3,000 candidates of 13 dense + 26 categorical features). */
-export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-/** Default cap on candidates per request. */
-export const DEFAULT_MAX_CANDIDATES = 10_000;
-/** Default time a client has to send a whole request, headers and body (`--request-timeout`): 10 s. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-/** Default time a client has to send a request's headers (`--headers-timeout`): 5 s. */
-export const DEFAULT_HEADERS_TIMEOUT_MS = 5_000;
-/** Default time an idle keep-alive connection stays open between requests (`--keep-alive-timeout`): 5 s. */
-export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+export {
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  DEFAULT_MAX_CANDIDATES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from './serve-defaults.js';
 
 /** Options of {@link createServer}. */
 export interface CtrServerOptions {
