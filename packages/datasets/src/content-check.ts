@@ -1,4 +1,4 @@
-import { gitBlobSha1, sha256Hex } from '@counterweight/runtime';
+import { gitBlobSha1, sha256Hex } from '@counterweight/runtime/base';
 
 /**
  * How a data file is recognised: the SHA-256 of its content (from SOURCES.md or the publisher), or, where only that

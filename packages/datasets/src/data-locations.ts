@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-import { repositoryRoot, sharedDataDir } from '@counterweight/runtime';
+import { repositoryRoot, sharedDataDir } from '@counterweight/runtime/base';
 
 import type { Dataset, DatasetFile, LocalCopy } from './dataset.js';
 

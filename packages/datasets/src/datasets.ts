@@ -1,4 +1,4 @@
-import { ConfigError } from '@counterweight/runtime';
+import { ConfigError } from '@counterweight/runtime/base';
 
 import { BANK_MARKETING } from './bank-marketing.js';
 import { BEIJING_MULTISITE } from './beijing-multisite.js';

@@ -1,4 +1,4 @@
-import { describeDownloadFailure, downloadBytes } from '@counterweight/runtime';
+import { describeDownloadFailure, downloadBytes } from '@counterweight/runtime/base';
 
 /** Options of a {@link DownloadSession}. */
 export interface DownloadSessionOptions {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { ConfigError, writeFileAtomic } from '@counterweight/runtime';
+import { ConfigError, writeFileAtomic } from '@counterweight/runtime/base';
 
 import { checkContent } from './content-check.js';
 import { defaultDataDir, localCopyPath, localCopyPlaces, type LocalCopyPlace } from './data-locations.js';

@@ -1,6 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 
-import { DataFileError } from '@counterweight/runtime';
+import { DataFileError } from '@counterweight/runtime/base';
 
 /**
  * Extracts one member of a ZIP archive held in memory (stored or deflate members, no ZIP64, no encryption): enough
