@@ -16,6 +16,8 @@ export {
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_MAX_CANDIDATES,
+} from './serve-defaults.js';
+export {
   createServer,
   startServer,
   type CtrServerOptions,

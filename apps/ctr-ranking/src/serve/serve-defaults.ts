@@ -1,5 +1,5 @@
 // The server's default limits in a module of their own, free of fastify and onnxruntime: `serve --help` shows them
-// before the server code loads. server.ts re-exports them.
+// before the server code loads.
 
 /** Default request body limit: 1 MiB (about 3,000 candidates of 13 dense + 26 categorical features). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;

@@ -13,14 +13,6 @@ import {
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from './serve-defaults.js';
 
-export {
-  DEFAULT_BODY_LIMIT,
-  DEFAULT_HEADERS_TIMEOUT_MS,
-  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-  DEFAULT_MAX_CANDIDATES,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-} from './serve-defaults.js';
-
 /** Options of {@link createServer}. */
 export interface CtrServerOptions {
   /** ONNX file written by `exportCtrModel`; its metadata gives the feature spec requests are validated against. */
