@@ -6,12 +6,12 @@ import {
   FASHION_MNIST_URLS,
   fetchDataset,
   verifyFile,
+  type DatasetFile,
   type LocalCopyPlace,
 } from '@counterweight/datasets';
 import { DataFileError } from '@counterweight/runtime';
 
 import { defaultFetchDir } from './default-fetch-dir.js';
-import type { FashionMnistFile } from './fashion-mnist.js';
 
 export { FASHION_MNIST_URLS } from '@counterweight/datasets';
 export { defaultFetchDir } from './default-fetch-dir.js';
@@ -50,12 +50,12 @@ export interface FetchResult {
 }
 
 /**
- * Checks a Fashion-MNIST file (plain or gzip) against {@link FashionMnistFile}: its decompressed content must have the
- * recorded size and SHA-256 (whichever copy it is: Zalando's, Debian's or a re-compressed mirror).
+ * Checks a Fashion-MNIST file (plain or gzip) against its registry entry (`FASHION_MNIST_FILES`): its decompressed
+ * content must have the recorded size and SHA-256 (whichever copy it is: Zalando's, Debian's or a re-compressed mirror).
  * @returns undefined when it matches, else the reason, naming the path.
  */
-export async function verifyFashionMnistFile(path: string, file: FashionMnistFile): Promise<string | undefined> {
-  return verifyFile(path, { sha256: file.sha256, size: file.size });
+export async function verifyFashionMnistFile(path: string, file: DatasetFile): Promise<string | undefined> {
+  return verifyFile(path, file.check);
 }
 
 /**

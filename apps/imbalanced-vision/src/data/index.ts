@@ -35,7 +35,7 @@ export {
   type ImageSpec,
   type SkippedImage,
 } from './decode-image.js';
-export { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, loadFashionMnist, type FashionMnistFile } from './fashion-mnist.js';
+export { FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, loadFashionMnist } from './fashion-mnist.js';
 export {
   FASHION_MNIST_URLS,
   defaultFetchDir,
