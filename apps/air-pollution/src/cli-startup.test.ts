@@ -12,7 +12,7 @@ const HEAVY_PACKAGES = /node_modules\/(@tensorflow|sharp|vega|vega-lite|onnxrunt
  * data loaders — all but the small tfjs-free modules the option definitions read (names, defaults, year ranges).
  */
 const HEAVY_APP_MODULES =
-  /\/apps\/air-pollution\/src\/(models\/(?!default-forecast-model\.|forecast-model-config\.)|objectives\/(?!objective\.)|experiment\/(?!settings\.)|shift\/(?!weighting-names\.|year-range\.)|data\/(?!fetch-dir\.)|evaluation\/|onnx\/|bench\/)/;
+  /\/apps\/air-pollution\/src\/(models\/(?!default-forecast-model\.|forecast-model-config\.)|objectives\/(?!objective\.)|experiment\/(?!settings\.)|shift\/(?!weighting-names\.|year-range\.)|data\/(?!fetch\.)|evaluation\/|onnx\/|bench\/)/;
 
 /** Runs the CLI from source (with a fixed cache directory, which the fetch help shows) and records every module it resolves. */
 function air(...args: string[]): Promise<LoadedModules> {

@@ -15,7 +15,7 @@ import {
 } from '@counterweight/experiment/cli';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
-import { defaultAirPollutionFetchDir } from './data/fetch-dir.js';
+import { defaultAirPollutionFetchDir, fetchBeijingData } from './data/fetch.js';
 import { METHOD_NAMES, type AirSettings } from './experiment/settings.js';
 import { DEFAULT_FORECAST_MODEL } from './models/default-forecast-model.js';
 import { FORECAST_MODEL_KINDS, type ForecastModelKind } from './models/forecast-model-config.js';
@@ -283,8 +283,6 @@ program
   .option('--offline', 'do not try the network')
   .addOption(quietOption())
   .action(async (flags: { dir: string; offline?: boolean; quiet?: boolean }) => {
-    // Loaded here, not at the top: the fetcher comes with the whole runtime, tfjs included (see the imports).
-    const { fetchBeijingData } = await import('./data/fetch.js');
     const files = await fetchBeijingData({ dir: flags.dir, offline: flags.offline === true, quiet: flags.quiet === true });
     for (const f of files) process.stdout.write(`${f.source.padEnd(8)} ${f.station}${f.path === undefined ? `  (${f.failures.at(-1) ?? 'unavailable'})` : `  → ${f.path}`}\n`);
     const missing = files.filter((f) => f.source === 'missing').length;

@@ -8,7 +8,7 @@ const CLI = resolve(import.meta.dirname, 'cli.ts');
 /** Packages that cost seconds to load: tfjs and its kernels, the image and chart stack, onnxruntime, the columnar readers. */
 const HEAVY_PACKAGES = /node_modules\/(@tensorflow|sharp|vega|vega-lite|onnxruntime-node|@duckdb|apache-arrow|parquet)/;
 /** The app's own modules that pull those in: models, training and evaluation, serving, ONNX, data loaders. */
-const HEAVY_APP_FOLDERS = /\/apps\/ctr-ranking\/src\/(models\/(?!model-kinds)|experiment\/(?!objective-names)|serve\/(?!serve-defaults)|onnx|data\/(?!fetch-dir))/;
+const HEAVY_APP_FOLDERS = /\/apps\/ctr-ranking\/src\/(models\/(?!model-kinds)|experiment\/(?!objective-names)|serve\/(?!serve-defaults)|onnx|data\/(?!fetch\.))/;
 
 /** Runs the CLI from source (with a fixed cache directory, which the fetch help shows) and records every module it resolves. */
 function ctr(...args: string[]): Promise<LoadedModules> {

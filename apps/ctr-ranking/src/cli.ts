@@ -16,7 +16,7 @@ import {
 import { ConfigError } from '@counterweight/runtime/base';
 import { InvalidArgumentError, Option } from 'commander';
 
-import { defaultCtrFetchDir } from './data/fetch-dir.js';
+import { defaultCtrFetchDir, fetchCtrData } from './data/fetch.js';
 import type { ObdCampaign } from './data/open-bandit.js';
 import { checkObjective, OBJECTIVES, type ObjectiveName } from './experiment/objective-names.js';
 import type { DataSource } from './experiment/prepare-data.js';
@@ -185,8 +185,6 @@ program
   .option('--json', 'one JSON object per file instead of the table')
   .addOption(quietOption())
   .action(async (flags: { dir: string; offline?: boolean; json?: boolean; quiet?: boolean }) => {
-    // The data-set registry (which loads the runtime, tfjs included) loads here, not at the top.
-    const { fetchCtrData } = await import('./data/fetch.js');
     const files = await fetchCtrData({ dir: flags.dir, offline: flags.offline === true, quiet: flags.quiet === true });
     for (const f of files) {
       if (flags.json === true) process.stdout.write(`${JSON.stringify(f)}\n`);

@@ -9,7 +9,7 @@ const CLI = resolve(import.meta.dirname, 'cli.ts');
 const HEAVY_PACKAGES = /node_modules\/(@tensorflow|sharp|vega|vega-lite|onnxruntime-node|@duckdb|apache-arrow|parquet)/;
 /** The app's own modules: only the CLI and these small tfjs-free ones may load before an action runs. */
 const APP_SOURCE = '/apps/imbalanced-vision/src/';
-const LIGHT_APP_MODULES = ['cli.ts', 'data/default-fetch-dir.ts', 'experiment/compare-defaults.ts', 'recipes/recipe-names.ts'];
+const LIGHT_APP_MODULES = ['cli.ts', 'data/fetch.ts', 'experiment/compare-defaults.ts', 'recipes/recipe-names.ts'];
 
 /** `XDG_CACHE_HOME` of every run, so the `fetch --dir` default in the help is known. */
 const CACHE = '/tmp/cw-startup-cache';

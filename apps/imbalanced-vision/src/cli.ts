@@ -15,7 +15,7 @@ import { InvalidArgumentError, Option } from 'commander';
 
 // Only tfjs-free modules at the top: `--help` and flag errors answer without loading tfjs, sharp, onnxruntime or the
 // chart renderer (seconds of start-up). The training, data and ONNX code loads inside each action.
-import { defaultFetchDir } from './data/default-fetch-dir.js';
+import { defaultFetchDir, fetchFashionMnist } from './data/fetch.js';
 import { COMPARE_DEFAULTS } from './experiment/compare-defaults.js';
 import type { CompareOptions, Task } from './experiment/options.js';
 import { RECIPE_NAMES } from './recipes/recipe-names.js';
@@ -145,8 +145,6 @@ program
   .option('--timeout <ms>', 'time allowed per file', integer(1), 120_000)
   .addOption(quietOption())
   .action(async (flags: { dir: string; timeout: number; quiet?: boolean }) => {
-    // Loaded here, not at the top: the fetcher's modules load the runtime with tfjs.
-    const { fetchFashionMnist } = await import('./data/fetch.js');
     const result = await fetchFashionMnist({ dir: flags.dir, timeoutMs: flags.timeout, quiet: isQuiet(flags.quiet) });
     process.stdout.write(`${result.dir} (${result.source})\n`);
   });

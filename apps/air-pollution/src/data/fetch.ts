@@ -1,13 +1,28 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { BEIJING_BASE_URL, BEIJING_MULTISITE, BEIJING_STATIONS, beijingFileName, fetchDataset, type BeijingStation, type FileOutcome } from '@counterweight/datasets';
-import { ConfigError, DataFileError, sharedDataDir } from '@counterweight/runtime';
-
-import { defaultAirPollutionFetchDir } from './fetch-dir.js';
+import {
+  BEIJING_BASE_URL,
+  BEIJING_MULTISITE,
+  BEIJING_STATIONS,
+  beijingFileName,
+  datasetDir,
+  defaultDataDir,
+  fetchDataset,
+  type BeijingStation,
+  type FileOutcome,
+} from '@counterweight/datasets';
+import { ConfigError, DataFileError, sharedDataDir } from '@counterweight/runtime/base';
 
 export { BEIJING_BASE_URL, beijingFileName } from '@counterweight/datasets';
-export { defaultAirPollutionFetchDir } from './fetch-dir.js';
+
+/**
+ * Where `fetchBeijingData` (and `npm run fetch-data -- beijing-multisite`) writes the CSVs: the
+ * `beijing-multisite-air-quality` folder of `$XDG_CACHE_HOME/counterweight/data` (else `~/.cache/…`).
+ */
+export function defaultAirPollutionFetchDir(env: NodeJS.ProcessEnv = process.env): string {
+  return datasetDir(BEIJING_MULTISITE, defaultDataDir(env));
+}
 
 /** Folder of the Beijing data under the shared data directory (and under the data directory downloads go to). */
 export const BEIJING_SHARED_FOLDER = BEIJING_MULTISITE.folder;

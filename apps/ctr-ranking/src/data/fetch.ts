@@ -4,18 +4,25 @@ import {
   OBD_BASE_URL,
   OPEN_BANDIT,
   checkContent,
+  defaultDataDir,
   fetchDataset,
   DownloadSession,
   type ContentCheck,
   type Dataset,
   type FileOutcome,
 } from '@counterweight/datasets';
-import { ConfigError } from '@counterweight/runtime';
-
-import { defaultCtrFetchDir } from './fetch-dir.js';
+import { ConfigError } from '@counterweight/runtime/base';
 
 export { BANK_MARKETING_URL, BANK_MARKETING_ZIP_BLOB, OBD_BASE_URL, type ContentCheck } from '@counterweight/datasets';
-export { defaultCtrFetchDir } from './fetch-dir.js';
+
+/**
+ * The data directory `npm run fetch-data` (and `fetchCtrData`) fills: `$XDG_CACHE_HOME/counterweight/data` (else
+ * `~/.cache/…`), holding `open-bandit-dataset/…` and `uci-bank-marketing/…` — `defaultDataDir` of
+ * `@counterweight/datasets`.
+ */
+export function defaultCtrFetchDir(env: NodeJS.ProcessEnv = process.env): string {
+  return defaultDataDir(env);
+}
 
 /** One data file {@link fetchCtrData} provides (a view of `@counterweight/datasets`' Open Bandit and Bank Marketing files). */
 export interface CtrDataFile {

@@ -4,17 +4,24 @@ import {
   DEBIAN_FASHION_MNIST_DIR,
   FASHION_MNIST,
   FASHION_MNIST_URLS,
+  datasetDir,
+  defaultDataDir,
   fetchDataset,
   verifyFile,
   type DatasetFile,
   type LocalCopyPlace,
 } from '@counterweight/datasets';
-import { DataFileError } from '@counterweight/runtime';
-
-import { defaultFetchDir } from './default-fetch-dir.js';
+import { DataFileError } from '@counterweight/runtime/base';
 
 export { FASHION_MNIST_URLS } from '@counterweight/datasets';
-export { defaultFetchDir } from './default-fetch-dir.js';
+
+/**
+ * Where `fetchFashionMnist` stores downloads by default: the `fashion-mnist` folder of the data directory that
+ * `npm run fetch-data` fills, `$XDG_CACHE_HOME/counterweight/data/fashion-mnist` (else `~/.cache/…`).
+ */
+export function defaultFetchDir(env: NodeJS.ProcessEnv = process.env): string {
+  return datasetDir(FASHION_MNIST, defaultDataDir(env));
+}
 
 /** Options of {@link fetchFashionMnist}. */
 export interface FetchFashionMnistOptions {
