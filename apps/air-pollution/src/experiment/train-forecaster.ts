@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { EpochProgress } from '@counterweight/experiment';
-import { createDataset, createOptimizer, latestCheckpoint, train, withExtras, writeJsonAtomic, type InMemoryDataset, type LossFunction, type TrainableModel } from '@counterweight/runtime';
+import { createDataset, createOptimizer, train, withExtras, writeJsonAtomic, type InMemoryDataset, type LossFunction, type TrainableModel } from '@counterweight/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { ForecastWindows, WindowSplit } from '../data/forecast-windows.js';
@@ -131,8 +131,6 @@ export async function trainForecaster(
       { history: windows.history, features: windows.features.length, weatherOutputs: objective.weatherOutputs, pollutantOutputs: objective.pollutantOutputs },
       spec.seed,
     );
-    const saved = await latestCheckpoint(join(spec.dir, 'checkpoints'));
-    if (saved !== undefined) onResume?.(saved.step, Math.ceil(windows.train.count / spec.training.batchSize) * spec.training.epochs);
     const taskWeights = await readTaskWeights(spec.dir);
     await restoreIgbBase(spec.dir, objective);
     const weighter = objective.weighter;
@@ -154,6 +152,7 @@ export async function trainForecaster(
       resume: true,
       progress: { quiet: true },
       callbacks: {
+        onResume: (resumed) => onResume?.(resumed.globalStep, resumed.totalSteps),
         onEpochEnd: async (record) => {
           if (weighter !== undefined) {
             weighter.onEpochEnd(record.epoch);
